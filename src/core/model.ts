@@ -124,6 +124,8 @@ export interface Span {
   origin?: SpanOrigin;
   lossy?: LossyField[];
   unknown?: UnknownField[];
+  /** The thread that ran the span, as the runtime names it (`main`, `ThreadId(1)`), when printed. */
+  thread?: string;
 }
 
 /** A stretch of input that looked like span output but could not be read. Lines 0-based, inclusive. */

@@ -1,0 +1,321 @@
+/**
+ * The stream demultiplexer: splits a program's output into lines and hands each to the format
+ * readers, so spans of any supported format are recovered wherever they appear and every other
+ * line is kept, in order, as program output. Works on chunks (a span may be split anywhere),
+ * never throws on bad input and stays linear in the input size.
+ */
+import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
+import { parseJson } from '../json';
+import { LineVerdict, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
+import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
+
+export interface FormatRegistry {
+  blocks: BlockFormat[];
+  jsonLines: JsonLineFormat[];
+  lines: LineFormat[];
+}
+
+export interface StreamParserOptions {
+  /** Only these formats (default: all). */
+  formats?: FormatName[];
+  /** When set, Span Lens frames must carry this nonce; others are treated as program output. */
+  nonce?: string;
+  onSpan?(span: Span): void;
+  onOutput?(line: OutputLine): void;
+  onUnparsed?(u: Unparsed): void;
+  onFacts?(facts: RunFacts): void;
+  onFormat?(format: FormatName): void;
+  /** A block larger than this is given up on (reported, kept as text). Default 64 MiB. */
+  maxBlockChars?: number;
+  /** A line longer than this without a newline is cut into pieces. Default 16 MiB. */
+  maxLineChars?: number;
+}
+
+const MAX_UNPARSED_TEXT = 64 * 1024;
+/** Keys whose presence makes a broken block worth reporting as a damaged span, not program text. */
+const SPANLIKE = /"?(trace_?id|TraceID|SpanContext|spanId|span_id|parentSpanContext|resourceSpans)"?\s*:/i;
+
+export class StreamParser {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  private partial = '';
+  private lineNo = 0;
+  private block: string[] | null = null;
+  private blockStart = 0;
+  private blockPrefix = '';
+  private blockChars = 0;
+  private held: OutputLine | null = null;
+  private readonly readers: { format: LineFormat; reader: LineReader }[];
+  private readonly blocks: BlockFormat[];
+  private readonly jsonLines: JsonLineFormat[];
+  private readonly seen = new Set<FormatName>();
+  private readonly maxBlockChars: number;
+  private readonly maxLineChars: number;
+  private readonly allowFramed: boolean;
+  private ended = false;
+
+  constructor(registry: FormatRegistry, private readonly opts: StreamParserOptions = {}) {
+    const allow = (name: FormatName) => !opts.formats || opts.formats.includes(name);
+    const sinkFor = (name: FormatName): Sink => ({
+      span: (s) => this.emitSpan(name, s),
+      unparsed: (u) => this.opts.onUnparsed?.({ format: name, ...u }),
+      facts: (f) => this.opts.onFacts?.(f),
+    });
+    this.readers = registry.lines.filter((f) => allow(f.name)).map((format) => ({ format, reader: format.createReader(sinkFor(format.name)) }));
+    this.blocks = registry.blocks.filter((f) => allow(f.name));
+    this.jsonLines = registry.jsonLines.filter((f) => allow(f.name));
+    this.allowFramed = allow('span-lens');
+    this.maxBlockChars = opts.maxBlockChars ?? 64 * 1024 * 1024;
+    this.maxLineChars = opts.maxLineChars ?? 16 * 1024 * 1024;
+  }
+
+  /** Feed a chunk of output (bytes are decoded as UTF-8, invalid sequences become U+FFFD). */
+  write(chunk: string | Uint8Array): void {
+    if (this.ended) return;
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (this.partial) {
+      text = this.partial + text;
+      this.partial = '';
+    }
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl < 0) break;
+      let end = nl;
+      if (end > from && text.charCodeAt(end - 1) === 13) end--;
+      this.line(text.slice(from, end));
+      from = nl + 1;
+    }
+    this.partial = from === 0 ? text : text.slice(from);
+    while (this.partial.length > this.maxLineChars) {
+      this.line(this.partial.slice(0, this.maxLineChars));
+      this.partial = this.partial.slice(this.maxLineChars);
+    }
+  }
+
+  /** End of input: the last partial line is a line; open blocks and readers are flushed. */
+  end(): void {
+    if (this.ended) return;
+    const tail = this.decoder.decode();
+    if (tail) this.partial += tail;
+    if (this.partial) {
+      const last = this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial;
+      this.partial = '';
+      this.line(last);
+    }
+    this.ended = true;
+    if (this.block) this.breakBlock('never closes');
+    for (const { reader } of this.readers) reader.end(Math.max(0, this.lineNo - 1));
+    this.flushHeld();
+  }
+
+  private emitSpan(format: FormatName, span: Span): void {
+    if (!this.seen.has(format)) {
+      this.seen.add(format);
+      this.opts.onFormat?.(format);
+    }
+    this.opts.onSpan?.(span);
+  }
+
+  private output(line: number, text: string): void {
+    this.flushHeld();
+    this.held = { line, text };
+  }
+
+  private flushHeld(): void {
+    if (this.held) {
+      const h = this.held;
+      this.held = null;
+      this.opts.onOutput?.(h);
+    }
+  }
+
+  private line(text: string): void {
+    const lineNo = this.lineNo++;
+    if (this.allowFramed) {
+      const k = text.indexOf(SPAN_LENS_MARKER);
+      if (k >= 0 && this.framed(text, k, lineNo)) return;
+    }
+    if (this.block) {
+      if (this.blockLine(text, lineNo)) return;
+    }
+    this.freeLine(text, lineNo);
+  }
+
+  /** A framed Span Lens record; text before the marker is program output (a partial line). */
+  private framed(text: string, k: number, lineNo: number): boolean {
+    const record = readSpanLensRecord(text.slice(k), this.opts.nonce);
+    if (!record) return false;
+    if (k > 0) this.output(lineNo, text.slice(0, k));
+    for (const span of record.spans) {
+      if (!span.origin) span.origin = { format: 'span-lens', line: lineNo, endLine: lineNo };
+      this.emitSpan('span-lens', span);
+    }
+    if (record.facts) this.opts.onFacts?.(record.facts);
+    if (record.error) this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: record.error, format: 'span-lens', text: clip(text) });
+    return true;
+  }
+
+  /** A line while a `{ ... }` block is open. Returns false when the line broke the block. */
+  private blockLine(text: string, lineNo: number): boolean {
+    const block = this.block!;
+    const c = text.charCodeAt(0);
+    if (c === 125 /* } */ && text.trimEnd() === '}') {
+      block.push('}');
+      this.closeBlock(lineNo);
+      return true;
+    }
+    if ((c === 32 || c === 9) && this.blockChars + text.length <= this.maxBlockChars) {
+      block.push(text);
+      this.blockChars += text.length + 1;
+      return true;
+    }
+    if (c === 32 || c === 9) {
+      this.breakBlock(`is larger than ${this.maxBlockChars} characters`);
+      this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: 'inside an over-long span object', text: clip(text) });
+      return true;
+    }
+    this.breakBlock('is cut off by program output');
+    return false;
+  }
+
+  private closeBlock(endLine: number): void {
+    const lines = this.block!;
+    const start = this.blockStart;
+    const prefix = this.blockPrefix;
+    this.block = null;
+    for (const format of this.blocks) {
+      let result;
+      try {
+        result = format.parseBlock(lines, start);
+      } catch (err) {
+        result = { spans: [], unparsedReason: `internal error reading ${format.name}: ${(err as Error).message}` };
+      }
+      if (!result) continue;
+      if (prefix) this.output(start, prefix);
+      for (const span of result.spans) {
+        if (!span.origin) span.origin = { format: format.name, line: start, endLine };
+        this.emitSpan(format.name, span);
+      }
+      if (result.unparsedReason) {
+        this.opts.onUnparsed?.({ startLine: start, endLine, reason: result.unparsedReason, format: format.name, text: clip(lines.join('\n')) });
+      }
+      return;
+    }
+    // Nobody's span: the program printed something brace-shaped. Give it back as output.
+    this.output(start, prefix + lines[0]);
+    for (let i = 1; i < lines.length; i++) this.output(start + i, lines[i]);
+  }
+
+  private breakBlock(why: string): void {
+    const lines = this.block!;
+    const start = this.blockStart;
+    const prefix = this.blockPrefix;
+    this.block = null;
+    const sample = lines.length > 40 ? lines.slice(0, 40).join('\n') : lines.join('\n');
+    if (SPANLIKE.test(sample)) {
+      if (prefix) this.output(start, prefix);
+      this.opts.onUnparsed?.({
+        startLine: start,
+        endLine: start + lines.length - 1,
+        reason: `a span object starts at line ${start + 1} and ${why}`,
+        text: clip(lines.join('\n')),
+      });
+      return;
+    }
+    this.output(start, prefix + lines[0]);
+    for (let i = 1; i < lines.length; i++) this.output(start + i, lines[i]);
+  }
+
+  /** A line outside any block. */
+  private freeLine(text: string, lineNo: number): void {
+    for (const { format, reader } of this.readers) {
+      if (!format.mayMatch(text)) continue;
+      const verdict = reader.line(text, lineNo);
+      if (verdict === LineVerdict.NotMine) continue;
+      if (verdict === LineVerdict.MineWithPrevious && this.held && this.held.line === lineNo - 1) this.held = null;
+      return;
+    }
+    const first = firstNonSpace(text);
+    if (first >= 0 && text.charCodeAt(first) === 123 /* { */) {
+      const trimmed = text.trimEnd();
+      if (trimmed.length > first + 1 && trimmed.charCodeAt(trimmed.length - 1) === 125 /* } */ && this.jsonLines.length) {
+        if (this.jsonLine(trimmed.slice(first), lineNo, text)) return;
+      }
+    }
+    const trimmed = text.length && text.charCodeAt(text.length - 1) !== 123 ? text.trimEnd() : text;
+    if (trimmed.length && trimmed.charCodeAt(trimmed.length - 1) === 123 && this.blocks.length) {
+      this.block = ['{'];
+      this.blockStart = lineNo;
+      this.blockPrefix = trimmed.slice(0, -1);
+      this.blockChars = 2;
+      return;
+    }
+    this.output(lineNo, text);
+  }
+
+  private jsonLine(json: string, lineNo: number, raw: string): boolean {
+    let value: unknown;
+    try {
+      value = parseJson(json);
+    } catch {
+      if (SPANLIKE.test(json.slice(0, 4096))) {
+        this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: 'a span line is not valid JSON (cut off or damaged)', text: clip(raw) });
+        return true;
+      }
+      return false;
+    }
+    for (const format of this.jsonLines) {
+      let spans: Span[] | null;
+      try {
+        spans = format.parseValue(value, lineNo, raw);
+      } catch (err) {
+        this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: `internal error reading ${format.name}: ${(err as Error).message}`, format: format.name, text: clip(raw) });
+        return true;
+      }
+      if (!spans) continue;
+      for (const span of spans) {
+        if (!span.origin) span.origin = { format: format.name, line: lineNo, endLine: lineNo };
+        this.emitSpan(format.name, span);
+      }
+      return true;
+    }
+    return false;
+  }
+}
+
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return i;
+  }
+  return -1;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_UNPARSED_TEXT ? text.slice(0, MAX_UNPARSED_TEXT) + `… (${text.length - MAX_UNPARSED_TEXT} more characters)` : text;
+}
+
+/** Parse a whole text at once with the given registry. */
+export function parseWith(registry: FormatRegistry, text: string | Uint8Array, opts: Omit<StreamParserOptions, 'onSpan' | 'onOutput' | 'onUnparsed' | 'onFacts' | 'onFormat'> = {}): ParseResult {
+  const result: ParseResult = { spans: [], unparsed: [], output: [], formats: [], facts: {} };
+  const parser = new StreamParser(registry, {
+    ...opts,
+    onSpan: (s) => result.spans.push(s),
+    onOutput: (l) => result.output.push(l),
+    onUnparsed: (u) => result.unparsed.push(u),
+    onFacts: (f) => mergeFacts(result.facts, f),
+    onFormat: (f) => result.formats.push(f),
+  });
+  parser.write(text);
+  parser.end();
+  return result;
+}
+
+/** Merge facts reported along the way (lists concatenate, counts add, flags stick). */
+export function mergeFacts(into: RunFacts, f: RunFacts): void {
+  if (f.sdk) into.sdk = f.sdk;
+  if (f.programExporters) into.programExporters = [...new Set([...(into.programExporters ?? []), ...f.programExporters])];
+  if (f.noExporter !== undefined) into.noExporter = f.noExporter;
+  if (f.lostAtExit) into.lostAtExit = [...(into.lostAtExit ?? []), ...f.lostAtExit];
+  if (f.droppedSpans) into.droppedSpans = (into.droppedSpans ?? 0) + f.droppedSpans;
+}

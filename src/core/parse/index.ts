@@ -1,0 +1,30 @@
+/**
+ * The parser entry points: every supported console format, detected automatically.
+ */
+import type { FormatName, ParseResult } from '../model';
+import { StreamParser, parseWith, type FormatRegistry, type StreamParserOptions } from './demux';
+import { goStdouttraceLines, goStdouttracePretty } from './go';
+import { javaLogging, javaOtlpJson } from './java';
+import { nodeInspect } from './nodeInspect';
+import { otlpJsonBlock, otlpJsonLines } from './otlpJson';
+import { pythonConsole } from './python';
+import { rustTracingFmt, rustTracingJson } from './rust';
+
+export { StreamParser, mergeFacts, type StreamParserOptions } from './demux';
+
+/** Every format reader, in the order they are tried. */
+export const defaultRegistry: FormatRegistry = {
+  blocks: [pythonConsole, nodeInspect, goStdouttracePretty, otlpJsonBlock],
+  jsonLines: [goStdouttraceLines, otlpJsonLines],
+  lines: [javaLogging, javaOtlpJson, rustTracingFmt, rustTracingJson],
+};
+
+/** Parse a complete output text (or bytes). Never throws. */
+export function parseText(text: string | Uint8Array, opts: { formats?: FormatName[]; nonce?: string } = {}): ParseResult {
+  return parseWith(defaultRegistry, text, opts);
+}
+
+/** A parser for output arriving in chunks. */
+export function createStreamParser(opts: StreamParserOptions = {}): StreamParser {
+  return new StreamParser(defaultRegistry, opts);
+}

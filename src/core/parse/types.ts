@@ -1,0 +1,78 @@
+/**
+ * The contract between the stream demultiplexer (demux.ts) and the per-format readers.
+ *
+ * The demux splits input into lines (0-based numbers, `\r\n` and `\r` stripped, invalid UTF-8
+ * replaced by U+FFFD) and offers each line to the formats. Three kinds of format exist:
+ *
+ * - BlockFormat: a record is a multi-line object whose first line is `{` at column 0 (possibly
+ *   with program text glued before it) and whose last line is `}` at column 0, every line between
+ *   them indented (Python ConsoleSpanExporter, Node util.inspect, Go stdouttrace pretty, a
+ *   pretty-printed OTLP JSON file). The demux collects the block and asks each block format in
+ *   turn; the first one that returns non-null owns it.
+ * - JsonLineFormat: a record is one line holding one JSON object (Go stdouttrace compact, Java
+ *   OtlpJsonLoggingSpanExporter, Rust tracing json, OTLP JSON lines). The demux JSON-parses the
+ *   line once and offers the value to each JSON line format.
+ * - LineFormat: anything else line-oriented and possibly stateful (Java JUL two-line records,
+ *   Rust tracing fmt close lines).
+ */
+import type { FormatName, LossyField, RunFacts, Span, Unparsed } from '../model';
+
+/** What a reader hands back to the demux. */
+export interface Sink {
+  span(span: Span): void;
+  unparsed(u: Unparsed): void;
+  facts(f: RunFacts): void;
+}
+
+export interface BlockResult {
+  /** Usually one span; a block may carry several (OTLP JSON). */
+  spans: Span[];
+  /** Set when the block is clearly this format's record but could not be read. */
+  unparsedReason?: string;
+}
+
+export interface BlockFormat {
+  name: FormatName;
+  /**
+   * Parse one block. `lines` runs from the `{` line (with any glued prefix removed) to the
+   * closing `}` line inclusive; `startLine` is the 0-based number of the `{` line.
+   * Return null when the block is not this format (a JSON lookalike the program printed).
+   * Must never throw.
+   */
+  parseBlock(lines: string[], startLine: number): BlockResult | null;
+}
+
+export interface JsonLineFormat {
+  name: FormatName;
+  /**
+   * Read one already-parsed JSON line. Return null when the value is not this format's record.
+   * Must never throw. `value` came from JSON.parse, or from parseJsonLoose (bigint for integers
+   * beyond 2^53, NaN/Infinity) when JSON.parse refused the line.
+   */
+  parseValue(value: unknown, line: number, raw: string): Span[] | null;
+}
+
+/** How a line reader judged a line. */
+export const enum LineVerdict {
+  /** Not this format's line: leave it to the others / program output. */
+  NotMine = 0,
+  /** Span output, consumed. */
+  Mine = 1,
+  /** Span output, and so is the single program line just before it (e.g. a JUL header line). */
+  MineWithPrevious = 2,
+}
+
+export interface LineReader {
+  line(text: string, lineNo: number): LineVerdict;
+  /** End of input: emit whatever is pending (spans still open, half records as unparsed). */
+  end(lastLine: number): void;
+}
+
+export interface LineFormat {
+  name: FormatName;
+  /** Cheap pre-filter on a raw line before `line()` is called; keeps the hot path fast. */
+  mayMatch(text: string): boolean;
+  createReader(sink: Sink): LineReader;
+}
+
+export type { LossyField };
