@@ -56,6 +56,8 @@ export function loadFixtures(): Fixture[] {
         const expectedFile = path.join(dir, derived ? 'derived-expected.json' : 'expected.json');
         if (!fs.existsSync(expectedFile)) continue;
         const expected = parseJson(fs.readFileSync(expectedFile, 'utf8')) as Expected;
+        // Some fixtures write lossy paths as `links[2].traceState`; Span Lens paths are dotted (`links.2.traceState`).
+        for (const l of expected.console_lossy ?? []) l.path = l.path.replace(/\[(\d+)\]/g, '.$1');
         const streamFile = path.join(dir, (derived ? 'derived-' : '') + `${expected.output_stream}.txt`);
         if (!fs.existsSync(streamFile)) continue;
         out.push({ language, scenario, dir, expected, output: fs.readFileSync(streamFile) });
