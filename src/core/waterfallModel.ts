@@ -1,0 +1,495 @@
+/**
+ * Builds the waterfall's columnar DTO (`RunDto`, src/protocol.ts) from parsed spans.
+ *
+ * Pure: no vscode, no Node APIs. It does its own tree flattening so it depends only on the
+ * span model: spans are grouped by trace id, linked by parent id, and written out in pre-order
+ * (roots and siblings by start time) with a depth, the way jaeger-ui's `generateRowStates`
+ * flattens once so the view can render rows by index.
+ *
+ * Odd input is kept visible rather than dropped: a span whose parent is not in the run becomes
+ * an orphan root; a duplicate span id keeps its row (children attach to the first span with
+ * that id); a parent cycle is cut at one span, which becomes a root.
+ */
+
+import type { AttributeValue, Attributes, Span } from './model';
+import {
+  AttrFlag,
+  AttrType,
+  RUN_DTO_VERSION,
+  SPAN_KIND_NAMES,
+  SpanFlag,
+  type LocationDto,
+  type RunDto,
+  type TraceDto,
+} from '../protocol';
+import { isSensitive } from './sensitive';
+
+export interface BuildRunDtoOptions {
+  /** Identifies the run for the host; echoed in reveal/select messages. */
+  runId?: string;
+  title?: string;
+  /** Spans beyond this many are left out (counted in `droppedSpans`). Default 2,000,000. */
+  maxSpans?: number;
+  /** Longest attribute value text kept; longer values are cut with a note. Default 65,536. */
+  maxValueLength?: number;
+}
+
+const DEFAULT_MAX_SPANS = 2_000_000;
+const DEFAULT_MAX_VALUE_LENGTH = 65_536;
+
+/** Builds the DTO the waterfall webview renders. */
+export function buildRunDto(input: readonly Span[], options: BuildRunDtoOptions = {}): RunDto {
+  const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
+  const spans = input.length > maxSpans ? input.slice(0, maxSpans) : input;
+  const b = new DtoBuilder(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
+
+  let runStart: bigint | null = null;
+  for (const s of spans) {
+    if (hasTime(s) && (runStart === null || s.startTimeUnixNano < runStart)) runStart = s.startTimeUnixNano;
+  }
+  b.runStart = runStart ?? 0n;
+
+  const byTrace = new Map<string, number[]>();
+  for (let i = 0; i < spans.length; i++) {
+    const id = spans[i].traceId;
+    let list = byTrace.get(id);
+    if (!list) byTrace.set(id, (list = []));
+    list.push(i);
+  }
+
+  const traces: TraceOrder[] = [];
+  for (const [traceId, members] of byTrace) traces.push(flattenTrace(spans, traceId, members, b));
+  // Traces by start; traces with no times at all keep their input order at the end.
+  traces.sort((x, y) => (x.timed === y.timed ? x.dto.startNs - y.dto.startNs : x.timed ? -1 : 1));
+
+  const dtos: TraceDto[] = [];
+  for (const t of traces) {
+    t.dto.first = b.spanCount;
+    b.emitTrace(spans, t);
+    dtos.push(t.dto);
+  }
+
+  return {
+    version: RUN_DTO_VERSION,
+    runId: options.runId ?? '',
+    title: options.title ?? '',
+    startUnixNano: b.runStart.toString(),
+    strings: b.strings,
+    traces: dtos,
+    spans: b.cols,
+    attrs: b.attrs,
+    events: b.events,
+    links: b.links,
+    resourceAttrStart: b.resourceAttrStart,
+    locations: b.locations,
+    notes: b.notes,
+    droppedSpans: input.length - spans.length,
+  };
+}
+
+function hasTime(s: Span): boolean {
+  return !s.unknown?.includes('time');
+}
+
+/** One trace in pre-order, with each position's parent position, depth, flags and notes. */
+interface TraceOrder {
+  dto: TraceDto;
+  /** Input span indices in pre-order. */
+  order: number[];
+  parentPos: Int32Array;
+  depth: Int32Array;
+  flags: Int32Array;
+  notes: string[][];
+  /** False when no span of the trace has times. */
+  timed: boolean;
+}
+
+function flattenTrace(spans: readonly Span[], traceId: string, members: number[], b: DtoBuilder): TraceOrder {
+  const n = members.length;
+  const idToLocal = new Map<string, number>();
+  const flags = new Int32Array(n);
+  const notes: string[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    const id = spans[members[i]].spanId;
+    const first = idToLocal.get(id);
+    if (first === undefined) idToLocal.set(id, i);
+    else {
+      flags[i] |= SpanFlag.DuplicateId;
+      flags[first] |= SpanFlag.DuplicateId;
+      notes[i].push(`Span id ${id} is also used by an earlier span in this trace; its children are shown under that one.`);
+    }
+  }
+
+  // Parent links (local indices), -1 for a root.
+  const parent = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const s = spans[members[i]];
+    if (s.unknown?.includes('parent')) {
+      flags[i] |= SpanFlag.NoParent;
+      continue;
+    }
+    if (s.parentSpanId === null || s.parentSpanId === '') continue;
+    const p = idToLocal.get(s.parentSpanId);
+    if (p === undefined) {
+      flags[i] |= SpanFlag.Orphan;
+      notes[i].push(`Parent span ${s.parentSpanId} is not in this run.`);
+    } else if (p === i) {
+      flags[i] |= SpanFlag.CycleBroken;
+      notes[i].push('This span names itself as its parent; shown as a root.');
+    } else parent[i] = p;
+  }
+
+  const start = (i: number) => spans[members[i]].startTimeUnixNano;
+  const byStart = (x: number, y: number) => {
+    const a = start(x);
+    const c = start(y);
+    return a < c ? -1 : a > c ? 1 : x - y;
+  };
+
+  // Children in CSR form, sorted by start.
+  const childCount = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (parent[i] >= 0) childCount[parent[i] + 1]++;
+  for (let i = 0; i < n; i++) childCount[i + 1] += childCount[i];
+  const childStart = childCount; // now offsets
+  const fill = childStart.slice(0, n);
+  const children = new Int32Array(Math.max(0, childStart[n]));
+  for (let i = 0; i < n; i++) if (parent[i] >= 0) children[fill[parent[i]]++] = i;
+  for (let p = 0; p < n; p++) {
+    const a = childStart[p];
+    const z = childStart[p + 1];
+    if (z - a > 1) {
+      const sorted = Array.from(children.subarray(a, z)).sort(byStart);
+      children.set(sorted, a);
+    }
+  }
+
+  // Reachability from the roots; what is left hangs off a parent cycle.
+  const visited = new Uint8Array(n);
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) if (parent[i] < 0) roots.push(i);
+  const stack: number[] = [];
+  const markFrom = (r: number) => {
+    stack.push(r);
+    visited[r] = 1;
+    while (stack.length) {
+      const u = stack.pop()!;
+      for (let k = childStart[u]; k < childStart[u + 1]; k++) {
+        const c = children[k];
+        if (!visited[c]) {
+          visited[c] = 1;
+          stack.push(c);
+        }
+      }
+    }
+  };
+  for (const r of roots) markFrom(r);
+  const onWalk = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (visited[i]) continue;
+    // Walk up until a span repeats: that span is on the cycle; cut the cycle there.
+    let u = i;
+    while (onWalk[u] !== i && !visited[u]) {
+      onWalk[u] = i;
+      u = parent[u];
+    }
+    if (visited[u]) continue; // cannot happen (the walk only meets unvisited spans), but be safe
+    flags[u] |= SpanFlag.CycleBroken;
+    const pid = spans[members[parent[u]]].spanId;
+    notes[u].push(`The parent link to ${pid} forms a cycle; it is cut here and this span is shown as a root.`);
+    parent[u] = -1;
+    roots.push(u);
+    markFrom(u);
+  }
+
+  // Roots by start, true roots before orphans at equal start.
+  roots.sort(byStart);
+
+  const order: number[] = [];
+  const pos = new Int32Array(n).fill(-1);
+  const parentPos = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const orderFlags = new Int32Array(n);
+  const orderNotes: string[][] = new Array(n);
+  const depthStack: number[] = [];
+  for (const r of roots) {
+    stack.push(r);
+    depthStack.push(0);
+    while (stack.length) {
+      const u = stack.pop()!;
+      const d = depthStack.pop()!;
+      if (pos[u] >= 0) continue;
+      const at = order.length;
+      pos[u] = at;
+      order.push(u);
+      parentPos[at] = parent[u] >= 0 ? pos[parent[u]] : -1;
+      depth[at] = d;
+      orderFlags[at] = flags[u];
+      orderNotes[at] = notes[u];
+      for (let k = childStart[u + 1] - 1; k >= childStart[u]; k--) {
+        const c = children[k];
+        if (pos[c] < 0 && parent[c] === u) {
+          stack.push(c);
+          depthStack.push(d + 1);
+        }
+      }
+    }
+  }
+
+  // Trace summary (first/positions are fixed at emission).
+  let tStart: bigint | null = null;
+  let tEnd: bigint | null = null;
+  let errorCount = 0;
+  for (let i = 0; i < n; i++) {
+    const s = spans[members[i]];
+    if (s.status.code === 'ERROR') errorCount++;
+    if (!hasTime(s)) continue;
+    if (tStart === null || s.startTimeUnixNano < tStart) tStart = s.startTimeUnixNano;
+    const e = s.endTimeUnixNano ?? s.startTimeUnixNano;
+    if (tEnd === null || e > tEnd) tEnd = e;
+  }
+  const trueRoots = roots.filter((r) => !(flags[r] & (SpanFlag.Orphan | SpanFlag.CycleBroken)));
+  const head = spans[members[trueRoots[0] ?? roots[0]]];
+  const dto: TraceDto = {
+    traceId,
+    first: 0,
+    count: n,
+    startNs: tStart === null ? 0 : Number(tStart - b.runStart),
+    endNs: tEnd === null ? 0 : Number(tEnd - b.runStart),
+    rootName: head ? head.name : '',
+    rootService: head ? serviceOf(head.resource) : '',
+    rootCount: roots.length,
+    errorCount,
+    orphaned: trueRoots.length === 0 && roots.some((r) => flags[r] & SpanFlag.Orphan) ? true : false,
+  };
+  return { dto, order: order.map((u) => members[u]), parentPos, depth, flags: orderFlags, notes: orderNotes, timed: tStart !== null };
+}
+
+function serviceOf(resource: Attributes): string {
+  const v = resource['service.name'];
+  return typeof v === 'string' ? v : '';
+}
+
+class DtoBuilder {
+  runStart = 0n;
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  readonly cols: RunDto['spans'] = {
+    spanId: [],
+    parent: [],
+    depth: [],
+    start: [],
+    end: [],
+    name: [],
+    service: [],
+    kind: [],
+    flags: [],
+    statusMessage: [],
+    attrStart: [0],
+    eventStart: [0],
+    linkStart: [0],
+    resource: [],
+    scope: [],
+    location: [],
+    srcIndex: [],
+  };
+  readonly attrs: RunDto['attrs'] = { key: [], value: [], flags: [] };
+  readonly events: RunDto['events'] = { time: [], name: [], attrStart: [0] };
+  readonly links: RunDto['links'] = { traceId: [], spanId: [], attrStart: [0] };
+  readonly resourceAttrStart: number[] = [0];
+  private readonly resourceByObject = new Map<Attributes, number>();
+  private readonly resourceByText = new Map<string, number>();
+  private readonly resourceService: number[] = [];
+  readonly locations: LocationDto[] = [];
+  private readonly locationIndex = new Map<string, number>();
+  readonly notes: RunDto['notes'] = { span: [], text: [] };
+
+  constructor(private readonly maxValueLength: number) {}
+
+  get spanCount(): number {
+    return this.cols.spanId.length;
+  }
+
+  intern(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
+    }
+    return i;
+  }
+
+  emitTrace(spans: readonly Span[], t: TraceOrder): void {
+    const base = this.spanCount;
+    const c = this.cols;
+    const trace = t.dto;
+    const traceEnd = BigInt(trace.endNs) + this.runStart;
+    for (let at = 0; at < t.order.length; at++) {
+      const srcIndex = t.order[at];
+      const s = spans[srcIndex];
+      const idx = this.spanCount;
+      let flags = t.flags[at];
+      const notes = t.notes[at];
+      if (s.status.code === 'ERROR') flags |= SpanFlag.Error;
+      else if (s.status.code === 'OK') flags |= SpanFlag.StatusOk;
+      const timed = hasTime(s);
+      if (!timed) flags |= SpanFlag.NoTime;
+      let end = s.endTimeUnixNano;
+      if (end === null) {
+        flags |= SpanFlag.Unended;
+        end = traceEnd > s.startTimeUnixNano ? traceEnd : s.startTimeUnixNano;
+        if (timed) notes.push('This span was started and never ended; its bar runs to the end of the trace.');
+      }
+      c.spanId.push(s.spanId);
+      c.parent.push(t.parentPos[at] >= 0 ? base + t.parentPos[at] : -1);
+      c.depth.push(t.depth[at]);
+      c.start.push(timed ? Number(s.startTimeUnixNano - this.runStart) : trace.startNs);
+      c.end.push(timed ? Number(end - this.runStart) : trace.startNs);
+      c.name.push(this.intern(s.name));
+      c.kind.push(Math.max(0, SPAN_KIND_NAMES.indexOf(s.kind)));
+      c.flags.push(flags);
+      c.statusMessage.push(s.status.message ? this.intern(s.status.message) : -1);
+      this.pushAttrs(s.attributes, notes, 'attributes');
+      c.attrStart.push(this.attrs.key.length);
+      for (const e of s.events) {
+        this.events.time.push(timed ? Number(e.timeUnixNano - this.runStart) : trace.startNs);
+        this.events.name.push(this.intern(e.name));
+        this.pushAttrs(e.attributes, notes, `event ${e.name}`);
+        this.events.attrStart.push(this.attrs.key.length);
+      }
+      c.eventStart.push(this.events.name.length);
+      for (const l of s.links) {
+        this.links.traceId.push(l.traceId);
+        this.links.spanId.push(l.spanId);
+        this.pushAttrs(l.attributes, notes, 'link');
+        this.links.attrStart.push(this.attrs.key.length);
+      }
+      c.linkStart.push(this.links.spanId.length);
+      const r = this.resource(s.resource, notes);
+      c.resource.push(r);
+      c.service.push(this.resourceService[r]);
+      c.scope.push(s.scope.name ? this.intern(s.scope.version ? `${s.scope.name} ${s.scope.version}` : s.scope.name) : -1);
+      c.location.push(s.location ? this.location(s.location) : -1);
+      c.srcIndex.push(srcIndex);
+
+      if (s.parentIsRemote) notes.push('The parent span is in another process (remote parent).');
+      if (s.droppedAttributesCount) notes.push(`${s.droppedAttributesCount} attributes were dropped by the SDK.`);
+      if (s.droppedEventsCount) notes.push(`${s.droppedEventsCount} events were dropped by the SDK.`);
+      if (s.droppedLinksCount) notes.push(`${s.droppedLinksCount} links were dropped by the SDK.`);
+      if (s.unknown?.length) notes.push(`The output format does not show: ${s.unknown.join(', ')}.`);
+      for (const l of s.lossy ?? []) notes.push(`${l.path}: ${l.reason}`);
+      for (const text of notes) {
+        this.notes.span.push(idx);
+        this.notes.text.push(this.intern(text));
+      }
+    }
+    markCriticalPath(this.cols, base, this.spanCount);
+  }
+
+  private pushAttrs(attributes: Attributes, notes: string[], where: string): void {
+    for (const key of Object.keys(attributes)) {
+      const value = attributes[key];
+      const [type, text] = displayValue(value);
+      let shown = text;
+      if (shown.length > this.maxValueLength) {
+        notes.push(`${where} ${key}: value cut to ${this.maxValueLength} of ${shown.length} characters.`);
+        shown = shown.slice(0, this.maxValueLength) + '…';
+      }
+      this.attrs.key.push(this.intern(key));
+      this.attrs.value.push(this.intern(shown));
+      this.attrs.flags.push(type | (isSensitive(key, value) ? AttrFlag.Sensitive : 0));
+    }
+  }
+
+  private resource(resource: Attributes, notes: string[]): number {
+    let r = this.resourceByObject.get(resource);
+    if (r !== undefined) return r;
+    const text = stableText(resource);
+    r = this.resourceByText.get(text);
+    if (r === undefined) {
+      r = this.resourceService.length;
+      this.pushAttrs(resource, notes, 'resource');
+      this.resourceAttrStart.push(this.attrs.key.length);
+      this.resourceService.push(this.intern(serviceOf(resource)));
+      this.resourceByText.set(text, r);
+    }
+    this.resourceByObject.set(resource, r);
+    return r;
+  }
+
+  private location(l: NonNullable<Span['location']>): number {
+    const key = `${l.file}\0${l.line}\0${l.column}\0${l.function ?? ''}`;
+    let i = this.locationIndex.get(key);
+    if (i === undefined) {
+      i = this.locations.length;
+      const dto: LocationDto = { file: l.file, line: l.line, column: l.column };
+      if (l.function !== undefined) dto.function = l.function;
+      this.locations.push(dto);
+      this.locationIndex.set(key, i);
+    }
+    return i;
+  }
+}
+
+/** The attribute's type code and its text as the detail pane shows it. */
+export function displayValue(value: AttributeValue): [number, string] {
+  if (value === null) return [AttrType.Null, 'null'];
+  if (Array.isArray(value)) {
+    return [AttrType.Array, `[${value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ')}]`];
+  }
+  switch (typeof value) {
+    case 'string':
+      return [AttrType.String, value];
+    case 'number':
+      return [AttrType.Number, String(value)];
+    case 'boolean':
+      return [AttrType.Boolean, String(value)];
+    case 'bigint':
+      return [AttrType.BigInt, value.toString()];
+    default:
+      return [AttrType.String, String(value)];
+  }
+}
+
+function stableText(attrs: Attributes): string {
+  const keys = Object.keys(attrs).sort();
+  return keys.map((k) => `${k}\0${displayValue(attrs[k])[1]}`).join('\u0001');
+}
+
+/**
+ * Marks the critical path of every root in `[from, to)`: the chain of spans that determines the
+ * end of each root, walking back from the root's end through the last-finishing child, then the
+ * child that finished last before that one started, and so on (jaeger-ui's approach). Children
+ * that outlive their parent are clamped to its end.
+ */
+export function markCriticalPath(c: RunDto['spans'], from: number, to: number): void {
+  const n = to - from;
+  // Children lists from the pre-order parent column.
+  const count = new Int32Array(n + 1);
+  for (let i = from; i < to; i++) if (c.parent[i] >= 0) count[c.parent[i] - from + 1]++;
+  for (let i = 0; i < n; i++) count[i + 1] += count[i];
+  const fill = count.slice(0, n);
+  const kids = new Int32Array(count[n]);
+  for (let i = from; i < to; i++) if (c.parent[i] >= 0) kids[fill[c.parent[i] - from]++] = i;
+
+  const stack: number[] = [];
+  for (let i = from; i < to; i++) if (c.parent[i] < 0 && !(c.flags[i] & SpanFlag.NoTime)) stack.push(i);
+  while (stack.length) {
+    const u = stack.pop()!;
+    c.flags[u] |= SpanFlag.Critical;
+    const a = count[u - from];
+    const z = count[u - from + 1];
+    if (a === z) continue;
+    const uEnd = c.end[u];
+    const cand = Array.from(kids.subarray(a, z)).filter((k) => !(c.flags[k] & SpanFlag.NoTime));
+    cand.sort((x, y) => Math.min(c.end[y], uEnd) - Math.min(c.end[x], uEnd));
+    let cursor = uEnd;
+    for (const k of cand) {
+      const kEnd = Math.min(c.end[k], uEnd);
+      if (kEnd <= cursor && c.start[k] < cursor) {
+        stack.push(k);
+        cursor = c.start[k];
+      }
+    }
+  }
+}
