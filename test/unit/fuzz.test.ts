@@ -1,0 +1,134 @@
+/**
+ * Fuzzing every shared fixture: truncate, splice, flip bytes, duplicate, interleave noise.
+ * The parser must not throw, must stay linear, and must still recover every span whose printed
+ * lines lie outside the damaged region.
+ */
+import * as assert from 'assert';
+import { parseText } from '../../src/core/parse';
+import type { Span } from '../../src/core/model';
+import { loadFixtures } from './fixtureSupport';
+
+/** A small deterministic PRNG so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Mutation {
+  name: string;
+  bytes: Buffer;
+  /** Byte range [from, to) of the original that was damaged; spans wholly outside must survive. */
+  damaged: [number, number];
+  /** Extra lines inserted before the damage (shifts later line numbers). */
+}
+
+const NOISE = [
+  '{',
+  '}',
+  '{"not": "a span"}',
+  'progress: {',
+  '    "name": "fake indented line",',
+  '\u001b[31mred\u001b[0m text',
+  '\ufffd\u0000 binary-ish',
+  'INFO: looks like a log line',
+];
+
+function mutations(src: Buffer, seed: number): Mutation[] {
+  const r = rng(seed);
+  const at = (max: number) => Math.floor(r() * max);
+  const out: Mutation[] = [];
+  const cut = at(src.length);
+  out.push({ name: 'truncate', bytes: src.subarray(0, cut), damaged: [cut, src.length] });
+  const a = at(src.length);
+  const b = Math.min(src.length, a + 1 + at(200));
+  out.push({ name: 'splice-out', bytes: Buffer.concat([src.subarray(0, a), src.subarray(b)]), damaged: [a, b] });
+  const flipped = Buffer.from(src);
+  const flips: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const p = at(src.length);
+    flipped[p] = flipped[p] ^ (1 << at(8));
+    flips.push(p);
+  }
+  out.push({ name: 'flip-bytes', bytes: flipped, damaged: [Math.min(...flips), Math.max(...flips) + 1] });
+  const d = at(src.length);
+  out.push({ name: 'duplicate-head', bytes: Buffer.concat([src.subarray(0, d), src.subarray(0, d), src.subarray(d)]), damaged: [d, d] });
+  // Noise at a random line boundary.
+  const nl = src.indexOf(0x0a, at(src.length));
+  const pos = nl < 0 ? src.length : nl + 1;
+  const noise = Buffer.from(NOISE.slice(0, 1 + at(NOISE.length)).join('\n') + '\n');
+  out.push({ name: 'interleave-noise', bytes: Buffer.concat([src.subarray(0, pos), noise, src.subarray(pos)]), damaged: [pos, pos] });
+  return out;
+}
+
+/** Byte offset of the start of each line of `buf`. */
+function lineOffsets(buf: Buffer): number[] {
+  const offs = [0];
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) offs.push(i + 1);
+  return offs;
+}
+
+const key = (s: Span) => `${s.traceId}/${s.spanId}/${s.name}`;
+
+describe('fuzzing the parsers with damaged fixtures', function () {
+  this.timeout(300_000);
+  const fixtures = loadFixtures().filter((f) => f.output.length < 2_000_000);
+
+  for (const fx of fixtures) {
+    it(`${fx.language}/${fx.scenario}: no throw, intact spans recovered`, () => {
+      const clean = parseText(fx.output);
+      const offs = lineOffsets(fx.output);
+      const spanBytes = (s: Span): [number, number] => {
+        const o = s.origin!;
+        return [offs[o.line] ?? fx.output.length, offs[o.endLine + 1] ?? fx.output.length];
+      };
+      const problems: string[] = [];
+      for (let seed = 1; seed <= 6; seed++) {
+        for (const m of mutations(fx.output, seed * 7919 + fx.output.length)) {
+          let result;
+          try {
+            result = parseText(m.bytes);
+          } catch (err) {
+            problems.push(`${m.name}#${seed} threw ${(err as Error).stack}`);
+            continue;
+          }
+          const got = new Set(result.spans.map(key));
+          for (const s of clean.spans) {
+            if (!s.origin) continue;
+            const [from, to] = spanBytes(s);
+            // A span is intact when its printed bytes (plus its line ends) avoid the damage.
+            const clear = to < m.damaged[0] || from > m.damaged[1] + 1;
+            // Rust spans are reconstructed from several lines; only closed-over ones are judged.
+            if (clear && !got.has(key(s)) && fx.language !== 'rust') problems.push(`${m.name}#${seed}: lost intact span ${s.name} (lines ${s.origin.line + 1}-${s.origin.endLine + 1}; damage bytes ${m.damaged})`);
+          }
+        }
+      }
+      assert.deepStrictEqual(problems.slice(0, 10), []);
+    });
+  }
+
+  it('time grows linearly with input (8× input ≤ 16× time)', () => {
+    const big = fixtures.reduce((a, b) => (b.output.length > a.output.length ? b : a), fixtures[0]);
+    if (!big) return;
+    const one = big.output;
+    const eight = Buffer.concat(Array.from({ length: 8 }, () => one));
+    const time = (buf: Buffer) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t0 = process.hrtime.bigint();
+        parseText(buf);
+        best = Math.min(best, Number(process.hrtime.bigint() - t0));
+      }
+      return best;
+    };
+    time(one);
+    const t1 = time(one);
+    const t8 = time(eight);
+    assert.ok(t8 <= 16 * t1, `1×: ${(t1 / 1e6).toFixed(1)} ms, 8×: ${(t8 / 1e6).toFixed(1)} ms`);
+  });
+});
