@@ -1,0 +1,22 @@
+/**
+ * `npm run bench`: every benchmark, each printing its figures as ratios against a baseline
+ * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
+ */
+import { benchParse } from './parse';
+
+const parts: Record<string, () => Promise<unknown>> = {
+  parse: () => benchParse(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  for (const [name, run] of Object.entries(parts)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    await run();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
