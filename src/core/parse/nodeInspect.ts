@@ -1,9 +1,839 @@
-/** Node ConsoleSpanExporter output (util.inspect object literals). TODO: implement. */
-import type { BlockFormat } from './types';
+/**
+ * Node ConsoleSpanExporter output. Each span is `console.dir(info, { depth: 3 })` (SDK 1.0–1.2:
+ * `console.log(info)`), i.e. Node's util.inspect of an object literal — not JSON: bare or
+ * single-quoted keys, strings in ' " or ` quotes with JS escapes, `undefined`/`NaN`/`-0` as bare
+ * words, `[Array]`/`[Object]`/`[TraceStateImpl]` past the depth limit, `... N more items` after 100
+ * array items, `'...'... N more characters` after 10,000 string characters, long multi-line strings
+ * split into `'a\n' +` pieces, and ANSI colours when stdout is a terminal.
+ *
+ * The block is read in one pass over its lines by a small recursive-descent reader of the
+ * util.inspect grammar, then mapped onto a Span. Values util.inspect cut or elided are kept as
+ * far as they were printed and listed in `span.lossy`; fields an SDK version does not print at
+ * all are listed in `span.unknown`.
+ */
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanLink, StatusCode, UnknownField } from '../model';
+import { SPAN_KINDS, emptySpan } from '../model';
+import type { BlockFormat, BlockResult } from './types';
 
+/** A string util.inspect cut at `maxStringLength`: the printed start and how many characters are missing. */
+class CutString {
+  constructor(
+    readonly text: string,
+    readonly more: number,
+  ) {}
+}
+
+/** An array (or Map/Set) util.inspect cut at `maxArrayLength`: the printed items and how many are missing. */
+class CutArray {
+  constructor(
+    readonly items: unknown[],
+    readonly more: number,
+  ) {}
+}
+
+/** A value util.inspect did not print: `[Array]`, `[Object]`, `[TraceStateImpl]`, `[Circular *1]`, `[Function: f]`. */
+class Elided {
+  constructor(readonly tag: string) {}
+}
+
+/** The printed digits of a number, kept as text where float conversion would lose nanoseconds. */
+class NumberText {
+  constructor(readonly text: string) {}
+}
+
+/** An object literal (`{ a: 1 }`, `Foo { ... }`, `Map(1) { 'k' => 'v' }`) with keys in printed order. */
+type InspectObject = Map<string, unknown>;
+
+class InspectSyntaxError extends Error {}
+
+/** Top-level keys whose numbers are read as text: µs values that exceed float precision in ns. */
+const EXACT_NUMBER_KEYS = new Set(['timestamp', 'duration']);
+
+const MAX_EMPTY_ITEMS = 10000;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36;
+}
+
+function isQuote(c: number): boolean {
+  return c === 39 || c === 34 || c === 96;
+}
+
+/** Index just past an ANSI CSI sequence whose parameters start at `p` (after `ESC [`). */
+function skipAnsi(s: string, p: number): number {
+  while (p < s.length) {
+    const c = s.charCodeAt(p++);
+    if (c >= 0x40 && c <= 0x7e) break;
+  }
+  return p;
+}
+
+function hexValue(s: string, from: number, to: number): number {
+  if (to > s.length || to <= from) return NaN;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const d = isDigit(c) ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return NaN;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/**
+ * A cursor over the block's lines reading util.inspect syntax. Whitespace, line breaks and ANSI
+ * colour sequences between tokens are insignificant; tokens never span lines.
+ */
+class InspectReader {
+  private li = 0;
+  private s: string;
+  private p = 0;
+
+  constructor(private readonly lines: string[]) {
+    this.s = lines.length ? lines[0] : '';
+  }
+
+  /** 0-based index of the line the cursor is on, for error messages. */
+  get line(): number {
+    return this.li;
+  }
+
+  /** Skip blanks, line ends and colour codes; the next character code, or -1 at the end. */
+  private peek(): number {
+    for (;;) {
+      const s = this.s;
+      let p = this.p;
+      while (p < s.length) {
+        const c = s.charCodeAt(p);
+        if (c === 32 || c === 9) p++;
+        else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
+        else {
+          this.p = p;
+          return c;
+        }
+      }
+      this.p = p;
+      if (this.li + 1 >= this.lines.length) return -1;
+      this.s = this.lines[++this.li];
+      this.p = 0;
+    }
+  }
+
+  /** Like peek, but does not move to the next line: -1 at the end of this one. */
+  private peekSameLine(): number {
+    const s = this.s;
+    let p = this.p;
+    while (p < s.length) {
+      const c = s.charCodeAt(p);
+      if (c === 32 || c === 9) p++;
+      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
+      else {
+        this.p = p;
+        return c;
+      }
+    }
+    this.p = p;
+    return -1;
+  }
+
+  private fail(what: string): never {
+    const near = this.s.slice(this.p, this.p + 20);
+    throw new InspectSyntaxError(near ? `${what} before "${near}"` : `${what} at the end of a line`);
+  }
+
+  private expect(c: number, what: string): void {
+    if (this.peek() !== c) this.fail(`expected ${what}`);
+    this.p++;
+  }
+
+  /** True when nothing but blanks and colour codes is left in the block. */
+  atEnd(): boolean {
+    return this.peek() === -1;
+  }
+
+  /** The whole block as one object; `EXACT_NUMBER_KEYS` keep their number text. */
+  readTop(): InspectObject {
+    if (this.peek() !== 123) this.fail('expected {');
+    return this.readObject(true);
+  }
+
+  readValue(): unknown {
+    const c = this.peek();
+    if (isQuote(c)) return this.readString();
+    if (c === 123) return this.readObject(false);
+    if (c === 91) return this.readBracket();
+    if (isDigit(c) || c === 45) return this.readNumber();
+    if (c === 60) return this.readAngle();
+    if (c >= 0 && isWordChar(c)) return this.readWord();
+    return this.fail('expected a value');
+  }
+
+  /** A string literal, its `+` continuations, and a `... N more characters` trailer. */
+  private readString(): string | CutString {
+    const first = this.readQuoted();
+    let parts: string[] | null = null;
+    for (;;) {
+      const c = this.peek();
+      if (c === 43 /* + */) {
+        this.p++;
+        if (!isQuote(this.peek())) this.fail('expected a string after +');
+        (parts ??= [first]).push(this.readQuoted());
+        continue;
+      }
+      const text = parts ? parts.join('') : first;
+      if (c === 46 /* . */ && this.s.startsWith('... ', this.p)) return new CutString(text, this.readMore());
+      return text;
+    }
+  }
+
+  /** One quoted literal starting at the cursor. */
+  private readQuoted(): string {
+    const s = this.s;
+    const q = s.charCodeAt(this.p);
+    const start = this.p + 1;
+    for (let i = start; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === q) {
+        this.p = i + 1;
+        return s.slice(start, i);
+      }
+      if (c === 92) return this.readEscaped(q, start, i);
+    }
+    return this.fail('unterminated string');
+  }
+
+  /** The slow path of readQuoted: a literal with backslash escapes, the first at `bs`. */
+  private readEscaped(q: number, start: number, bs: number): string {
+    const s = this.s;
+    const parts: string[] = [];
+    let from = start;
+    for (let i = bs; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === q) {
+        parts.push(s.slice(from, i));
+        this.p = i + 1;
+        return parts.join('');
+      }
+      if (c !== 92) continue;
+      parts.push(s.slice(from, i));
+      const e = s.charCodeAt(i + 1);
+      let len = 2;
+      let decoded: string;
+      switch (e) {
+        case 110: decoded = '\n'; break;
+        case 116: decoded = '\t'; break;
+        case 114: decoded = '\r'; break;
+        case 98: decoded = '\b'; break;
+        case 102: decoded = '\f'; break;
+        case 118: decoded = '\v'; break;
+        case 48: decoded = '\0'; break;
+        case 120: {
+          const v = hexValue(s, i + 2, i + 4);
+          if (Number.isNaN(v)) this.fail('bad \\x escape');
+          decoded = String.fromCharCode(v);
+          len = 4;
+          break;
+        }
+        case 117: {
+          if (s.charCodeAt(i + 2) === 123) {
+            const close = s.indexOf('}', i + 3);
+            const v = close < 0 ? NaN : hexValue(s, i + 3, close);
+            if (Number.isNaN(v) || v > 0x10ffff) this.fail('bad \\u{} escape');
+            decoded = String.fromCodePoint(v);
+            len = close + 1 - i;
+          } else {
+            const v = hexValue(s, i + 2, i + 6);
+            if (Number.isNaN(v)) this.fail('bad \\u escape');
+            decoded = String.fromCharCode(v);
+            len = 6;
+          }
+          break;
+        }
+        default:
+          if (Number.isNaN(e)) this.fail('unterminated string');
+          decoded = s[i + 1];
+      }
+      parts.push(decoded);
+      i += len - 1;
+      from = i + 1;
+    }
+    return this.fail('unterminated string');
+  }
+
+  /** `... N more items` / `... N more characters`: returns N. */
+  private readMore(): number {
+    const s = this.s;
+    let i = this.p + 4;
+    const from = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+    if (i === from || !s.startsWith(' more ', i)) this.fail('expected "... N more"');
+    const n = Number(s.slice(from, i));
+    i += 6;
+    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    this.p = i;
+    return n;
+  }
+
+  private readNumber(): unknown {
+    const text = this.readNumberText();
+    if (text === '-Infinity') return -Infinity;
+    if (this.s.charCodeAt(this.p) === 110 /* n: bigint */) {
+      this.p++;
+      return BigInt(text);
+    }
+    const n = Number(text);
+    if (Number.isNaN(n)) this.fail('expected a number');
+    // Beyond 2^53 keep what was printed, exactly (2**63-1 prints as 9223372036854776000).
+    if (!Number.isSafeInteger(n) && Number.isInteger(n) && isPlainInteger(text)) return BigInt(text);
+    return n;
+  }
+
+  private readNumberText(): string {
+    const s = this.s;
+    const start = this.p;
+    if (s.startsWith('-Infinity', start)) {
+      this.p = start + 9;
+      return '-Infinity';
+    }
+    let i = start;
+    if (s.charCodeAt(i) === 45) i++;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (isDigit(c) || c === 46 || c === 101 || c === 69) continue;
+      if ((c === 43 || c === 45) && (s.charCodeAt(i - 1) === 101 || s.charCodeAt(i - 1) === 69)) continue;
+      break;
+    }
+    if (i === start || (i === start + 1 && s.charCodeAt(start) === 45)) this.fail('expected a number');
+    this.p = i;
+    return s.slice(start, i);
+  }
+
+  /** `<ref *1> value`. */
+  private readAngle(): unknown {
+    const close = this.s.indexOf('>', this.p);
+    if (close < 0 || !this.s.startsWith('<ref *', this.p)) this.fail('unexpected <');
+    this.p = close + 1;
+    return this.readValue();
+  }
+
+  /** A bare word: a literal, `Symbol(x)`, or a class-name prefix (`TraceStateImpl {`, `Map(2) {`). */
+  private readWord(): unknown {
+    const s = this.s;
+    const start = this.p;
+    let i = start;
+    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    const word = s.slice(start, i);
+    this.p = i;
+    switch (word) {
+      case 'undefined': return undefined;
+      case 'null': return null;
+      case 'true': return true;
+      case 'false': return false;
+      case 'NaN': return NaN;
+      case 'Infinity': return Infinity;
+    }
+    if (s.charCodeAt(i) === 40 /* ( */) {
+      const close = s.indexOf(')', i);
+      if (close < 0) this.fail('unterminated (');
+      this.p = close + 1;
+      if (word === 'Symbol') return new Elided(s.slice(start, close + 1));
+    }
+    let c = this.peekSameLine();
+    if (c === 91 /* [Symbol.toStringTag] */ && this.s.indexOf(']', this.p) > 0) {
+      this.p = this.s.indexOf(']', this.p) + 1;
+      c = this.peekSameLine();
+    }
+    if (c === 123) {
+      if (word === 'Map') return this.readMap();
+      if (word === 'Set') return this.readList(125);
+      return this.readObject(false);
+    }
+    if (c === 91) return this.readList(93);
+    return this.fail(`unexpected word "${word}"`);
+  }
+
+  /** `[` starts an array, or a tag: `[Array]`, `[Object: null prototype] {`, `[Function: f]`. */
+  private readBracket(): unknown {
+    const s = this.s;
+    const next = s.charCodeAt(this.p + 1);
+    if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122))) return this.readList(93);
+    const close = s.indexOf(']', this.p);
+    if (close < 0) this.fail('unterminated [');
+    const tag = s.slice(this.p + 1, close);
+    this.p = close + 1;
+    const c = this.peekSameLine();
+    if (c === 123) return this.readObject(false);
+    if (c === 91 && tag.endsWith('null prototype')) return this.readList(93);
+    return new Elided(tag);
+  }
+
+  /** Array items (`]`) or Set items (`}`), with `... N more items` and `<N empty items>`. */
+  private readList(close: number): unknown[] | CutArray {
+    this.p++;
+    const items: unknown[] = [];
+    let more = 0;
+    if (this.peek() === close) {
+      this.p++;
+      return items;
+    }
+    for (;;) {
+      const c = this.peek();
+      if (c === 46 && this.s.startsWith('... ', this.p)) more = this.readMore();
+      else if (c === 60 && isDigit(this.s.charCodeAt(this.p + 1))) this.readHoles(items);
+      else {
+        const v = this.readValue();
+        // `[ 1, 2, extra: 'x' ]`: a non-index property of the array; not an item.
+        if (this.peek() === 58) {
+          this.p++;
+          this.readValue();
+        } else items.push(v);
+      }
+      const d = this.peek();
+      if (d === 44) this.p++;
+      else if (d === close) {
+        this.p++;
+        return more ? new CutArray(items, more) : items;
+      } else this.fail(close === 93 ? 'expected , or ]' : 'expected , or }');
+    }
+  }
+
+  /** `<3 empty items>`: sparse array holes, read as undefined. */
+  private readHoles(items: unknown[]): void {
+    const s = this.s;
+    const end = s.indexOf('>', this.p);
+    if (end < 0) this.fail('unterminated <');
+    const n = parseInt(s.slice(this.p + 1, end), 10);
+    for (let k = 0; k < Math.min(n, MAX_EMPTY_ITEMS); k++) items.push(undefined);
+    this.p = end + 1;
+  }
+
+  private readKey(): string {
+    const c = this.peek();
+    if (isQuote(c)) return this.readQuoted();
+    const s = this.s;
+    if (c === 91) {
+      const close = s.indexOf(']:', this.p);
+      if (close < 0) this.fail('unterminated [key]');
+      const key = s.slice(this.p, close + 1);
+      this.p = close + 1;
+      return key;
+    }
+    const start = this.p;
+    let i = start;
+    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    if (i === start) this.fail('expected a key');
+    this.p = i;
+    return s.slice(start, i);
+  }
+
+  private readObject(exactNumbers: boolean): InspectObject {
+    this.p++;
+    const obj: InspectObject = new Map();
+    if (this.peek() === 125) {
+      this.p++;
+      return obj;
+    }
+    for (;;) {
+      const key = this.readKey();
+      this.expect(58, ':');
+      let value: unknown;
+      if (exactNumbers && EXACT_NUMBER_KEYS.has(key)) {
+        const c = this.peek();
+        value = isDigit(c) || c === 45 ? new NumberText(this.readNumberText()) : this.readValue();
+      } else value = this.readValue();
+      obj.set(key, value);
+      const d = this.peek();
+      if (d === 44) this.p++;
+      else if (d === 125) {
+        this.p++;
+        return obj;
+      } else this.fail('expected , or }');
+    }
+  }
+
+  /** `Map(n) { key => value, ... }`; keys become strings. */
+  private readMap(): InspectObject | CutArray {
+    this.p++;
+    const map: InspectObject = new Map();
+    let more = 0;
+    if (this.peek() === 125) {
+      this.p++;
+      return map;
+    }
+    for (;;) {
+      if (this.peek() === 46 && this.s.startsWith('... ', this.p)) more = this.readMore();
+      else {
+        const key = this.readValue();
+        if (this.peek() !== 61 || this.s.charCodeAt(this.p + 1) !== 62) this.fail('expected =>');
+        this.p += 2;
+        map.set(key instanceof CutString ? key.text : String(key), this.readValue());
+      }
+      const d = this.peek();
+      if (d === 44) this.p++;
+      else if (d === 125) {
+        this.p++;
+        return more ? new CutArray([...map.entries()], more) : map;
+      } else this.fail('expected , or }');
+    }
+  }
+}
+
+function isPlainInteger(text: string): boolean {
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Printed microseconds (`1795592759793000`, `109.072`, `1.5e-7`) to nanoseconds, exactly from
+ * the decimal digits (rounded half up past the nanosecond). Null when the text is no number.
+ */
+export function microsToNanos(text: string): bigint | null {
+  let i = 0;
+  const neg = text.charCodeAt(0) === 45;
+  if (neg) i++;
+  let digits = '';
+  let fracLen = 0;
+  let seenDot = false;
+  let start = i;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) continue;
+    if (c === 46 && !seenDot) {
+      digits += text.slice(start, i);
+      start = i + 1;
+      seenDot = true;
+      continue;
+    }
+    break;
+  }
+  digits += text.slice(start, i);
+  if (seenDot) fracLen = i - start;
+  if (!digits) return null;
+  let exp = 3 - fracLen;
+  if (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 101 && c !== 69) return null;
+    const e = Number(text.slice(i + 1));
+    if (!Number.isInteger(e) || Math.abs(e) > 400) return null;
+    exp += e;
+  }
+  let n = BigInt(digits);
+  if (exp >= 0) n *= 10n ** BigInt(exp);
+  else {
+    const div = 10n ** BigInt(-exp);
+    const q = n / div;
+    n = (n % div) * 2n >= div ? q + 1n : q;
+  }
+  return neg ? -n : n;
+}
+
+// ---- mapping the printed object onto a Span
+
+const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
+const TRACE_ID = /^[0-9a-fA-F]{32}$/;
+const SPAN_ID = /^[0-9a-fA-F]{16}$/;
+const INVALID_SPAN_ID = '0000000000000000';
+
+/** Collects lossy marks for one span. */
+class LossyLog {
+  readonly marks: LossyField[] = [];
+  add(path: string, reason: string): void {
+    this.marks.push({ path, reason });
+  }
+}
+
+function elidedReason(e: Elided): string {
+  return `console.dir depth limit: util.inspect printed [${e.tag}] instead of the value`;
+}
+
+function cutStringReason(c: CutString): string {
+  return `util.inspect printed only the first ${c.text.length} characters (${c.more} more not shown)`;
+}
+
+function cutArrayReason(c: CutArray): string {
+  return `util.inspect printed only the first ${c.items.length} items (${c.more} more not shown)`;
+}
+
+/** A string field; cut strings keep their printed start. */
+function text(v: unknown, path: string, lossy: LossyLog): string | null {
+  if (typeof v === 'string') return v;
+  if (v instanceof CutString) {
+    lossy.add(path, cutStringReason(v));
+    return v.text;
+  }
+  if (v instanceof Elided) lossy.add(path, elidedReason(v));
+  return null;
+}
+
+function scalar(v: unknown): AttributeScalar | null | undefined {
+  const t = typeof v;
+  if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') return v as AttributeScalar;
+  if (v === null || v === undefined) return null;
+  return undefined;
+}
+
+function attributeValue(v: unknown, path: string, lossy: LossyLog): AttributeValue {
+  const s = scalar(v);
+  if (s !== undefined) return s;
+  if (v instanceof CutString) {
+    lossy.add(path, cutStringReason(v));
+    return v.text;
+  }
+  let items: unknown[] | null = null;
+  if (Array.isArray(v)) items = v;
+  else if (v instanceof CutArray) {
+    lossy.add(path, cutArrayReason(v));
+    items = v.items;
+  }
+  if (items) {
+    const out: AttributeScalar[] = new Array(items.length);
+    let cut = false;
+    for (let i = 0; i < items.length; i++) {
+      const x = items[i];
+      const e = scalar(x);
+      if (e !== undefined) out[i] = e as AttributeScalar;
+      else {
+        if (x instanceof CutString) out[i] = x.text;
+        else out[i] = null as unknown as AttributeScalar;
+        if (!cut) lossy.add(path, x instanceof CutString ? cutStringReason(x) : x instanceof Elided ? elidedReason(x) : 'an array item that is not a plain value');
+        cut = true;
+      }
+    }
+    return out;
+  }
+  if (v instanceof Elided) lossy.add(path, elidedReason(v));
+  else lossy.add(path, 'an object value, which is not a valid attribute');
+  return null;
+}
+
+function attributes(v: unknown, path: string, lossy: LossyLog): Attributes {
+  const out: Attributes = {};
+  if (v instanceof Elided) lossy.add(path, elidedReason(v));
+  if (!(v instanceof Map)) return out;
+  for (const [k, x] of v as InspectObject) {
+    // The SDK drops undefined values, and so does the JSON the ground truth is written in.
+    if (x === undefined) continue;
+    const value = typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : attributeValue(x, `${path}.${k}`, lossy);
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
+
+function count(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
+}
+
+/** A W3C trace state: the serialised string, or a printed TraceStateImpl (its map is stored reversed). */
+function traceState(v: unknown, path: string, lossy: LossyLog): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string' || v instanceof CutString || v instanceof Elided) return text(v, path, lossy);
+  if (v instanceof Map) {
+    const state = v.get('_internalState');
+    if (state instanceof Map) {
+      const pairs: string[] = [];
+      for (const [k, x] of state) pairs.push(`${k}=${x}`);
+      return pairs.reverse().join(',');
+    }
+  }
+  lossy.add(path, 'a trace state in an unexpected shape');
+  return null;
+}
+
+function list(v: unknown, path: string, lossy: LossyLog): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v instanceof CutArray) {
+    lossy.add(path, cutArrayReason(v));
+    return v.items;
+  }
+  if (v instanceof Elided) lossy.add(path, elidedReason(v));
+  return [];
+}
+
+function events(v: unknown, start: bigint, lossy: LossyLog): SpanEvent[] {
+  const items = list(v, 'events', lossy);
+  const out: SpanEvent[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i];
+    const at = `events.${i}`;
+    if (!(e instanceof Map)) {
+      lossy.add(at, e instanceof Elided ? elidedReason(e) : 'an event in an unexpected shape');
+      out.push({ name: '', timeUnixNano: start, attributes: {}, droppedAttributesCount: 0 });
+      continue;
+    }
+    let time: bigint | null = null;
+    const t = e.get('time');
+    if (Array.isArray(t) && t.length === 2 && Number.isSafeInteger(t[0]) && Number.isSafeInteger(t[1])) {
+      time = BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+    } else if (typeof t === 'number' && Number.isFinite(t)) {
+      time = BigInt(Math.round(t * 1e6)); // epoch milliseconds, as some SDKs accept
+    }
+    if (time === null) lossy.add(`${at}.timeUnixNano`, t instanceof Elided ? elidedReason(t) : 'the event time was not printed');
+    out.push({
+      name: text(e.get('name'), `${at}.name`, lossy) ?? '',
+      timeUnixNano: time ?? start,
+      attributes: attributes(e.get('attributes'), `${at}.attributes`, lossy),
+      droppedAttributesCount: count(e.get('droppedAttributesCount')),
+    });
+  }
+  return out;
+}
+
+function links(v: unknown, lossy: LossyLog): SpanLink[] {
+  const items = list(v, 'links', lossy);
+  const out: SpanLink[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const l = items[i];
+    const at = `links.${i}`;
+    const ctx = l instanceof Map ? l.get('context') : undefined;
+    if (!(l instanceof Map) || !(ctx instanceof Map)) {
+      const why = l instanceof Elided ? l : ctx instanceof Elided ? ctx : null;
+      lossy.add(at, why ? elidedReason(why) : 'a link in an unexpected shape');
+      out.push({ traceId: '', spanId: '', traceState: null, attributes: {}, droppedAttributesCount: 0 });
+      continue;
+    }
+    const traceId = ctx.get('traceId');
+    const spanId = ctx.get('spanId');
+    out.push({
+      traceId: typeof traceId === 'string' ? traceId.toLowerCase() : '',
+      spanId: typeof spanId === 'string' ? spanId.toLowerCase() : '',
+      traceState: traceState(ctx.get('traceState'), `${at}.traceState`, lossy),
+      attributes: attributes(l.get('attributes'), `${at}.attributes`, lossy),
+      droppedAttributesCount: count(l.get('droppedAttributesCount')),
+    });
+  }
+  return out;
+}
+
+function nanosField(v: unknown): bigint | null {
+  if (v instanceof NumberText) return microsToNanos(v.text);
+  if (typeof v === 'number' && Number.isFinite(v)) return microsToNanos(String(v));
+  return null;
+}
+
+/**
+ * The printed object -> Span. Null when it is not the exporter's span info (a program's own
+ * `console.dir` of something else); a string when it is one but cannot be used.
+ */
+function spanFrom(top: InspectObject): Span | string | null {
+  const traceId = top.get('traceId');
+  const spanId = top.get('id');
+  if (typeof traceId !== 'string' || typeof spanId !== 'string' || !TRACE_ID.test(traceId) || !SPAN_ID.test(spanId) || !top.has('name')) return null;
+  const lossy = new LossyLog();
+  const unknown: UnknownField[] = [];
+  const span = emptySpan();
+  span.traceId = traceId.toLowerCase();
+  span.spanId = spanId.toLowerCase();
+  span.name = text(top.get('name'), 'name', lossy) ?? '';
+
+  const start = nanosField(top.get('timestamp'));
+  if (start === null) return `the span "${span.name}" has no readable timestamp`;
+  span.startTimeUnixNano = start;
+  const duration = nanosField(top.get('duration'));
+  if (duration === null) return `the span "${span.name}" has no readable duration`;
+  span.endTimeUnixNano = start + duration;
+
+  if (top.has('parentSpanContext')) {
+    const parent = top.get('parentSpanContext');
+    if (parent instanceof Map) {
+      const id = parent.get('spanId');
+      if (typeof id === 'string' && id !== INVALID_SPAN_ID) span.parentSpanId = id.toLowerCase();
+      const remote = parent.get('isRemote');
+      span.parentIsRemote = typeof remote === 'boolean' ? remote : null;
+    } else if (parent !== undefined) {
+      lossy.add('parentSpanId', parent instanceof Elided ? elidedReason(parent) : 'a parent in an unexpected shape');
+    }
+  } else if (top.has('parentId') || top.has('parentSpanId')) {
+    // SDK 1.x printed only the parent's span id.
+    const id = top.has('parentId') ? top.get('parentId') : top.get('parentSpanId');
+    if (typeof id === 'string' && id && id !== INVALID_SPAN_ID) span.parentSpanId = id.toLowerCase();
+  } else unknown.push('parent');
+
+  const kind = top.get('kind');
+  if (typeof kind === 'number' && kind >= 0 && kind < SPAN_KINDS.length && Number.isInteger(kind)) span.kind = SPAN_KINDS[kind];
+  else if (kind === undefined && !top.has('kind')) unknown.push('kind');
+  else lossy.add('kind', `an unknown span kind ${String(kind)}`);
+
+  span.attributes = attributes(top.get('attributes'), 'attributes', lossy);
+
+  const status = top.get('status');
+  if (status instanceof Map) {
+    const code = status.get('code');
+    span.status = {
+      code: typeof code === 'number' && STATUS_CODES[code] ? STATUS_CODES[code] : 'UNSET',
+      message: text(status.get('message'), 'status.message', lossy),
+    };
+  } else if (status === undefined) unknown.push('status');
+  else lossy.add('status', status instanceof Elided ? elidedReason(status) : 'a status in an unexpected shape');
+
+  if (top.has('events')) span.events = events(top.get('events'), start, lossy);
+  else unknown.push('events');
+  if (top.has('links')) span.links = links(top.get('links'), lossy);
+  else unknown.push('links');
+
+  span.traceState = traceState(top.get('traceState'), 'traceState', lossy);
+
+  if (top.has('resource')) {
+    const resource = top.get('resource');
+    span.resource = attributes(resource instanceof Map ? resource.get('attributes') : resource, 'resource', lossy);
+  } else unknown.push('resource');
+
+  const scope = top.get('instrumentationScope') ?? top.get('instrumentationLibrary');
+  if (scope instanceof Map) {
+    span.scope = {
+      name: text(scope.get('name'), 'scope.name', lossy) ?? '',
+      version: text(scope.get('version'), 'scope.version', lossy),
+      schemaUrl: text(scope.get('schemaUrl'), 'scope.schemaUrl', lossy),
+    };
+  } else unknown.push('scope');
+
+  if (lossy.marks.length) span.lossy = lossy.marks;
+  if (unknown.length) span.unknown = unknown;
+  return span;
+}
+
+/** The second line of every exporter block is an indented bare key (`  resource: {`, `  traceId: '…'`). */
+function looksLikeInspect(lines: string[]): boolean {
+  if (lines.length < 3) return false;
+  const l = lines[1];
+  let i = 0;
+  while (i < l.length && (l.charCodeAt(i) === 32 || l.charCodeAt(i) === 9)) i++;
+  const from = i;
+  while (i < l.length && isWordChar(l.charCodeAt(i))) i++;
+  return i > from && l.charCodeAt(i) === 58;
+}
+
+/** Keys only the exporter's output has, so a damaged block can be told from a program's object. */
+const SPAN_KEY_LINE = /^\s+(traceId|parentSpanContext|parentId): /;
+
+function looksLikeSpan(lines: string[]): boolean {
+  const n = Math.min(lines.length, 40);
+  for (let i = 1; i < n; i++) if (SPAN_KEY_LINE.test(lines[i])) return true;
+  return false;
+}
+
+/** Node ConsoleSpanExporter (`@opentelemetry/sdk-trace-base` 1.x and 2.x): util.inspect blocks. */
 export const nodeInspect: BlockFormat = {
   name: 'node-inspect',
-  parseBlock() {
-    return null;
+  parseBlock(lines: string[], startLine: number): BlockResult | null {
+    if (!looksLikeInspect(lines)) return null;
+    const reader = new InspectReader(lines);
+    let top: InspectObject;
+    try {
+      top = reader.readTop();
+      if (!reader.atEnd()) throw new InspectSyntaxError('text after the closing }');
+    } catch (err) {
+      if (!(err instanceof InspectSyntaxError) && !(err instanceof RangeError) && !(err instanceof SyntaxError)) throw err;
+      if (!looksLikeSpan(lines)) return null;
+      return { spans: [], unparsedReason: `a Node span could not be read: ${err.message} (line ${startLine + reader.line + 1})` };
+    }
+    const span = spanFrom(top);
+    if (span === null) return null;
+    if (typeof span === 'string') return { spans: [], unparsedReason: `a Node span could not be read: ${span}` };
+    return { spans: [span] };
   },
 };
