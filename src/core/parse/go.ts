@@ -1,16 +1,335 @@
-/** Go stdouttrace output, pretty (WithPrettyPrint) and compact (one JSON object per line). TODO: implement. */
-import type { BlockFormat, JsonLineFormat } from './types';
+/**
+ * Go stdouttrace output: `WithPrettyPrint()` (a TAB-indented JSON object per span, `{`/`}` at
+ * column 0) and the default compact form (one JSON object per line). Both carry the
+ * tracetest.SpanStub shape: `Name, SpanContext, Parent, SpanKind, StartTime, EndTime,
+ * Attributes [{Key, Value: {Type, Value}}], Events, Links, Status, Dropped*, ChildSpanCount,
+ * Resource, InstrumentationLibrary` (otel-go ≤ 1.28) or `InstrumentationScope` plus the
+ * deprecated duplicate `InstrumentationLibrary` (1.29+).
+ */
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
+import { parseJsonLoose } from '../json';
+import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
 
+type Json = Record<string, unknown>;
+
+const GO_KINDS: readonly SpanKind[] = ['INTERNAL', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const ZERO_SPAN_ID = '0000000000000000';
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digits(s: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Read an RFC 3339 timestamp (`2026-11-25T13:17:05.903094155+05:30`, `…Z`, 0–9 fraction digits,
+ * `T`/`t`/space separator) as exact unix nanoseconds. Returns null when the text is not one.
+ * Go and Python print times this way; Go's zero time `0001-01-01T00:00:00Z` reads as year 1,
+ * so callers check for it first.
+ */
+export function rfc3339ToUnixNano(s: string): bigint | null {
+  const n = s.length;
+  if (n < 20) return null;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const sep = s.charCodeAt(10);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+    second < 0 || second > 60 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 || (sep !== 84 && sep !== 116 && sep !== 32)
+  ) {
+    return null;
+  }
+  let i = 19;
+  let frac = 0;
+  if (s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    let count = 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      // Digits past nanoseconds cannot be represented; they are dropped, not rounded.
+      if (count < 9) frac = frac * 10 + d;
+      count++;
+    }
+    if (count === 0) return null;
+    for (; count < 9; count++) frac *= 10;
+  }
+  let offsetSeconds = 0;
+  const z = s.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    i++;
+  } else if (z === 43 || z === 45) {
+    const oh = digits(s, i + 1, 2);
+    const om = digits(s, i + 4, 2);
+    if (oh < 0 || om < 0 || s.charCodeAt(i + 3) !== 58) return null;
+    offsetSeconds = (oh * 3600 + om * 60) * (z === 45 ? -1 : 1);
+    i += 6;
+  } else {
+    return null;
+  }
+  if (i !== n) return null;
+  const seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+  return BigInt(seconds) * 1_000_000_000n + BigInt(frac);
+}
+
+/** Go's zero time.Time, printed by `WithoutTimestamps()`; means "no time", not year 1. */
+function isGoZeroTime(s: unknown): boolean {
+  return typeof s === 'string' && s.startsWith('0001-01-01T00:00:00');
+}
+
+/** Collects lossy marks and the unsafe-integer signal while one span is converted. */
+interface Conversion {
+  lossy: LossyField[];
+  /** An INT64 value came back from JSON.parse rounded; the text must be re-read exactly. */
+  unsafeInt: boolean;
+}
+
+function scalarFromTyped(type: string, v: unknown, path: string, cx: Conversion): AttributeValue {
+  switch (type) {
+    case 'STRING':
+    case 'BOOL':
+      return v as AttributeScalar;
+    case 'INT64':
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) cx.unsafeInt = true;
+      return v as AttributeScalar;
+    case 'FLOAT64':
+      // A float too long for JSON.parse's integer test comes back as bigint from the exact reader.
+      return typeof v === 'bigint' ? Number(v) : (v as AttributeScalar);
+    case 'BOOLSLICE':
+    case 'STRINGSLICE':
+      return Array.isArray(v) ? (v as AttributeScalar[]) : [];
+    case 'INT64SLICE':
+      if (!Array.isArray(v)) return [];
+      for (const x of v) if (typeof x === 'number' && !Number.isSafeInteger(x)) cx.unsafeInt = true;
+      return v as AttributeScalar[];
+    case 'FLOAT64SLICE':
+      if (!Array.isArray(v)) return [];
+      return v.map((x) => (typeof x === 'bigint' ? Number(x) : x)) as AttributeScalar[];
+    case 'BYTESLICE':
+      cx.lossy.push({ path, reason: 'Go prints a []byte attribute as base64 text' });
+      return typeof v === 'string' ? v : null;
+    case 'EMPTY':
+    case 'INVALID':
+      return null;
+    case 'SLICE': {
+      // Newer otel-go: a slice of typed values, each {Type, Value}.
+      if (!Array.isArray(v)) return null;
+      const out: AttributeScalar[] = [];
+      let flat = true;
+      for (let k = 0; k < v.length; k++) {
+        const item = v[k] as Json | null;
+        const x = item && typeof item === 'object' ? scalarFromTyped(String(item.Type), item.Value, `${path}.${k}`, cx) : item;
+        if (Array.isArray(x) || (x !== null && typeof x === 'object')) flat = false;
+        out.push(x as AttributeScalar);
+      }
+      if (flat) return out;
+      cx.lossy.push({ path, reason: 'a nested slice is shown as JSON text' });
+      return JSON.stringify(v, bigintReplacer);
+    }
+    default:
+      // MAP and any type this reader does not know: keep the printed value as text.
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+      cx.lossy.push({ path, reason: `a ${type} attribute is shown as JSON text` });
+      return JSON.stringify(v, bigintReplacer);
+  }
+}
+
+function bigintReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function attributesFromGo(list: unknown, path: string, cx: Conversion): Attributes {
+  const out: Attributes = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list as Json[]) {
+    if (!kv || typeof kv !== 'object') continue;
+    const key = kv.Key;
+    if (typeof key !== 'string') continue;
+    const value = kv.Value as Json | null;
+    if (!value || typeof value !== 'object') {
+      out[key] = null;
+      continue;
+    }
+    out[key] = scalarFromTyped(String(value.Type), value.Value, `${path}.${key}`, cx);
+  }
+  return out;
+}
+
+function statusFromGo(code: unknown): StatusCode {
+  if (code === 'Error' || code === 1) return 'ERROR';
+  if (code === 'Ok' || code === 2) return 'OK';
+  return 'UNSET';
+}
+
+function isHex(s: unknown, len: number): s is string {
+  if (typeof s !== 'string' || s.length !== len) return false;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+function count(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
+}
+
+/** True when `o` has the stdouttrace SpanStub shape (so a program's own JSON is left alone). */
+function isGoSpanStub(o: unknown): o is Json {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const r = o as Json;
+  const sc = r.SpanContext as Json | undefined;
+  return typeof r.Name === 'string' && !!sc && typeof sc === 'object' && isHex(sc.TraceID, 32) && isHex(sc.SpanID, 16);
+}
+
+/** Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly. */
+function spanFromGo(r: Json, cx: Conversion): Span {
+  const sc = r.SpanContext as Json;
+  const parent = r.Parent as Json | null | undefined;
+  let parentSpanId: string | null = null;
+  let parentIsRemote: boolean | null = null;
+  if (parent && typeof parent === 'object' && isHex(parent.SpanID, 16) && parent.SpanID !== ZERO_SPAN_ID) {
+    parentSpanId = (parent.SpanID as string).toLowerCase();
+    parentIsRemote = typeof parent.Remote === 'boolean' ? parent.Remote : null;
+  }
+  const unknown: UnknownField[] = [];
+  let start = 0n;
+  let end: bigint | null = 0n;
+  if (isGoZeroTime(r.StartTime)) {
+    unknown.push('time');
+  } else {
+    const readStart = typeof r.StartTime === 'string' ? rfc3339ToUnixNano(r.StartTime) : null;
+    if (readStart === null) cx.lossy.push({ path: 'startTimeUnixNano', reason: `unreadable time ${String(r.StartTime)}` });
+    start = readStart ?? 0n;
+    end = typeof r.EndTime === 'string' && !isGoZeroTime(r.EndTime) ? rfc3339ToUnixNano(r.EndTime) : null;
+  }
+  const events: SpanEvent[] = [];
+  if (Array.isArray(r.Events)) {
+    (r.Events as Json[]).forEach((e, i) => {
+      if (!e || typeof e !== 'object') return;
+      const t = e.Time;
+      events.push({
+        name: typeof e.Name === 'string' ? e.Name : '',
+        // A zeroed event time (WithoutTimestamps) is a placeholder like the span's.
+        timeUnixNano: typeof t === 'string' && !isGoZeroTime(t) ? (rfc3339ToUnixNano(t) ?? 0n) : 0n,
+        attributes: attributesFromGo(e.Attributes, `events.${i}.attributes`, cx),
+        droppedAttributesCount: count(e.DroppedAttributeCount),
+      });
+    });
+  }
+  const links: SpanLink[] = [];
+  if (Array.isArray(r.Links)) {
+    (r.Links as Json[]).forEach((l, i) => {
+      if (!l || typeof l !== 'object') return;
+      const lc = (l.SpanContext ?? {}) as Json;
+      links.push({
+        traceId: typeof lc.TraceID === 'string' ? lc.TraceID.toLowerCase() : '',
+        spanId: typeof lc.SpanID === 'string' ? lc.SpanID.toLowerCase() : '',
+        traceState: typeof lc.TraceState === 'string' ? lc.TraceState : null,
+        attributes: attributesFromGo(l.Attributes, `links.${i}.attributes`, cx),
+        droppedAttributesCount: count(l.DroppedAttributeCount),
+      });
+    });
+  }
+  const status = (r.Status ?? {}) as Json;
+  const scope = (r.InstrumentationScope ?? r.InstrumentationLibrary ?? {}) as Json;
+  const kind = typeof r.SpanKind === 'number' ? r.SpanKind : 1;
+  const span: Span = {
+    traceId: (sc.TraceID as string).toLowerCase(),
+    spanId: (sc.SpanID as string).toLowerCase(),
+    parentSpanId,
+    parentIsRemote,
+    name: r.Name as string,
+    kind: GO_KINDS[kind] ?? 'INTERNAL',
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: attributesFromGo(r.Attributes, 'attributes', cx),
+    droppedAttributesCount: count(r.DroppedAttributes),
+    events,
+    droppedEventsCount: count(r.DroppedEvents),
+    links,
+    droppedLinksCount: count(r.DroppedLinks),
+    status: { code: statusFromGo(status.Code), message: typeof status.Description === 'string' ? status.Description : null },
+    traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
+    resource: attributesFromGo(r.Resource, 'resource', cx),
+    scope: {
+      name: typeof scope.Name === 'string' ? scope.Name : '',
+      version: typeof scope.Version === 'string' ? scope.Version : null,
+      schemaUrl: typeof scope.SchemaURL === 'string' ? scope.SchemaURL : null,
+    },
+  };
+  if (cx.lossy.length) span.lossy = cx.lossy;
+  if (unknown.length) span.unknown = unknown;
+  return span;
+}
+
+function firstKeyIsName(line: string | undefined): boolean {
+  // Go's encoder indents with one TAB and writes Name first.
+  return line !== undefined && line.startsWith('\t"Name": ');
+}
+
+/** Go stdouttrace with `WithPrettyPrint()`. */
 export const goStdouttracePretty: BlockFormat = {
   name: 'go-stdouttrace',
-  parseBlock() {
-    return null;
+  parseBlock(lines: string[]): BlockResult | null {
+    if (lines.length < 4 || !firstKeyIsName(lines[1])) return null;
+    const text = lines.join('\n');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      try {
+        value = parseJsonLoose(text);
+      } catch (err) {
+        if (!text.includes('"SpanContext"')) return null;
+        return { spans: [], unparsedReason: `a Go stdouttrace span is not valid JSON (${(err as Error).message})` };
+      }
+    }
+    if (!isGoSpanStub(value)) return null;
+    let cx: Conversion = { lossy: [], unsafeInt: false };
+    let span = spanFromGo(value, cx);
+    if (cx.unsafeInt) {
+      cx = { lossy: [], unsafeInt: false };
+      span = spanFromGo(parseJsonLoose(text) as Json, cx);
+    }
+    return { spans: [span] };
   },
 };
 
+/** Go stdouttrace default output: one compact JSON object per line. */
 export const goStdouttraceLines: JsonLineFormat = {
   name: 'go-stdouttrace',
-  parseValue() {
-    return null;
+  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
+    if (!isGoSpanStub(value)) return null;
+    let cx: Conversion = { lossy: [], unsafeInt: false };
+    const span = spanFromGo(value, cx);
+    if (!cx.unsafeInt) return [span];
+    // The demux normally re-reads long integers exactly; this covers a value it did not.
+    const start = raw.indexOf('{');
+    cx = { lossy: [], unsafeInt: false };
+    try {
+      return [spanFromGo(parseJsonLoose(raw.slice(start).trimEnd()) as Json, cx)];
+    } catch {
+      return [span];
+    }
   },
 };
