@@ -1,9 +1,248 @@
-/** Python ConsoleSpanExporter output (json.dumps indent=4 per span). TODO: implement. */
-import type { BlockFormat } from './types';
+/**
+ * Python ConsoleSpanExporter output: each span is `json.dumps(span_dict, indent=4) + os.linesep`,
+ * a multi-line JSON object with keys `name, context{trace_id, span_id, trace_state}, kind,
+ * parent_id, start_time, end_time, status{status_code[, description]}, attributes, events,
+ * links, resource{attributes, schema_url}`. json.dumps writes bare NaN/Infinity and exact
+ * 64-bit integers, ids as `0x…` hex, times as ISO-8601 UTC with microseconds, the kind as
+ * `SpanKind.X` and the trace state as Python's `str()` of the SDK TraceState. No
+ * instrumentation scope is printed.
+ */
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
+import { SPAN_KINDS } from '../model';
+import { parseJsonLoose } from '../json';
+import { rfc3339ToUnixNano } from './go';
+import type { BlockFormat, BlockResult } from './types';
 
+type Json = Record<string, unknown>;
+
+interface Conversion {
+  lossy: LossyField[];
+  /** JSON.parse rounded an integer beyond 2^53; the block must be re-read exactly. */
+  unsafeInt: boolean;
+}
+
+function scalar(v: unknown, path: string, cx: Conversion): AttributeValue {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) cx.unsafeInt = true;
+    return v;
+  }
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x)) cx.unsafeInt = true;
+      else if (x !== null && typeof x === 'object') {
+        cx.lossy.push({ path, reason: 'a nested value is shown as JSON text' });
+        return JSON.stringify(v, bigintReplacer);
+      }
+    }
+    // Python sequences may hold None; it is kept as null, as printed.
+    return v as AttributeScalar[];
+  }
+  cx.lossy.push({ path, reason: 'a nested value is shown as JSON text' });
+  return JSON.stringify(v, bigintReplacer);
+}
+
+function bigintReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function attributes(o: unknown, path: string, cx: Conversion): Attributes {
+  const out: Attributes = {};
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return out;
+  for (const key in o as Json) out[key] = scalar((o as Json)[key], `${path}.${key}`, cx);
+  return out;
+}
+
+/** `0x` + 32/16 hex digits -> lower-case hex, or null. */
+function pythonId(v: unknown, len: number): string | null {
+  if (typeof v !== 'string' || v.length !== len + 2 || v.charCodeAt(0) !== 48 || (v.charCodeAt(1) | 32) !== 120) return null;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i) | 32;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return null;
+  }
+  return v.slice(2).toLowerCase();
+}
+
+function pythonTime(v: unknown): bigint | null {
+  return typeof v === 'string' ? rfc3339ToUnixNano(v) : null;
+}
+
+function kindFrom(v: unknown): SpanKind | null {
+  if (typeof v !== 'string') return null;
+  const k = v.startsWith('SpanKind.') ? v.slice(9) : v;
+  return (SPAN_KINDS as readonly string[]).includes(k) ? (k as SpanKind) : null;
+}
+
+function statusFrom(v: unknown): StatusCode {
+  return v === 'OK' || v === 'ERROR' ? v : 'UNSET';
+}
+
+/**
+ * Read one Python string literal as `repr()` writes it (`'…'` or `"…"` with backslash escapes),
+ * starting at `s[i]`. Returns the value and the index after the closing quote, or null.
+ */
+function readPythonStr(s: string, i: number): { value: string; end: number } | null {
+  const q = s[i];
+  if (q !== "'" && q !== '"') return null;
+  let out = '';
+  let from = i + 1;
+  for (let k = from; k < s.length; k++) {
+    const c = s[k];
+    if (c === q) return { value: out + s.slice(from, k), end: k + 1 };
+    if (c !== '\\') continue;
+    out += s.slice(from, k);
+    const e = s[k + 1];
+    if (e === 'x' || e === 'u' || e === 'U') {
+      const width = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const code = parseInt(s.slice(k + 2, k + 2 + width), 16);
+      if (!Number.isFinite(code)) return null;
+      out += String.fromCodePoint(code);
+      k += 1 + width;
+    } else {
+      out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+      k += 1;
+    }
+    from = k + 1;
+  }
+  return null;
+}
+
+/**
+ * Python's `str(TraceState)` — `[]` or `['{key=vendor1, value=abc}', …]` — as W3C `vendor1=abc,…`.
+ * Returns null when the text is not that shape.
+ */
+export function traceStateFromPython(text: string): string | null {
+  const s = text.trim();
+  if (s === '[]' || s === '') return '';
+  if (s[0] !== '[' || s[s.length - 1] !== ']') return null;
+  const pairs: string[] = [];
+  let i = 1;
+  for (;;) {
+    while (s[i] === ' ') i++;
+    const item = readPythonStr(s, i);
+    if (!item) return null;
+    const m = /^\{key=([^,]*), value=(.*)\}$/s.exec(item.value);
+    if (!m) return null;
+    pairs.push(`${m[1]}=${m[2]}`);
+    i = item.end;
+    while (s[i] === ' ') i++;
+    if (s[i] === ',') {
+      i++;
+      continue;
+    }
+    if (s[i] === ']' && i === s.length - 1) return pairs.join(',');
+    return null;
+  }
+}
+
+function traceStateField(v: unknown, path: string, cx: Conversion): string | null {
+  if (typeof v !== 'string') return null;
+  const w3c = traceStateFromPython(v);
+  if (w3c !== null) return w3c;
+  cx.lossy.push({ path, reason: 'trace state not in the form Python prints; kept as printed' });
+  return v;
+}
+
+/** True when `o` is a span dict as ConsoleSpanExporter prints it. */
+function isPythonSpan(o: unknown): o is Json {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const r = o as Json;
+  const ctx = r.context as Json | null;
+  return typeof r.name === 'string' && !!ctx && typeof ctx === 'object' && pythonId(ctx.trace_id, 32) !== null && pythonId(ctx.span_id, 16) !== null;
+}
+
+function spanFromPython(r: Json, cx: Conversion): Span {
+  const ctx = r.context as Json;
+  const start = pythonTime(r.start_time);
+  const end = r.end_time === null || r.end_time === undefined ? null : pythonTime(r.end_time);
+  if (r.end_time !== null && r.end_time !== undefined && end === null) cx.lossy.push({ path: 'endTimeUnixNano', reason: `unreadable time ${String(r.end_time)}` });
+  const kind = kindFrom(r.kind);
+  if (kind === null) cx.lossy.push({ path: 'kind', reason: `unknown kind ${String(r.kind)}` });
+  const status = (r.status ?? {}) as Json;
+  const events: SpanEvent[] = [];
+  if (Array.isArray(r.events)) {
+    (r.events as Json[]).forEach((e, i) => {
+      if (!e || typeof e !== 'object') return;
+      const t = pythonTime(e.timestamp);
+      if (t === null) cx.lossy.push({ path: `events.${i}.timeUnixNano`, reason: `unreadable time ${String(e.timestamp)}` });
+      events.push({
+        name: typeof e.name === 'string' ? e.name : '',
+        timeUnixNano: t ?? start ?? 0n,
+        attributes: attributes(e.attributes, `events.${i}.attributes`, cx),
+        droppedAttributesCount: 0,
+      });
+    });
+  }
+  const links: SpanLink[] = [];
+  if (Array.isArray(r.links)) {
+    (r.links as Json[]).forEach((l, i) => {
+      if (!l || typeof l !== 'object') return;
+      const lc = (l.context ?? {}) as Json;
+      links.push({
+        traceId: pythonId(lc.trace_id, 32) ?? '',
+        spanId: pythonId(lc.span_id, 16) ?? '',
+        traceState: traceStateField(lc.trace_state, `links.${i}.traceState`, cx),
+        attributes: attributes(l.attributes, `links.${i}.attributes`, cx),
+        droppedAttributesCount: 0,
+      });
+    });
+  }
+  // Since SDK 1.x the resource prints as {attributes, schema_url}; older SDKs printed the map itself.
+  const res = r.resource as Json | null | undefined;
+  const resAttrs = res && typeof res === 'object' && res.attributes && typeof res.attributes === 'object' && 'schema_url' in res ? res.attributes : res;
+  const parentId = pythonId(r.parent_id, 16);
+  const span: Span = {
+    traceId: pythonId(ctx.trace_id, 32)!,
+    spanId: pythonId(ctx.span_id, 16)!,
+    parentSpanId: parentId,
+    parentIsRemote: null,
+    name: r.name as string,
+    kind: kind ?? 'INTERNAL',
+    startTimeUnixNano: start ?? 0n,
+    endTimeUnixNano: end,
+    attributes: attributes(r.attributes, 'attributes', cx),
+    droppedAttributesCount: 0,
+    events,
+    droppedEventsCount: 0,
+    links,
+    droppedLinksCount: 0,
+    status: { code: statusFrom(status.status_code), message: typeof status.description === 'string' ? status.description : null },
+    traceState: traceStateField(ctx.trace_state, 'traceState', cx),
+    resource: attributes(resAttrs, 'resource', cx),
+    scope: { name: '', version: null, schemaUrl: null },
+    unknown: start === null ? ['scope', 'time'] : ['scope'],
+  };
+  if (r.parent_id !== null && r.parent_id !== undefined && parentId === null) cx.lossy.push({ path: 'parentSpanId', reason: `unreadable parent id ${String(r.parent_id)}` });
+  if (cx.lossy.length) span.lossy = cx.lossy;
+  return span;
+}
+
+/** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
 export const pythonConsole: BlockFormat = {
   name: 'python-console',
-  parseBlock() {
-    return null;
+  parseBlock(lines: string[]): BlockResult | null {
+    // json.dumps(indent=4) of the span dict always writes `name` first.
+    if (lines.length < 4 || !lines[1].startsWith('    "name": ')) return null;
+    const text = lines.join('\n');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Bare NaN / Infinity (allow_nan=True) land here; anything else is damage.
+      try {
+        value = parseJsonLoose(text);
+      } catch (err) {
+        if (!text.includes('"trace_id"')) return null;
+        return { spans: [], unparsedReason: `a Python span is not valid JSON (${(err as Error).message})` };
+      }
+    }
+    if (!isPythonSpan(value)) return null;
+    let cx: Conversion = { lossy: [], unsafeInt: false };
+    let span = spanFromPython(value, cx);
+    if (cx.unsafeInt) {
+      cx = { lossy: [], unsafeInt: false };
+      span = spanFromPython(parseJsonLoose(text) as Json, cx);
+    }
+    return { spans: [span] };
   },
 };
