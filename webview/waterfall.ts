@@ -1,0 +1,1087 @@
+/**
+ * The waterfall view: toolbar (trace picker, search, critical path, zoom), minimap, time axis,
+ * a virtual list of span rows and the detail pane.
+ *
+ * The trace is flattened once (the DTO arrives in pre-order); collapsing and filtering only
+ * recompute an Int32Array of visible span indices. Only the rows in the viewport (plus a little
+ * overscan) exist in the DOM: a small pool of row elements is repositioned and refilled as the
+ * list scrolls, so 100,000 or 1,000,000 spans cost the same to scroll as 100.
+ */
+
+import { SpanFlag, type WaterfallUiState } from '../src/protocol';
+import { DetailPane } from './detail';
+import { clip, h, icon, iconButton, setClass, setText } from './dom';
+import { formatDuration } from './format';
+import {
+  axisTicks,
+  barGeometry,
+  clampWindow,
+  keepWithAncestors,
+  panWindow,
+  scrollGeometry,
+  timeToX,
+  visibleRows,
+  xToTime,
+  zoomWindow,
+  type TimeWindow,
+} from './layout';
+import { Minimap } from './minimap';
+import type { RunView } from './data';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+const INDENT_PX = 14;
+const MAX_MARKERS = 32;
+const MAX_PICKER_TRACES = 10_000;
+
+export interface WaterfallHost {
+  /** The user asked to see the span's code: click (preserveFocus) or Enter. */
+  reveal(index: number, preserveFocus: boolean): void;
+  /** The selection moved. */
+  selected(index: number): void;
+  /** Something worth persisting changed. */
+  stateChanged(): void;
+}
+
+interface RowEl {
+  root: HTMLElement;
+  name: HTMLElement;
+  twisty: HTMLElement;
+  err: HTMLElement;
+  label: HTMLElement;
+  service: HTMLElement;
+  dur: HTMLElement;
+  track: HTMLElement;
+  bar: HTMLElement;
+  markers: HTMLElement[];
+  span: number;
+  geomVersion: number;
+}
+
+export class Waterfall {
+  readonly el: HTMLElement;
+  private readonly picker: HTMLSelectElement;
+  private readonly pickerWrap: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly searchInput: HTMLInputElement;
+  private readonly matchCount: HTMLElement;
+  private readonly filterBtn: HTMLButtonElement;
+  private readonly criticalBtn: HTMLButtonElement;
+  private readonly waterfallEl: HTMLElement;
+  private readonly overviewHead: HTMLElement;
+  private readonly axisHead: HTMLElement;
+  private readonly axis: HTMLElement;
+  private readonly axisBrush: HTMLElement;
+  private readonly tree: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly splitter: HTMLElement;
+  private readonly detailSplitter: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly minimap: Minimap;
+  private readonly detail: DetailPane;
+  private readonly live: HTMLElement;
+
+  private view: RunView | null = null;
+  private traceIndex = 0;
+  private first = 0;
+  private end = 0;
+  private traceStart = 0;
+  private total = 1;
+  private collapsed: Uint8Array = new Uint8Array(0);
+  private rows: Int32Array = new Int32Array(0);
+  private rowPos: Int32Array = new Int32Array(0);
+  private selectedIndex = -1;
+  private window: TimeWindow = { start: 0, end: 1 };
+  private geomVersion = 0;
+  private query = '';
+  private searchMode: 'highlight' | 'filter' = 'highlight';
+  private matchMask: Uint8Array | null = null;
+  private matchList: Int32Array = new Int32Array(0);
+  private keep: Uint8Array | null = null;
+  private critical = false;
+  private nameWidth = 0;
+  private nameWidthSet = false;
+  private detailWidth = 360;
+  private trackWidth = 0;
+  private viewportHeight = 0;
+  private active = new Map<number, RowEl>();
+  private free: RowEl[] = [];
+  private tickPool: HTMLElement[] = [];
+  private gridPool: HTMLElement[] = [];
+  private searchTimer = 0;
+
+  constructor(private readonly host: WaterfallHost) {
+    // Toolbar
+    this.picker = h('select', { class: 'trace-picker', label: 'Trace' });
+    this.pickerWrap = h('label', { class: 'picker-wrap' }, icon('list-tree'), this.picker);
+    this.pickerWrap.hidden = true;
+    this.summary = h('span', { class: 'summary bidi-isolate' });
+    this.searchInput = h('input', { class: 'search-input', label: 'Search spans by name or attribute' });
+    this.searchInput.type = 'search';
+    this.searchInput.placeholder = 'Search name or attribute  (/)';
+    this.searchInput.spellcheck = false;
+    this.matchCount = h('span', { class: 'match-count' });
+    this.matchCount.setAttribute('aria-live', 'polite');
+    const prevBtn = iconButton('arrow-up', 'Previous match (Shift+Enter)', 'search-prev');
+    const nextBtn = iconButton('arrow-down', 'Next match (Enter)', 'search-next');
+    this.filterBtn = iconButton('filter', 'Show only matching spans', 'search-filter');
+    this.filterBtn.setAttribute('aria-pressed', 'false');
+    this.criticalBtn = iconButton('flame', 'Highlight the critical path', 'critical-toggle');
+    this.criticalBtn.setAttribute('aria-pressed', 'false');
+    const zoomIn = iconButton('zoom-in', 'Zoom in (+)', 'zoom-in');
+    const zoomOut = iconButton('zoom-out', 'Zoom out (-)', 'zoom-out');
+    const zoomReset = iconButton('screen-full', 'Show the whole trace (0)', 'zoom-reset');
+    const expandAll = iconButton('expand-all', 'Expand all', 'expand-all');
+    const collapseAll = iconButton('collapse-all', 'Collapse all', 'collapse-all');
+    const search = h(
+      'div',
+      { class: 'search', role: 'search' },
+      icon('search', 'search-icon'),
+      this.searchInput,
+      this.matchCount,
+      prevBtn,
+      nextBtn,
+      this.filterBtn,
+    );
+    const toolbar = h(
+      'div',
+      { class: 'toolbar', role: 'toolbar', label: 'Waterfall' },
+      this.pickerWrap,
+      this.summary,
+      h('span', { class: 'spacer-flex' }),
+      search,
+      h('span', { class: 'toolbar-sep' }),
+      this.criticalBtn,
+      zoomIn,
+      zoomOut,
+      zoomReset,
+      expandAll,
+      collapseAll,
+    );
+
+    // Overview + axis
+    this.minimap = new Minimap({
+      setWindow: (w) => this.setWindow(w),
+      jump: (t, f) => this.jump(t, f),
+      zoom: (t, factor) => this.setWindow(zoomWindow(this.window, t, factor, this.total, this.minSpan())),
+    });
+    this.overviewHead = h('div', { class: 'overview-head', text: 'Overview' });
+    const overview = h('div', { class: 'overview' }, this.overviewHead, this.minimap.el);
+    this.axisBrush = h('div', { class: 'brush' });
+    this.axisBrush.hidden = true;
+    this.axis = h('div', { class: 'axis', title: 'Time: drag to zoom to a range, wheel to zoom, double-click for the whole trace' }, this.axisBrush);
+    this.axis.setAttribute('aria-hidden', 'true');
+    this.axisHead = h('div', { class: 'axis-head' }, h('span', { text: 'Span' }), h('span', { class: 'axis-head-dur', text: 'Duration' }));
+    const axisRow = h('div', { class: 'axis-row' }, this.axisHead, this.axis);
+
+    // Rows
+    this.spacer = h('div', { class: 'tree-spacer' });
+    this.tree = h('div', { class: 'tree', role: 'tree', label: 'Spans' }, this.spacer);
+    this.tree.tabIndex = 0;
+    this.grid = h('div', { class: 'grid' });
+    this.grid.setAttribute('aria-hidden', 'true');
+    this.splitter = h('div', { class: 'splitter', title: 'Drag to resize the name column' });
+    this.splitter.setAttribute('aria-hidden', 'true');
+    this.message = h('div', { class: 'message' });
+    this.message.hidden = true;
+    this.waterfallEl = h('div', { class: 'waterfall' }, overview, axisRow, this.tree, this.grid, this.splitter, this.message);
+
+    this.detail = new DetailPane({
+      reveal: (i) => this.host.reveal(i, false),
+      goTo: (i) => this.select(i, { scroll: true, focusTree: true }),
+      close: () => this.clearSelection(),
+    });
+    this.detailSplitter = h('div', { class: 'detail-splitter', title: 'Drag to resize the details' });
+    this.detailSplitter.setAttribute('aria-hidden', 'true');
+    this.detailSplitter.hidden = true;
+    this.live = h('div', { class: 'sr-only' });
+    this.live.setAttribute('aria-live', 'polite');
+
+    this.el = h(
+      'div',
+      { class: 'app' },
+      toolbar,
+      h('div', { class: 'main' }, this.waterfallEl, this.detailSplitter, this.detail.el),
+      this.live,
+    );
+
+    this.picker.addEventListener('change', () => {
+      this.showTrace(Number(this.picker.value));
+      this.host.stateChanged();
+    });
+    this.searchInput.addEventListener('input', () => {
+      window.clearTimeout(this.searchTimer);
+      this.searchTimer = window.setTimeout(() => this.applySearch(this.searchInput.value), 120);
+    });
+    this.searchInput.addEventListener('keydown', (ev) => this.onSearchKey(ev));
+    prevBtn.addEventListener('click', () => this.nextMatch(-1));
+    nextBtn.addEventListener('click', () => this.nextMatch(1));
+    this.filterBtn.addEventListener('click', () => this.setSearchMode(this.searchMode === 'filter' ? 'highlight' : 'filter'));
+    this.criticalBtn.addEventListener('click', () => this.setCritical(!this.critical));
+    zoomIn.addEventListener('click', () => this.zoomBy(0.5));
+    zoomOut.addEventListener('click', () => this.zoomBy(2));
+    zoomReset.addEventListener('click', () => this.setWindow({ start: 0, end: this.total }));
+    expandAll.addEventListener('click', () => this.setAllCollapsed(false));
+    collapseAll.addEventListener('click', () => this.setAllCollapsed(true));
+    this.listenTree();
+    this.listenAxis();
+    this.listenSplitters();
+    new ResizeObserver(() => this.measure()).observe(this.waterfallEl);
+  }
+
+  // ---------------------------------------------------------------- data
+
+  /** Shows a run; `ui` restores a saved state, `focusSpanId` selects a span. */
+  setRun(view: RunView, ui: WaterfallUiState = {}, focus?: { spanId: string; traceId?: string }): void {
+    this.view = view;
+    this.resetRows();
+    this.collapsed = new Uint8Array(view.n);
+    this.rowPos = new Int32Array(view.n).fill(-1);
+    this.selectedIndex = -1;
+    this.detail.clear();
+    this.detailSplitter.hidden = true;
+    this.message.hidden = true;
+    this.query = ui.search ?? '';
+    this.searchInput.value = this.query;
+    this.searchMode = ui.searchMode ?? 'highlight';
+    this.filterBtn.setAttribute('aria-pressed', String(this.searchMode === 'filter'));
+    this.critical = !!ui.critical;
+    this.criticalBtn.setAttribute('aria-pressed', String(this.critical));
+    setClass(this.tree, 'critical-mode', this.critical);
+    if (ui.detailWidth) this.detailWidth = ui.detailWidth;
+
+    const traces = view.run.traces;
+    this.picker.replaceChildren();
+    traces.slice(0, MAX_PICKER_TRACES).forEach((t, ti) => {
+      const o = h('option', { text: clip(traceLabel(t), 200) });
+      o.value = String(ti);
+      this.picker.appendChild(o);
+    });
+    this.pickerWrap.hidden = traces.length < 2;
+
+    if (traces.length === 0) {
+      this.showMessage('This run has no spans.');
+      return;
+    }
+    let ti = 0;
+    let target = -1;
+    if (focus) target = view.find(focus.spanId, focus.traceId);
+    else if (ui.selectedSpanId) target = view.find(ui.selectedSpanId, ui.traceId);
+    if (target >= 0) ti = view.traceOf[target];
+    else if (ui.traceId) ti = Math.max(0, traces.findIndex((t) => t.traceId === ui.traceId));
+    if (ui.collapsedSpanIds?.length) {
+      const ids = new Set(ui.collapsedSpanIds);
+      const t = traces[ti];
+      for (let i = t.first; i < t.first + t.count; i++) if (ids.has(view.run.spans.spanId[i])) this.collapsed[i] = 1;
+    }
+    this.showTrace(ti, ui);
+    if (target >= 0) this.select(target, { scroll: true, notify: !!focus });
+    else if (ui.scrollTop) this.tree.scrollTop = ui.scrollTop;
+  }
+
+  clear(text: string): void {
+    this.view = null;
+    this.rows = new Int32Array(0);
+    this.selectedIndex = -1;
+    this.detail.clear();
+    this.detailSplitter.hidden = true;
+    this.pickerWrap.hidden = true;
+    this.minimap.clear();
+    this.showMessage(text);
+  }
+
+  private showMessage(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = false;
+    this.summary.textContent = '';
+    this.rows = new Int32Array(0);
+    this.renderRows();
+  }
+
+  private showTrace(ti: number, ui: WaterfallUiState = {}): void {
+    const view = this.view;
+    if (!view) return;
+    const t = view.run.traces[ti];
+    if (!t) return;
+    this.traceIndex = ti;
+    if (this.picker.value !== String(ti) && ti < MAX_PICKER_TRACES) this.picker.value = String(ti);
+    this.first = t.first;
+    this.end = t.first + t.count;
+    this.traceStart = t.startNs;
+    this.total = Math.max(1, t.endNs - t.startNs);
+    this.window =
+      ui.viewStartNs !== undefined && ui.viewEndNs !== undefined
+        ? clampWindow({ start: ui.viewStartNs, end: ui.viewEndNs }, this.total, this.minSpan())
+        : { start: 0, end: this.total };
+    if (this.selectedIndex >= 0 && view.traceOf[this.selectedIndex] !== ti) this.clearSelection(false);
+    const parts = [`${t.count.toLocaleString('en-US')} span${t.count === 1 ? '' : 's'}`, formatDuration(t.endNs - t.startNs)];
+    if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
+    if (t.orphaned) parts.push('orphaned');
+    if (view.run.droppedSpans) parts.push(`${view.run.droppedSpans.toLocaleString('en-US')} spans not shown`);
+    this.summary.textContent = parts.join(' · ');
+    this.summary.title = `trace ${t.traceId}`;
+    this.tree.setAttribute('aria-label', clip(`Spans of ${t.rootName || 'trace'} (${parts.join(', ')})`, 200));
+    this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
+    this.computeSearch();
+    this.rebuildRows();
+    this.tree.scrollTop = 0;
+    this.measure();
+  }
+
+  private minSpan(): number {
+    // Deepest zoom: 10 ns across the track, or the whole trace if it is shorter.
+    return Math.min(10, this.total);
+  }
+
+  /** Recomputes the visible row list after collapse/filter changes. */
+  private rebuildRows(): void {
+    const view = this.view;
+    if (!view) return;
+    const old = this.rows;
+    for (let k = 0; k < old.length; k++) this.rowPos[old[k]] = -1;
+    this.rows = visibleRows(this.first, this.end, view.subtreeEnd, this.collapsed, this.searchMode === 'filter' && this.query ? this.keep : null);
+    for (let k = 0; k < this.rows.length; k++) this.rowPos[this.rows[k]] = k;
+    const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
+    this.spacer.style.height = `${geo.height}px`;
+    if (this.searchMode === 'filter' && this.query && this.rows.length === 0) {
+      this.message.textContent = 'No spans match the search.';
+      this.message.hidden = false;
+    } else if (this.view) this.message.hidden = true;
+    this.renderRows();
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  private measure(): void {
+    const total = this.waterfallEl.clientWidth;
+    if (!this.nameWidthSet) this.nameWidth = Math.round(Math.min(480, Math.max(200, total * 0.36)));
+    this.nameWidth = Math.min(this.nameWidth, Math.max(120, total - 120));
+    this.waterfallEl.style.setProperty('--name-width', `${this.nameWidth}px`);
+    this.detail.el.style.width = `${this.detailWidth}px`;
+    this.trackWidth = Math.max(0, this.tree.clientWidth - this.nameWidth);
+    this.viewportHeight = this.tree.clientHeight;
+    this.axis.style.width = `${this.trackWidth}px`;
+    this.grid.style.width = `${this.trackWidth}px`;
+    this.grid.style.top = `${this.tree.offsetTop}px`;
+    this.grid.style.height = `${this.viewportHeight}px`;
+    this.splitter.style.left = `${this.nameWidth - 2}px`;
+    this.minimap.resize(this.trackWidth);
+    this.geomVersion++;
+    const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
+    this.spacer.style.height = `${geo.height}px`;
+    this.renderAxis();
+    this.renderRows();
+  }
+
+  private renderAxis(): void {
+    const w = this.trackWidth;
+    const { ticks } = this.view ? axisTicks(this.window, w) : { ticks: [] as number[] };
+    for (let k = 0; k < Math.max(ticks.length, this.tickPool.length); k++) {
+      let tick = this.tickPool[k];
+      let line = this.gridPool[k];
+      if (k >= ticks.length) {
+        if (tick) tick.hidden = true;
+        if (line) line.hidden = true;
+        continue;
+      }
+      if (!tick) {
+        tick = h('div', { class: 'tick' }, h('span', { class: 'tick-label' }));
+        this.axis.appendChild(tick);
+        this.tickPool.push(tick);
+        line = h('div', { class: 'grid-line' });
+        this.grid.appendChild(line);
+        this.gridPool.push(line);
+      }
+      const x = timeToX(ticks[k], this.window, w);
+      tick.hidden = false;
+      line!.hidden = false;
+      tick.style.transform = `translateX(${x}px)`;
+      line!.style.transform = `translateX(${x}px)`;
+      setText(tick.firstChild as HTMLElement, ticks[k] === 0 ? '0' : formatDuration(ticks[k]));
+    }
+  }
+
+  /** Places the pooled row elements for the rows in (and just around) the viewport. */
+  private renderRows(): void {
+    const view = this.view;
+    const count = this.rows.length;
+    const geo = scrollGeometry(count, ROW_HEIGHT, this.viewportHeight);
+    const scrollTop = this.tree.scrollTop;
+    const top = geo.naturalTop(scrollTop);
+    const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const lastRow = view ? Math.min(count - 1, Math.ceil((top + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN) : -1;
+
+    const wanted = new Map<number, number>();
+    for (let r = firstRow; r <= lastRow; r++) wanted.set(this.rows[r], r);
+    for (const [span, el] of this.active) {
+      if (!wanted.has(span)) {
+        this.active.delete(span);
+        el.root.hidden = true;
+        el.span = -1;
+        this.free.push(el);
+      }
+    }
+    for (const [span, r] of wanted) {
+      let el = this.active.get(span);
+      if (!el) {
+        el = this.free.pop() ?? this.createRow();
+        this.active.set(span, el);
+        this.fillRow(el, span);
+        el.root.hidden = false;
+      }
+      // In a compressed (very long) list, rows sit relative to the scroll position.
+      const y = geo.scaled ? scrollTop + (r * ROW_HEIGHT - top) : r * ROW_HEIGHT;
+      el.root.style.transform = `translateY(${y}px)`;
+      this.styleRow(el, span);
+    }
+    if (this.selectedIndex >= 0 && this.active.has(this.selectedIndex)) {
+      this.tree.setAttribute('aria-activedescendant', this.active.get(this.selectedIndex)!.root.id);
+    } else this.tree.removeAttribute('aria-activedescendant');
+    this.updateMinimapWindow();
+  }
+
+  private createRow(): RowEl {
+    const twisty = h('span', { class: 'twisty codicon' });
+    twisty.setAttribute('aria-hidden', 'true');
+    const err = icon('error', 'row-error');
+    const label = h('span', { class: 'row-name bidi-isolate' });
+    const service = h('span', { class: 'row-service bidi-isolate' });
+    const dur = h('span', { class: 'row-dur' });
+    const name = h('div', { class: 'name-cell' }, twisty, err, label, service, dur);
+    const bar = h('div', { class: 'bar' });
+    const track = h('div', { class: 'track' }, bar);
+    const root = h('div', { class: 'row', role: 'treeitem' }, name, track);
+    root.hidden = true;
+    this.tree.appendChild(root);
+    return { root, name, twisty, err, label, service, dur, track, bar, markers: [], span: -1, geomVersion: -1 };
+  }
+
+  /** Content that depends only on the span (set once when a pooled row takes a span). */
+  private fillRow(el: RowEl, i: number): void {
+    const view = this.view!;
+    const s = view.run.spans;
+    el.span = i;
+    el.geomVersion = -1;
+    const name = view.name(i);
+    const service = view.service(i);
+    const flags = s.flags[i];
+    const noTime = (flags & SpanFlag.NoTime) !== 0;
+    const unended = (flags & SpanFlag.Unended) !== 0;
+    const dur = noTime ? '—' : formatDuration(view.duration(i)) + (unended ? '+' : '');
+    el.root.id = `span-row-${i}`;
+    el.root.dataset.index = String(i);
+    el.root.setAttribute('aria-level', String(s.depth[i] + 1));
+    setText(el.label, clip(name || '(unnamed)'));
+    setText(el.service, clip(service, 80));
+    setText(el.dur, dur);
+    el.label.title = clip(name, 1000);
+    const depth = s.depth[i];
+    const maxLevels = Math.max(0, Math.floor((this.nameWidth - 140) / INDENT_PX));
+    el.name.style.paddingLeft = `${4 + Math.min(depth, maxLevels) * INDENT_PX}px`;
+    const err = (flags & SpanFlag.Error) !== 0;
+    setClass(el.root, 'error', err);
+    el.err.hidden = !err;
+    setClass(el.bar, 'error', err);
+    setClass(el.bar, 'unended', unended);
+    setClass(el.bar, 'critical', (flags & SpanFlag.Critical) !== 0);
+    el.bar.hidden = noTime;
+    const parts = [name || 'unnamed span'];
+    if (service) parts.push(service);
+    parts.push(noTime ? 'no timing' : unended ? `${dur} (never ended)` : dur);
+    if (err) parts.push('error');
+    if (flags & SpanFlag.Orphan) parts.push('orphan: parent missing');
+    el.root.setAttribute('aria-label', clip(parts.join(', '), 300));
+    el.bar.title = clip(`${name} — ${dur}`, 300);
+    // Event markers belong to the span too; their x positions are set with the geometry.
+    const e0 = s.eventStart[i];
+    const e1 = Math.min(s.eventStart[i + 1], e0 + MAX_MARKERS);
+    const ev = view.run.events;
+    for (let k = 0; k < e1 - e0; k++) {
+      let m = el.markers[k];
+      if (!m) {
+        m = h('div', { class: 'marker' });
+        el.track.appendChild(m);
+        el.markers.push(m);
+      }
+      m.hidden = noTime;
+      m.title = clip(`${view.str(ev.name[e0 + k])} at +${formatDuration(ev.time[e0 + k] - this.traceStart)}`, 300);
+    }
+    for (let k = e1 - e0; k < el.markers.length; k++) el.markers[k].hidden = true;
+  }
+
+  /** State that changes without the span changing: selection, collapse, search, zoom. */
+  private styleRow(el: RowEl, i: number): void {
+    const view = this.view!;
+    const s = view.run.spans;
+    const hasKids = view.hasChildren(i);
+    const collapsed = this.collapsed[i] === 1;
+    const twistyClass = hasKids ? (collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down') : '';
+    if (el.twisty.dataset.state !== twistyClass) {
+      el.twisty.classList.remove('codicon-chevron-right', 'codicon-chevron-down');
+      if (twistyClass) el.twisty.classList.add(twistyClass);
+      el.twisty.dataset.state = twistyClass;
+      if (hasKids) el.root.setAttribute('aria-expanded', String(!collapsed));
+      else el.root.removeAttribute('aria-expanded');
+    }
+    const selected = i === this.selectedIndex;
+    setClass(el.root, 'selected', selected);
+    el.root.setAttribute('aria-selected', String(selected));
+    setClass(el.root, 'match', !!this.matchMask && this.matchMask[i] === 1);
+    setClass(el.root, 'dim', this.critical && !(s.flags[i] & SpanFlag.Critical));
+    if (el.geomVersion !== this.geomVersion) {
+      el.geomVersion = this.geomVersion;
+      const w = this.trackWidth;
+      const g = barGeometry(s.start[i] - this.traceStart, s.end[i] - this.traceStart, this.window, w);
+      if (g && !(s.flags[i] & SpanFlag.NoTime)) {
+        el.bar.style.display = '';
+        el.bar.style.left = `${g.left}px`;
+        el.bar.style.width = `${g.width}px`;
+      } else el.bar.style.display = 'none';
+      const e0 = s.eventStart[i];
+      const n = Math.min(s.eventStart[i + 1] - e0, MAX_MARKERS);
+      for (let k = 0; k < n; k++) {
+        const t = view.run.events.time[e0 + k] - this.traceStart;
+        const x = timeToX(t, this.window, w);
+        const m = el.markers[k];
+        m.style.display = x < -4 || x > w + 4 ? 'none' : '';
+        m.style.left = `${x}px`;
+      }
+    }
+  }
+
+  private updateMinimapWindow(): void {
+    const n = this.view ? this.end - this.first : 0;
+    if (!n) return;
+    const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
+    const top = geo.naturalTop(this.tree.scrollTop);
+    const topRow = Math.min(this.rows.length - 1, Math.floor(top / ROW_HEIGHT));
+    const topSpan = topRow >= 0 ? this.rows[topRow] - this.first : 0;
+    const visible = Math.ceil(this.viewportHeight / ROW_HEIGHT);
+    const bottomRow = Math.min(this.rows.length - 1, topRow + visible);
+    const bottomSpan = bottomRow >= 0 ? this.rows[bottomRow] - this.first + 1 : n;
+    this.minimap.showWindow(this.window, topSpan / n, (bottomSpan - topSpan) / n);
+  }
+
+  // ---------------------------------------------------------------- selection & tree ops
+
+  /** Selects span `i`, expanding its ancestors and scrolling it into view. */
+  select(i: number, o: { scroll?: boolean; notify?: boolean; focusTree?: boolean } = {}): void {
+    const view = this.view;
+    if (!view || i < 0 || i >= view.n) return;
+    const ti = view.traceOf[i];
+    if (ti !== this.traceIndex) this.showTrace(ti);
+    if (this.expandTo(i)) this.rebuildRows();
+    if (this.rowPos[i] < 0) return; // filtered out
+    const changed = this.selectedIndex !== i;
+    this.selectedIndex = i;
+    if (o.scroll !== false) this.scrollToRow(this.rowPos[i]);
+    this.renderRows();
+    this.detail.show(view.detail(i), this.traceStart);
+    this.detailSplitter.hidden = false;
+    if (o.focusTree) this.tree.focus();
+    this.updateMatchCount();
+    if (changed && o.notify !== false) this.host.selected(i);
+    this.host.stateChanged();
+  }
+
+  clearSelection(notify = true): void {
+    this.selectedIndex = -1;
+    this.detail.clear();
+    this.detailSplitter.hidden = true;
+    this.renderRows();
+    this.updateMatchCount();
+    if (notify) this.host.stateChanged();
+  }
+
+  get selected(): number {
+    return this.selectedIndex;
+  }
+
+  /** Expands collapsed ancestors of `i`; true if anything changed. */
+  private expandTo(i: number): boolean {
+    const parent = this.view!.run.spans.parent;
+    let changed = false;
+    for (let p = parent[i]; p >= 0; p = parent[p]) {
+      if (this.collapsed[p]) {
+        this.collapsed[p] = 0;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private scrollToRow(r: number): void {
+    const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
+    const top = geo.naturalTop(this.tree.scrollTop);
+    const y = r * ROW_HEIGHT;
+    if (y < top) this.tree.scrollTop = geo.scrollTopFor(y);
+    else if (y + ROW_HEIGHT > top + this.viewportHeight) this.tree.scrollTop = geo.scrollTopFor(y + ROW_HEIGHT - this.viewportHeight);
+  }
+
+  setCollapsed(i: number, collapsed: boolean): void {
+    const view = this.view;
+    if (!view || !view.hasChildren(i) || (this.collapsed[i] === 1) === collapsed) return;
+    this.collapsed[i] = collapsed ? 1 : 0;
+    if (collapsed && this.selectedIndex > i && this.selectedIndex < view.subtreeEnd[i]) {
+      // The selection disappears into the collapsed subtree: move it to the collapsed span.
+      this.selectedIndex = i;
+      this.detail.show(view.detail(i), this.traceStart);
+    }
+    this.rebuildRows();
+    this.announce(`${clip(view.name(i), 80)} ${collapsed ? 'collapsed' : 'expanded'}`);
+    this.host.stateChanged();
+  }
+
+  private setAllCollapsed(collapsed: boolean): void {
+    const view = this.view;
+    if (!view) return;
+    for (let i = this.first; i < this.end; i++) this.collapsed[i] = collapsed && view.hasChildren(i) ? 1 : 0;
+    if (collapsed && this.selectedIndex >= 0) {
+      let r = this.selectedIndex;
+      while (view.run.spans.parent[r] >= 0) r = view.run.spans.parent[r];
+      this.selectedIndex = r;
+      this.detail.show(view.detail(r), this.traceStart);
+    }
+    this.rebuildRows();
+    this.host.stateChanged();
+  }
+
+  // ---------------------------------------------------------------- search
+
+  private applySearch(q: string): void {
+    if (q === this.query) return;
+    this.query = q;
+    this.computeSearch();
+    this.rebuildRows();
+    if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
+    this.renderRows();
+    this.host.stateChanged();
+  }
+
+  private computeSearch(): void {
+    const view = this.view;
+    if (!view || !this.query) {
+      this.matchMask = null;
+      this.matchList = new Int32Array(0);
+      this.keep = null;
+      this.updateMatchCount();
+      return;
+    }
+    this.matchMask = view.match(this.query, this.first, this.end);
+    let n = 0;
+    for (let i = this.first; i < this.end; i++) n += this.matchMask[i];
+    this.matchList = new Int32Array(n);
+    for (let i = this.first, k = 0; i < this.end; i++) if (this.matchMask[i]) this.matchList[k++] = i;
+    this.keep = new Uint8Array(view.n);
+    keepWithAncestors(this.matchMask, view.run.spans.parent, this.first, this.end, this.keep);
+    this.updateMatchCount();
+  }
+
+  private setSearchMode(mode: 'highlight' | 'filter'): void {
+    this.searchMode = mode;
+    this.filterBtn.setAttribute('aria-pressed', String(mode === 'filter'));
+    this.filterBtn.title = mode === 'filter' ? 'Show all spans, highlighting matches' : 'Show only matching spans';
+    this.rebuildRows();
+    if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
+    this.renderRows();
+    this.host.stateChanged();
+  }
+
+  private updateMatchCount(): void {
+    if (!this.query) {
+      this.matchCount.textContent = '';
+      return;
+    }
+    const n = this.matchList.length;
+    if (n === 0) {
+      this.matchCount.textContent = 'No results';
+      return;
+    }
+    const k = this.selectedIndex >= 0 && this.matchMask?.[this.selectedIndex] ? lowerBound(this.matchList, this.selectedIndex) : -1;
+    this.matchCount.textContent = k >= 0 ? `${k + 1} of ${n}` : `${n} ${n === 1 ? 'match' : 'matches'}`;
+  }
+
+  /** Selects the next (dir 1) or previous (-1) match after the selection. */
+  nextMatch(dir: 1 | -1): void {
+    if (this.searchInput.value !== this.query) this.applySearch(this.searchInput.value);
+    const list = this.matchList;
+    if (!list.length) return;
+    const sel = this.selectedIndex;
+    let k: number;
+    if (sel < 0) k = dir > 0 ? 0 : list.length - 1;
+    else {
+      const lb = lowerBound(list, sel); // first match >= sel
+      if (dir > 0) k = lb < list.length && list[lb] === sel ? lb + 1 : lb;
+      else k = lb - 1;
+      k = (k + list.length) % list.length;
+    }
+    this.select(list[k], { scroll: true });
+  }
+
+  private onSearchKey(ev: KeyboardEvent): void {
+    if (ev.key === 'Enter' || ev.key === 'F3') {
+      ev.preventDefault();
+      window.clearTimeout(this.searchTimer);
+      this.applySearch(this.searchInput.value);
+      this.nextMatch(ev.shiftKey ? -1 : 1);
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      this.clearSearch();
+      this.tree.focus();
+    } else if (ev.key === 'ArrowDown' && !this.searchInput.value) {
+      ev.preventDefault();
+      this.tree.focus();
+    }
+  }
+
+  clearSearch(): void {
+    window.clearTimeout(this.searchTimer);
+    this.searchInput.value = '';
+    this.applySearch('');
+  }
+
+  focusSearch(): void {
+    this.searchInput.focus();
+    this.searchInput.select();
+  }
+
+  // ---------------------------------------------------------------- critical path & zoom
+
+  private setCritical(on: boolean): void {
+    this.critical = on;
+    this.criticalBtn.setAttribute('aria-pressed', String(on));
+    setClass(this.tree, 'critical-mode', on);
+    this.renderRows();
+    this.announce(on ? 'Critical path highlighted' : 'Critical path off');
+    this.host.stateChanged();
+  }
+
+  setWindow(w: TimeWindow): void {
+    if (!this.view) return;
+    this.window = clampWindow(w, this.total, this.minSpan());
+    this.geomVersion++;
+    this.renderAxis();
+    this.renderRows();
+    this.host.stateChanged();
+  }
+
+  zoomBy(factor: number, anchor?: number): void {
+    const a = anchor ?? (this.window.start + this.window.end) / 2;
+    this.setWindow(zoomWindow(this.window, a, factor, this.total, this.minSpan()));
+  }
+
+  private jump(t: number, fraction: number): void {
+    const span = this.window.end - this.window.start;
+    if (span < this.total) this.setWindow({ start: t - span / 2, end: t + span / 2 });
+    const n = this.end - this.first;
+    const target = this.first + Math.min(n - 1, Math.floor(fraction * n));
+    // Scroll to the nearest visible row at or before that span.
+    let r = lowerBound(this.rows, target);
+    if (r >= this.rows.length) r = this.rows.length - 1;
+    const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
+    this.tree.scrollTop = geo.scrollTopFor(Math.max(0, r * ROW_HEIGHT));
+  }
+
+  // ---------------------------------------------------------------- input
+
+  private rowFromEvent(ev: Event): RowEl | null {
+    const target = ev.target as HTMLElement | null;
+    const row = target?.closest?.('.row') as HTMLElement | null;
+    if (!row) return null;
+    const i = Number(row.dataset.index);
+    return this.active.get(i) ?? null;
+  }
+
+  private listenTree(): void {
+    this.tree.addEventListener('scroll', () => {
+      this.renderRows();
+      this.host.stateChanged();
+    });
+    this.tree.addEventListener('keydown', (ev) => this.onTreeKey(ev));
+
+    // Click selects (and reveals); drag across the bars pans the time window.
+    let down: { x: number; y: number; window: TimeWindow; id: number; panning: boolean } | null = null;
+    this.tree.addEventListener('pointerdown', (ev) => {
+      if (ev.button !== 0) return;
+      down = { x: ev.clientX, y: ev.clientY, window: this.window, id: ev.pointerId, panning: false };
+    });
+    this.tree.addEventListener('pointermove', (ev) => {
+      if (!down || ev.pointerId !== down.id) return;
+      const dx = ev.clientX - down.x;
+      if (!down.panning && Math.abs(dx) > 4 && Math.abs(dx) > Math.abs(ev.clientY - down.y)) {
+        down.panning = true;
+        this.tree.setPointerCapture(ev.pointerId);
+        this.tree.classList.add('panning');
+      }
+      if (down.panning) {
+        const dt = (-dx / Math.max(1, this.trackWidth)) * (down.window.end - down.window.start);
+        this.setWindow(panWindow(down.window, dt, this.total, this.minSpan()));
+      }
+    });
+    const up = (ev: PointerEvent) => {
+      if (!down || ev.pointerId !== down.id) return;
+      const wasPanning = down.panning;
+      down = null;
+      this.tree.classList.remove('panning');
+      if (wasPanning || ev.type !== 'pointerup') return;
+      const row = this.rowFromEvent(ev);
+      if (!row || row.span < 0) return;
+      if ((ev.target as HTMLElement).classList.contains('twisty')) {
+        this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
+        return;
+      }
+      this.select(row.span, { scroll: false, notify: false });
+      this.host.reveal(row.span, true);
+    };
+    this.tree.addEventListener('pointerup', up);
+    this.tree.addEventListener('pointercancel', up);
+    this.tree.addEventListener('dblclick', (ev) => {
+      const row = this.rowFromEvent(ev);
+      if (row && row.span >= 0 && !(ev.target as HTMLElement).classList.contains('twisty')) {
+        this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
+      }
+    });
+    this.tree.addEventListener(
+      'wheel',
+      (ev) => {
+        const overTrack = ev.clientX - this.tree.getBoundingClientRect().left > this.nameWidth;
+        if (ev.ctrlKey || ev.metaKey) {
+          ev.preventDefault();
+          const x = ev.clientX - this.tree.getBoundingClientRect().left - this.nameWidth;
+          const anchor = overTrack ? xToTime(x, this.window, this.trackWidth) : (this.window.start + this.window.end) / 2;
+          this.zoomBy(Math.pow(1.0025, ev.deltaY), anchor);
+        } else if (overTrack && (ev.shiftKey || Math.abs(ev.deltaX) > Math.abs(ev.deltaY))) {
+          ev.preventDefault();
+          const d = ev.shiftKey && !ev.deltaX ? ev.deltaY : ev.deltaX;
+          const dt = (d / Math.max(1, this.trackWidth)) * (this.window.end - this.window.start);
+          this.setWindow(panWindow(this.window, dt, this.total, this.minSpan()));
+        }
+      },
+      { passive: false },
+    );
+  }
+
+  private onTreeKey(ev: KeyboardEvent): void {
+    const view = this.view;
+    if (!view || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const sel = this.selectedIndex;
+    const pos = sel >= 0 ? this.rowPos[sel] : -1;
+    const page = Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
+    const go = (r: number) => {
+      if (!this.rows.length) return;
+      this.select(this.rows[Math.max(0, Math.min(this.rows.length - 1, r))]);
+    };
+    switch (ev.key) {
+      case 'ArrowDown':
+        go(pos < 0 ? 0 : pos + 1);
+        break;
+      case 'ArrowUp':
+        go(pos < 0 ? 0 : pos - 1);
+        break;
+      case 'PageDown':
+        go(pos < 0 ? 0 : pos + page);
+        break;
+      case 'PageUp':
+        go(pos < 0 ? 0 : pos - page);
+        break;
+      case 'Home':
+        go(0);
+        break;
+      case 'End':
+        go(this.rows.length - 1);
+        break;
+      case 'ArrowLeft':
+        if (sel < 0) go(0);
+        else if (view.hasChildren(sel) && !this.collapsed[sel]) this.setCollapsed(sel, true);
+        else if (view.run.spans.parent[sel] >= 0) this.select(view.run.spans.parent[sel]);
+        break;
+      case 'ArrowRight':
+        if (sel < 0) go(0);
+        else if (view.hasChildren(sel) && this.collapsed[sel]) this.setCollapsed(sel, false);
+        else if (pos >= 0 && pos + 1 < this.rows.length && view.run.spans.parent[this.rows[pos + 1]] === sel) go(pos + 1);
+        break;
+      case 'Enter':
+        if (sel >= 0) this.host.reveal(sel, false);
+        break;
+      case ' ':
+        if (sel >= 0 && view.hasChildren(sel)) this.setCollapsed(sel, !this.collapsed[sel]);
+        break;
+      case 'Escape':
+        if (this.query) this.clearSearch();
+        else if (sel >= 0) this.clearSelection();
+        else return;
+        break;
+      case '+':
+      case '=':
+        this.zoomBy(0.5, sel >= 0 ? this.spanMid(sel) : undefined);
+        break;
+      case '-':
+        this.zoomBy(2, sel >= 0 ? this.spanMid(sel) : undefined);
+        break;
+      case '0':
+        this.setWindow({ start: 0, end: this.total });
+        break;
+      default:
+        return;
+    }
+    ev.preventDefault();
+  }
+
+  private spanMid(i: number): number {
+    const s = this.view!.run.spans;
+    return (s.start[i] + s.end[i]) / 2 - this.traceStart;
+  }
+
+  private listenAxis(): void {
+    let downX = -1;
+    const local = (ev: MouseEvent) => ev.clientX - this.axis.getBoundingClientRect().left;
+    this.axis.addEventListener('pointerdown', (ev) => {
+      if (ev.button !== 0) return;
+      downX = local(ev);
+      this.axis.setPointerCapture(ev.pointerId);
+    });
+    this.axis.addEventListener('pointermove', (ev) => {
+      if (downX < 0) return;
+      const x = local(ev);
+      if (Math.abs(x - downX) > 4) {
+        this.axisBrush.hidden = false;
+        this.axisBrush.style.left = `${Math.min(x, downX)}px`;
+        this.axisBrush.style.width = `${Math.abs(x - downX)}px`;
+      }
+    });
+    const end = (ev: PointerEvent) => {
+      if (downX < 0) return;
+      const x = local(ev);
+      this.axisBrush.hidden = true;
+      if (ev.type === 'pointerup' && Math.abs(x - downX) > 4) {
+        const a = xToTime(Math.min(x, downX), this.window, this.trackWidth);
+        const b = xToTime(Math.max(x, downX), this.window, this.trackWidth);
+        this.setWindow({ start: a, end: b });
+      }
+      downX = -1;
+    };
+    this.axis.addEventListener('pointerup', end);
+    this.axis.addEventListener('pointercancel', end);
+    this.axis.addEventListener('dblclick', () => this.setWindow({ start: 0, end: this.total }));
+    this.axis.addEventListener(
+      'wheel',
+      (ev) => {
+        ev.preventDefault();
+        this.zoomBy(Math.pow(1.0025, ev.deltaY || ev.deltaX), xToTime(local(ev), this.window, this.trackWidth));
+      },
+      { passive: false },
+    );
+  }
+
+  private listenSplitters(): void {
+    const drag = (handle: HTMLElement, move: (dx: number, start: number) => void, startValue: () => number) => {
+      let x0 = -1;
+      let v0 = 0;
+      handle.addEventListener('pointerdown', (ev) => {
+        x0 = ev.clientX;
+        v0 = startValue();
+        handle.setPointerCapture(ev.pointerId);
+        ev.preventDefault();
+      });
+      handle.addEventListener('pointermove', (ev) => {
+        if (x0 >= 0) move(ev.clientX - x0, v0);
+      });
+      const stop = () => {
+        if (x0 >= 0) this.host.stateChanged();
+        x0 = -1;
+      };
+      handle.addEventListener('pointerup', stop);
+      handle.addEventListener('pointercancel', stop);
+    };
+    drag(
+      this.splitter,
+      (dx, v0) => {
+        this.nameWidth = Math.max(120, Math.min(this.waterfallEl.clientWidth - 120, v0 + dx));
+        this.nameWidthSet = true;
+        this.resetRows(); // the indent depends on the width
+
+        this.measure();
+      },
+      () => this.nameWidth,
+    );
+    drag(
+      this.detailSplitter,
+      (dx, v0) => {
+        this.detailWidth = Math.max(200, Math.min(window.innerWidth - 240, v0 - dx));
+        this.measure();
+      },
+      () => this.detailWidth,
+    );
+  }
+
+  /** Forgets the pooled rows' content so the next render refills them. */
+  private resetRows(): void {
+    for (const el of this.active.values()) {
+      el.root.hidden = true;
+      el.span = -1;
+      this.free.push(el);
+    }
+    this.active.clear();
+  }
+
+  /** Re-reads theme colours (the canvas caches them). */
+  themeChanged(): void {
+    this.minimap.themeChanged();
+  }
+
+  private announce(text: string): void {
+    this.live.textContent = text;
+  }
+
+  /** What to persist; see WebviewState in protocol.ts. */
+  uiState(): WaterfallUiState {
+    const view = this.view;
+    if (!view) return {};
+    const t = view.run.traces[this.traceIndex];
+    const collapsed: string[] = [];
+    for (let i = this.first; i < this.end && collapsed.length < 5000; i++) {
+      if (this.collapsed[i]) collapsed.push(view.run.spans.spanId[i]);
+    }
+    const ui: WaterfallUiState = {
+      traceId: t?.traceId,
+      collapsedSpanIds: collapsed,
+      viewStartNs: this.window.start,
+      viewEndNs: this.window.end,
+      scrollTop: this.tree.scrollTop,
+      search: this.query || undefined,
+      searchMode: this.searchMode,
+      critical: this.critical,
+      detailWidth: this.detailWidth,
+    };
+    if (this.selectedIndex >= 0) ui.selectedSpanId = view.run.spans.spanId[this.selectedIndex];
+    return ui;
+  }
+
+  /** Focuses the span list (the keyboard's home). */
+  focus(): void {
+    this.tree.focus();
+  }
+}
+
+function traceLabel(t: { rootName: string; rootService: string; endNs: number; startNs: number; count: number; errorCount: number; orphaned: boolean }): string {
+  const parts = [t.rootName || '(unnamed)'];
+  if (t.rootService) parts[0] += ` (${t.rootService})`;
+  parts.push(formatDuration(t.endNs - t.startNs));
+  parts.push(`${t.count} span${t.count === 1 ? '' : 's'}`);
+  if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
+  if (t.orphaned) parts.push('orphaned');
+  return parts.join(' · ');
+}
+
+/** First index k with a[k] >= v (a sorted ascending). */
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
