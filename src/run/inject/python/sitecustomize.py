@@ -1,0 +1,902 @@
+"""Span Lens: record the spans of a Python program that uses OpenTelemetry.
+
+Span Lens runs the user's file with this directory first on PYTHONPATH and the environment variable
+SPAN_LENS_NONCE set, so Python imports this module at startup (site.py's `sitecustomize` hook).
+Every span is printed, when it ends, as one framed line on the real stdout:
+
+    @@span-lens/1 <nonce> {"type":"span","span":{...shared/fixtures/SCHEMA.md span + "location"...}}
+
+and at interpreter exit one `unended` record per span started and never ended, then one `facts`
+record (src/core/parse/spanLens.ts reads all three).
+
+Nothing here may change what the program does or prints, so:
+- startup stays cheap: no OpenTelemetry, json or threading import until the program uses them; an
+  import hook patches `opentelemetry.trace` / `opentelemetry.sdk.trace` when the program imports them;
+- the program's own processors, exporters and their output are left alone (we wrap the provider's
+  multi span processor instead of adding a processor it could see);
+- every hook swallows its own errors;
+- the `sitecustomize` this one hides (a user's or the distribution's) still runs.
+
+Pure Python 3.8+, standard library only.
+"""
+
+import os
+import sys
+
+_MARKER = "@@span-lens/1 "
+_NONCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _read_nonce():
+    nonce = os.environ.get("SPAN_LENS_NONCE", "")
+    if 0 < len(nonce) <= 64 and all(c in _NONCE_CHARS for c in nonce):
+        return nonce
+    return None
+
+
+_NONCE = _read_nonce()
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_MY_GLOBALS = globals()
+
+# --- run state -------------------------------------------------------------------------------
+# Keys are (trace_id, span_id) ints: the same span reaching us twice (one multi processor shared by
+# two providers) is reported once.
+_open = {}  # key -> (sdk Span, location JSON fragment): started, not yet ended
+_pending = {}  # key -> spanId hex: ended and sampled, handed to a program exporter-backed pipeline, not exported yet
+_counts = {
+    "dropped": 0,  # spans a full BatchSpanProcessor queue threw away
+    "without_exporter": 0,  # spans ended on a provider where the program configured no processor
+    "unrecorded": 0,  # API-only program, no SDK importable: span starts that were no-ops
+}
+_program_exporters = []  # class names, in the order the program added them
+_flags = {
+    "api_imported": False,
+    "sdk_imported": False,
+    "sdk_missing": False,
+    "installed_provider": False,
+    "stdout_broken": False,
+}
+
+try:
+    import _thread
+
+    _write_lock = _thread.allocate_lock()
+    _state_lock = _thread.allocate_lock()
+except ImportError:  # pragma: no cover - CPython always has _thread
+    _write_lock = _state_lock = None
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _write_frame(record_json):
+    """Write one framed record line so that it lands after everything the program printed before it."""
+    line = _MARKER + _NONCE + " " + record_json + "\n"
+    with _write_lock:
+        if _flags["stdout_broken"]:
+            return
+        out = sys.__stdout__
+        current = sys.stdout
+        if current is not out and current is not None:
+            # The program replaced sys.stdout (a tee, a capture): push out what it holds for the
+            # real stdout first, then write to the real one, which is where Span Lens reads.
+            try:
+                current.flush()
+            except Exception:
+                pass
+        try:
+            usable = out is not None and not out.closed
+        except Exception:
+            usable = False
+        if usable:
+            try:
+                out.write(line)
+                out.flush()
+                return
+            except OSError:
+                # Broken pipe: nobody reads any more. Stop trying rather than fail on every span.
+                _flags["stdout_broken"] = True
+                return
+            except Exception:
+                pass
+        # sys.stdout was closed by the program (the file descriptor stays open: Python's standard
+        # streams do not own fd 1) or is missing: write the bytes ourselves.
+        try:
+            data = line.encode("ascii", "replace")
+            while data:
+                n = os.write(1, data)
+                data = data[n:]
+        except Exception:
+            _flags["stdout_broken"] = True
+
+
+_json_encoder = None
+
+
+def _non_finite(value):
+    if value != value:
+        return {"$float": "NaN"}
+    if value == float("inf"):
+        return {"$float": "Infinity"}
+    if value == float("-inf"):
+        return {"$float": "-Infinity"}
+    return value
+
+
+def _json_safe(value):
+    """A copy of an attribute structure with NaN/Infinity wrapped the SCHEMA.md way."""
+    if isinstance(value, float):
+        return _non_finite(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _json_default(value):
+    # Values JSON has no form for: mappings and sequences the SDK keeps in its own classes, and
+    # anything odd a program managed to store (shown as text rather than losing the record).
+    try:
+        if hasattr(value, "items"):
+            return dict(value.items())
+        if isinstance(value, (set, frozenset)) or hasattr(value, "__iter__") and not isinstance(value, (str, bytes)):
+            return list(value)
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+    except Exception:
+        pass
+    return str(value)
+
+
+def _to_json(value):
+    """Compact ASCII JSON (safe on any stdout encoding), exact integers, NaN as {"$float": "NaN"}."""
+    global _json_encoder
+    if _json_encoder is None:
+        import json
+
+        _json_encoder = json.JSONEncoder(
+            ensure_ascii=True, allow_nan=False, check_circular=False, separators=(",", ":"), default=_json_default
+        )
+    try:
+        return _json_encoder.encode(value)
+    except ValueError:
+        # allow_nan=False refused a non-finite float: the rare slow path.
+        return _json_encoder.encode(_json_safe(value))
+
+
+def _attributes(attributes):
+    if not attributes:
+        return {}
+    try:
+        return dict(attributes)
+    except Exception:
+        return {}
+
+
+# Resource and scope objects are shared by every span of a provider / tracer: encode them once.
+_fragment_cache = {}
+
+
+def _resource_fragment(resource):
+    hit = _fragment_cache.get(id(resource))
+    if hit is not None and hit[0] is resource:
+        return hit[1]
+    attributes = _attributes(getattr(resource, "attributes", None))
+    name = attributes.get("service.name")
+    fragment = ',"resource":' + _to_json(attributes) + ',"serviceName":' + _to_json(name if isinstance(name, str) else None)
+    _fragment_cache[id(resource)] = (resource, fragment)
+    return fragment
+
+
+def _scope_fragment(scope):
+    hit = _fragment_cache.get(id(scope))
+    if hit is not None and hit[0] is scope:
+        return hit[1]
+    if scope is None:
+        value = {"name": "", "version": None, "schemaUrl": None}
+    else:
+        value = {
+            "name": getattr(scope, "name", "") or "",
+            "version": getattr(scope, "version", None),
+            "schemaUrl": getattr(scope, "schema_url", None),
+        }
+    fragment = ',"scope":' + _to_json(value)
+    _fragment_cache[id(scope)] = (scope, fragment)
+    return fragment
+
+
+def _span_record(record_type, span, location_fragment):
+    """The SCHEMA.md span object of an SDK span (ReadableSpan or a live Span), as a framed record."""
+    ctx = span.context
+    parent = span.parent
+    if parent is not None and not getattr(parent, "is_valid", True):
+        parent = None
+    start = span.start_time
+    end = span.end_time
+    status = span.status
+    trace_state = getattr(ctx, "trace_state", None)
+    events = []
+    for event in span.events:
+        events.append(
+            {
+                "name": event.name,
+                "timeUnixNano": str(event.timestamp),
+                "attributes": _attributes(event.attributes),
+                "droppedAttributesCount": getattr(event, "dropped_attributes", 0),
+            }
+        )
+    links = []
+    for link in span.links:
+        link_ctx = link.context
+        link_state = getattr(link_ctx, "trace_state", None)
+        links.append(
+            {
+                "traceId": format(link_ctx.trace_id, "032x"),
+                "spanId": format(link_ctx.span_id, "016x"),
+                "traceState": link_state.to_header() if link_state is not None else None,
+                "attributes": _attributes(link.attributes),
+                "droppedAttributesCount": getattr(link, "dropped_attributes", 0),
+            }
+        )
+    body = {
+        "traceId": format(ctx.trace_id, "032x"),
+        "spanId": format(ctx.span_id, "016x"),
+        "parentSpanId": format(parent.span_id, "016x") if parent is not None else None,
+        "parentIsRemote": bool(parent.is_remote) if parent is not None else None,
+        "name": span.name,
+        "kind": getattr(span.kind, "name", "INTERNAL"),
+        "startTimeUnixNano": str(start),
+        "endTimeUnixNano": str(end) if end is not None else None,
+        "durationNano": str(end - start) if end is not None and start is not None else None,
+        "attributes": _attributes(span.attributes),
+        "droppedAttributesCount": span.dropped_attributes,
+        "events": events,
+        "droppedEventsCount": span.dropped_events,
+        "links": links,
+        "droppedLinksCount": span.dropped_links,
+        "status": {
+            "code": getattr(getattr(status, "status_code", None), "name", "UNSET"),
+            "message": getattr(status, "description", None),
+        },
+        "traceState": trace_state.to_header() if trace_state is not None else None,
+    }
+    encoded = _to_json(body)
+    return (
+        '{"type":"'
+        + record_type
+        + '","span":'
+        + encoded[:-1]
+        + _resource_fragment(span.resource)
+        + _scope_fragment(span.instrumentation_scope)
+        + location_fragment
+        + "}}"
+    )
+
+
+# --- call sites ------------------------------------------------------------------------------
+# A frame is one of: skipped (OpenTelemetry, contextlib, our own code, threading/asyncio plumbing),
+# a decorator wrapper (skipped, but it tells which function the decorator wraps), library code
+# (used only if no user code is found further up), or user code.
+_SKIP, _WRAPPER, _LIBRARY, _USER = 0, 1, 2, 3
+_frame_kinds = {}
+_location_cache = {}
+_library_roots = None
+
+
+def _is_library_file(filename):
+    global _library_roots
+    if filename.startswith("<"):
+        return not filename.startswith(("<stdin", "<string", "<ipython"))
+    if _library_roots is None:
+        roots = set()
+        for prefix in {sys.prefix, sys.exec_prefix, getattr(sys, "base_prefix", sys.prefix)}:
+            roots.add(os.path.join(os.path.normcase(os.path.abspath(prefix)), "lib", ""))
+        roots.add(os.path.join(os.path.normcase(os.path.dirname(os.path.abspath(os.__file__))), ""))
+        _library_roots = tuple(roots)
+    normal = os.path.normcase(filename)
+    if os.sep + "site-packages" + os.sep in normal or os.sep + "dist-packages" + os.sep in normal:
+        return True
+    return normal.startswith(_library_roots)
+
+
+def _frame_kind(frame):
+    code = frame.f_code
+    globals_ = frame.f_globals
+    if globals_ is _MY_GLOBALS:
+        return _SKIP
+    module = globals_.get("__name__") or ""
+    if module == "opentelemetry" or module.startswith("opentelemetry."):
+        # opentelemetry.util._decorator: the wrapper of an `async def` decorated with start_as_current_span.
+        return _WRAPPER if code.co_name == "async_wrapper" else _SKIP
+    if module == "contextlib":
+        # ContextDecorator.__call__'s `inner`: the wrapper of a plain `def` decorated with start_as_current_span.
+        return _WRAPPER if code.co_name == "inner" else _SKIP
+    if module in ("threading", "asyncio", "functools", "runpy") or module.startswith(("asyncio.", "importlib", "concurrent.")):
+        return _SKIP
+    return _LIBRARY if _is_library_file(code.co_filename) else _USER
+
+
+def _byte_column_to_chars(filename, line, byte_column):
+    import linecache
+
+    text = linecache.getline(filename, line)
+    if not text or text.isascii():
+        return byte_column
+    return len(text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+
+
+def _display_path(filename):
+    if filename.startswith("<") or os.path.isabs(filename):
+        return filename
+    try:
+        return os.path.abspath(filename)
+    except Exception:
+        return filename
+
+
+def _location_json(filename, line, column, function):
+    value = {"file": _display_path(filename), "line": line, "column": column}
+    if function:
+        value["function"] = function
+    return ',"location":' + _to_json(value)
+
+
+def _frame_location(frame):
+    code = frame.f_code
+    key = (code, frame.f_lasti, frame.f_lineno)
+    hit = _location_cache.get(key)
+    if hit is not None:
+        return hit
+    line = frame.f_lineno or code.co_firstlineno
+    column = 1
+    positions = getattr(code, "co_positions", None)  # Python 3.11+
+    if positions is not None and frame.f_lasti >= 0:
+        try:
+            import itertools
+
+            for start_line, _end_line, start_col, _end_col in itertools.islice(
+                positions(), frame.f_lasti // 2, frame.f_lasti // 2 + 1
+            ):
+                if start_line == line and start_col is not None:
+                    column = _byte_column_to_chars(code.co_filename, line, start_col) + 1
+        except Exception:
+            pass
+    fragment = _location_json(code.co_filename, line, column, getattr(code, "co_qualname", code.co_name))
+    _location_cache[key] = fragment
+    return fragment
+
+
+def _decorated_code(func):
+    for _ in range(20):  # follow functools.wraps chains (other decorators stacked on top)
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            return code
+        func = getattr(func, "__wrapped__", None)
+        if func is None:
+            return None
+    return None
+
+
+def _decorator_location(func):
+    """Where `@tracer.start_as_current_span(...)` names the span: the decorator line above the def."""
+    code = _decorated_code(func)
+    if code is None:
+        return None
+    hit = _location_cache.get(code)
+    if hit is not None:
+        return hit
+    import linecache
+
+    first = code.co_firstlineno  # the first decorator's line when the function has decorators
+    line, column = first, 1
+    first_decorator = None
+    for number in range(first, first + 200):
+        text = linecache.getline(code.co_filename, number)
+        if not text:
+            break
+        stripped = text.lstrip()
+        if stripped.startswith(("def ", "async def ")):
+            if first_decorator is not None and line == first:
+                line, column = first_decorator
+            break
+        if stripped.startswith("@"):
+            here = (number, len(text) - len(stripped) + 1)
+            if first_decorator is None:
+                first_decorator = here
+            if "start_as_current_span" in stripped:
+                line, column = here
+                break
+    fragment = _location_json(code.co_filename, line, column, getattr(func, "__qualname__", code.co_name))
+    _location_cache[code] = fragment
+    return fragment
+
+
+def _call_site(frame):
+    """The location fragment of the user's line that started the span being started now."""
+    decorated = None
+    library = None
+    kinds = _frame_kinds
+    while frame is not None:
+        code = frame.f_code
+        kind = kinds.get(code)
+        if kind is None:
+            kind = kinds[code] = _frame_kind(frame)
+        if kind == _SKIP:
+            pass
+        elif kind == _WRAPPER:
+            if decorated is None:
+                try:
+                    decorated = frame.f_locals.get("func")
+                except Exception:
+                    decorated = None
+        else:
+            if decorated is not None:
+                found = _decorator_location(decorated)
+                if found is not None:
+                    return found
+                decorated = None
+            if kind == _USER:
+                return _frame_location(frame)
+            if library is None:
+                library = frame
+        frame = frame.f_back
+    if decorated is not None:
+        found = _decorator_location(decorated)
+        if found is not None:
+            return found
+    return _frame_location(library) if library is not None else ""
+
+
+# --- the span pipeline hook ------------------------------------------------------------------
+
+
+class _ProviderState:
+    """What Span Lens knows about the program's pipeline behind one multi span processor."""
+
+    __slots__ = ("processors", "all_tracked")
+
+    def __init__(self):
+        self.processors = 0
+        self.all_tracked = True
+
+    def add_program_processor(self, processor):
+        exporter = None
+        try:
+            exporter = getattr(processor, "span_exporter", None)
+        except Exception:
+            pass
+        self.processors += 1
+        name = type(exporter).__name__ if exporter is not None else type(processor).__name__
+        with _state_lock:
+            _program_exporters.append(name)
+        if exporter is None or not _track_exporter(exporter):
+            # A processor of the program's own making: we cannot see what it exports, so claim
+            # nothing about lost spans on this provider.
+            self.all_tracked = False
+        _watch_batch_queue(processor)
+
+
+def _track_exporter(exporter):
+    """Note which spans the program's exporter is handed, to tell lost spans at exit."""
+    if getattr(exporter, "_span_lens_tracked", False):
+        return True
+    try:
+        export = exporter.export
+    except Exception:
+        return False
+
+    def export_tracked(spans, *args, **kwargs):
+        try:
+            if not isinstance(spans, (list, tuple)):
+                spans = list(spans)
+            with _state_lock:
+                for span in spans:
+                    ctx = span.context
+                    _pending.pop((ctx.trace_id, ctx.span_id), None)
+        except Exception:
+            pass
+        return export(spans, *args, **kwargs)
+
+    try:
+        exporter.export = export_tracked
+        exporter._span_lens_tracked = True
+    except Exception:
+        return False
+    return True
+
+
+def _watch_batch_queue(processor):
+    """Count spans a full BatchSpanProcessor queue drops (the deque silently loses its oldest entry)."""
+    batch = getattr(processor, "_batch_processor", processor)  # 1.3x+ keeps the queue one level down
+    queue = getattr(batch, "_queue", None)
+    if queue is None:
+        queue = getattr(processor, "queue", None)  # older SDKs
+    maxlen = getattr(queue, "maxlen", None)
+    if not maxlen:
+        return
+    try:
+        on_end = processor.on_end
+    except Exception:
+        return
+
+    def on_end_watched(span):
+        try:
+            if len(queue) >= maxlen and not getattr(batch, "_shutdown", False) and span.context.trace_flags.sampled:
+                victim = queue[-1].context
+                with _state_lock:
+                    _counts["dropped"] += 1
+                    _pending.pop((victim.trace_id, victim.span_id), None)
+        except Exception:
+            pass
+        return on_end(span)
+
+    try:
+        processor.on_end = on_end_watched
+    except Exception:
+        pass
+
+
+def _span_started(span):
+    try:
+        ctx = span.context
+        key = (ctx.trace_id, ctx.span_id)
+        if key in _open:
+            return
+        _open[key] = (span, _call_site(sys._getframe(2)))
+    except Exception:
+        pass
+
+
+def _span_ended(span, state):
+    try:
+        ctx = span.context
+        key = (ctx.trace_id, ctx.span_id)
+        entry = _open.pop(key, None)
+        if entry is None:
+            return  # already reported through another provider sharing this pipeline, or not ours
+        if state.processors == 0:
+            _counts["without_exporter"] += 1
+        elif state.all_tracked and ctx.trace_flags.sampled:
+            with _state_lock:
+                _pending[key] = format(ctx.span_id, "016x")
+        _write_frame(_span_record("span", span, entry[1]))
+    except Exception:
+        pass
+
+
+def _attach(multi):
+    """Hook a provider's multi span processor (Synchronous or Concurrent) once."""
+    if multi is None or getattr(multi, "_span_lens_state", None) is not None:
+        return
+    state = _ProviderState()
+    try:
+        on_start = multi.on_start
+        on_end = multi.on_end
+        multi._span_lens_state = state
+    except Exception:
+        return
+    for processor in tuple(getattr(multi, "_span_processors", ())):
+        state.add_program_processor(processor)
+
+    # Instance attributes, not a processor in the list: the program's processors and whatever it
+    # inspects stay as it made them, and our on_start runs on the starting thread even with
+    # ConcurrentMultiSpanProcessor (which runs processors on a pool).
+    def on_start_hooked(span, parent_context=None):
+        _span_started(span)
+        return on_start(span, parent_context=parent_context)
+
+    def on_end_hooked(span):
+        _span_ended(span, state)
+        return on_end(span)
+
+    multi.on_start = on_start_hooked
+    multi.on_end = on_end_hooked
+
+
+def _wraps(original):
+    import functools
+
+    return functools.wraps(original)
+
+
+def _patch_sdk(module):
+    """Patch opentelemetry.sdk.trace right after the program imports it."""
+    if getattr(module, "_span_lens_patched", False):
+        return
+    module._span_lens_patched = True
+    _flags["sdk_imported"] = True
+    provider_class = getattr(module, "TracerProvider", None)
+    if provider_class is not None:
+        original_init = provider_class.__init__
+
+        @_wraps(original_init)
+        def __init__(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
+            try:
+                _attach(getattr(self, "_active_span_processor", None))
+            except Exception:
+                pass
+
+        provider_class.__init__ = __init__
+
+    for name in ("SynchronousMultiSpanProcessor", "ConcurrentMultiSpanProcessor"):
+        multi_class = getattr(module, name, None)
+        if multi_class is None or "add_span_processor" not in multi_class.__dict__:
+            continue
+        _patch_add_span_processor(multi_class)
+
+
+def _patch_add_span_processor(multi_class):
+    original = multi_class.add_span_processor
+
+    @_wraps(original)
+    def add_span_processor(self, span_processor, *args, **kwargs):
+        result = original(self, span_processor, *args, **kwargs)
+        try:
+            state = getattr(self, "_span_lens_state", None)
+            if state is not None:
+                state.add_program_processor(span_processor)
+        except Exception:
+            pass
+        return result
+
+    multi_class.add_span_processor = add_span_processor
+
+
+# --- API-only programs -----------------------------------------------------------------------
+
+_fallback = {"provider": None, "tried": False}
+
+
+def _fallback_provider():
+    """A TracerProvider for a program that set none, so its spans are still seen (and reported as exported by nothing)."""
+    if _fallback["tried"]:
+        return _fallback["provider"]
+    with _state_lock:
+        if _fallback["tried"]:
+            return _fallback["provider"]
+        try:
+            from opentelemetry.sdk.trace import TracerProvider
+        except Exception:
+            _flags["sdk_missing"] = True
+            _fallback["tried"] = True
+            return None
+    try:
+        provider = TracerProvider()
+        _flags["installed_provider"] = True
+    except Exception:
+        provider = None
+    with _state_lock:
+        _fallback["provider"] = provider
+        _fallback["tried"] = True
+    return provider
+
+
+def _patch_api(module):
+    """Patch opentelemetry.trace: a ProxyTracer with no global provider gets Span Lens's provider.
+
+    The global provider is not set, so a program that sets its own later still can, and its
+    ProxyTracers then switch to it as the API intends.
+    """
+    if getattr(module, "_span_lens_patched", False):
+        return
+    module._span_lens_patched = True
+    _flags["api_imported"] = True
+    proxy_class = getattr(module, "ProxyTracer", None)
+    prop = getattr(proxy_class, "__dict__", {}).get("_tracer")
+    if not isinstance(prop, property) or prop.fget is None:
+        return
+    original_get = prop.fget
+
+    def _tracer(self):
+        tracer = original_get(self)
+        try:
+            if tracer is not getattr(self, "_noop_tracer", None) or getattr(module, "_TRACER_PROVIDER", None) is not None:
+                return tracer
+            own = self.__dict__.get("_span_lens_tracer")
+            if own is not None:
+                return own
+            provider = _fallback_provider()
+            if provider is None:
+                with _state_lock:
+                    _counts["unrecorded"] += 1
+                return tracer
+            own = provider.get_tracer(
+                getattr(self, "_instrumenting_module_name", ""),
+                getattr(self, "_instrumenting_library_version", None),
+                getattr(self, "_schema_url", None),
+                getattr(self, "_attributes", None),
+            )
+            self.__dict__["_span_lens_tracer"] = own
+            return own
+        except Exception:
+            return tracer
+
+    proxy_class._tracer = property(_tracer, doc=prop.__doc__)
+
+
+# --- lazy patching on import -----------------------------------------------------------------
+
+_PATCHES = {"opentelemetry.trace": _patch_api, "opentelemetry.sdk.trace": _patch_sdk}
+
+
+class _PatchingLoader:
+    """Runs the real loader, then patches the module, then puts the real loader back in place."""
+
+    def __init__(self, loader, patch):
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec):
+        create = getattr(self._loader, "create_module", None)
+        return create(spec) if create is not None else None
+
+    def exec_module(self, module):
+        try:
+            self._loader.exec_module(module)
+        finally:
+            try:
+                module.__loader__ = self._loader
+                if getattr(module, "__spec__", None) is not None:
+                    module.__spec__.loader = self._loader
+            except Exception:
+                pass
+        try:
+            self._patch(module)
+        except Exception:
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _OpenTelemetryImportHook:
+    """A sys.meta_path finder that only wraps the loaders of the modules Span Lens patches."""
+
+    def __init__(self):
+        self._busy = set()
+
+    def find_spec(self, fullname, path=None, target=None):
+        patch = _PATCHES.get(fullname)
+        if patch is None or fullname in self._busy:
+            return None
+        self._busy.add(fullname)
+        try:
+            spec = None
+            for finder in list(sys.meta_path):
+                if finder is self:
+                    continue
+                find_spec = getattr(finder, "find_spec", None)
+                if find_spec is None:
+                    continue
+                spec = find_spec(fullname, path, target)
+                if spec is not None:
+                    break
+        except Exception:
+            return None
+        finally:
+            self._busy.discard(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        spec.loader = _PatchingLoader(spec.loader, patch)
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+
+# --- exit report -----------------------------------------------------------------------------
+
+
+def _facts_record():
+    sdk_version = None
+    module = sys.modules.get("opentelemetry.sdk.version")
+    if module is not None:
+        sdk_version = getattr(module, "__version__", None)
+    with _state_lock:
+        lost = list(_pending.values())
+        exporters = list(_program_exporters)
+    facts = {
+        "type": "facts",
+        "sdk": "python",
+        "programExporters": exporters,
+        "noExporter": _counts["without_exporter"] > 0 or (_flags["sdk_missing"] and _counts["unrecorded"] > 0),
+        "lostAtExit": lost,
+        "droppedSpans": _counts["dropped"],
+        "opentelemetry": "sdk" if _flags["sdk_imported"] else "api" if _flags["api_imported"] else "none",
+        "sdkVersion": sdk_version,
+        "installedProvider": _flags["installed_provider"],
+    }
+    if _flags["sdk_missing"] and _counts["unrecorded"] > 0:
+        facts["spansNotRecorded"] = _counts["unrecorded"]
+        facts["message"] = (
+            "The program uses opentelemetry-api but opentelemetry-sdk is not installed where it runs, "
+            "so its spans do nothing and Span Lens cannot record them. Install opentelemetry-sdk."
+        )
+    return _to_json(facts)
+
+
+def _report_at_exit():
+    """Runs after the program's providers shut down (registered before any of them: atexit is LIFO)."""
+    try:
+        for key, (span, location) in list(_open.items()):
+            try:
+                _write_frame(_span_record("unended", span, location))
+            except Exception:
+                pass
+        _write_frame(_facts_record())
+    except Exception:
+        pass
+
+
+def _forget_parent_spans():
+    # A forked child must not report its parent's open spans as its own unended ones.
+    global _write_lock, _state_lock
+    _write_lock = _thread.allocate_lock()
+    _state_lock = _thread.allocate_lock()
+    _open.clear()
+    _pending.clear()
+
+
+def _install():
+    if getattr(sys, "_span_lens_python_hook", None) is not None:
+        return  # a second copy of this file on the path: the first one reports
+    import atexit
+
+    hook = _OpenTelemetryImportHook()
+    sys._span_lens_python_hook = hook
+    sys.meta_path.insert(0, hook)
+    atexit.register(_report_at_exit)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forget_parent_spans)
+    # Already imported (by a .pth file, say): patch now.
+    for name, patch in _PATCHES.items():
+        module = sys.modules.get(name)
+        if module is not None:
+            try:
+                patch(module)
+            except Exception:
+                pass
+
+
+# --- the sitecustomize this one hides --------------------------------------------------------
+
+
+def _run_next_sitecustomize():
+    """Run the next `sitecustomize` on sys.path after this directory, as site.py would have."""
+    try:
+        from importlib.machinery import PathFinder
+        import importlib.util
+
+        def same_dir(entry):
+            try:
+                return os.path.normcase(os.path.abspath(entry or os.curdir)) == os.path.normcase(_HERE)
+            except Exception:
+                return False
+
+        entries = [e for e in sys.path if isinstance(e, str)]
+        mine = [i for i, e in enumerate(entries) if same_dir(e)]
+        rest = [e for e in entries[mine[0] + 1 :] if not same_dir(e)] if mine else [e for e in entries if not same_dir(e)]
+        spec = PathFinder.find_spec("sitecustomize", rest)
+        if spec is None or spec.loader is None:
+            return
+        if spec.origin and os.path.normcase(os.path.abspath(spec.origin)) == os.path.normcase(os.path.abspath(__file__)):
+            return
+        module = importlib.util.module_from_spec(spec)
+        _MY_GLOBALS["chained_sitecustomize"] = module
+        spec.loader.exec_module(module)
+    except Exception as err:
+        # site.py's own words for a failing sitecustomize.
+        if sys.flags.verbose:
+            sys.excepthook(*sys.exc_info())
+        else:
+            try:
+                sys.stderr.write("Error in sitecustomize; set PYTHONVERBOSE for traceback:\n%s: %s\n" % (err.__class__.__name__, err))
+            except Exception:
+                pass
+
+
+if _NONCE is not None and _write_lock is not None:
+    _install()
+_run_next_sitecustomize()
