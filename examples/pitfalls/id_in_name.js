@@ -1,0 +1,15 @@
+// Pitfall: an id in the span name. Every user makes a new span name, which backends index as a
+// new operation (high cardinality). Use a fixed name and put the id in an attribute.
+'use strict';
+const { trace } = require('@opentelemetry/api');
+const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+
+const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
+trace.setGlobalTracerProvider(provider);
+const tracer = trace.getTracer('pitfalls');
+
+for (const userId of [8412, 9120, 1337]) {
+  const span = tracer.startSpan(`GET /users/${userId}`);
+  span.end();
+}
+provider.shutdown();
