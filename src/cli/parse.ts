@@ -11,7 +11,7 @@ import { buildTraces, type TraceNode } from '../core/tree';
 import { formatDuration } from '../core/format';
 
 /** Tutorial-style compact duration: `81ms`, `1.2s`. */
-const formatMs = (ns: bigint): string => formatDuration(ns).replace(' ', '');
+const formatMs = (ns: bigint): string => (ns === 0n ? '0ms' : formatDuration(ns).replace(' ', ''));
 
 export interface InputArgs {
   file: string;
