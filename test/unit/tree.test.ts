@@ -69,7 +69,7 @@ describe('trace trees', () => {
       span('pay', 'root', 81, 915, { name: 'payment.charge', status: { code: 'ERROR', message: 'card declined' } }),
       span('open', 'root', 920, null, { name: 'never.ends' }),
     ]);
-    assert.match(text, /└─ span "checkout" \[0ns ── 1s\] 1s/);
+    assert.match(text, /└─ span "checkout" \[0ms ── 1s\] 1s/);
     assert.match(text, /├─ span "payment\.charge" \[81ms ── 915ms\] 834ms  ✗ ERROR: card declined/);
     assert.match(text, /└─ span "never\.ends" \[920ms ── never ended\]/);
   });
