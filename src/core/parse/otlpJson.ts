@@ -1,16 +1,431 @@
-/** OTLP JSON (`resourceSpans`), as files or one export per line. TODO: implement. */
-import type { BlockFormat, JsonLineFormat } from './types';
+/**
+ * OTLP JSON (`{"resourceSpans": [{resource, scopeSpans: [{scope, spans}]}]}`) as the OpenTelemetry
+ * file exporters, the Collector's file exporter and Java's OtlpStdoutSpanExporter write it: one
+ * export per line, or a pretty-printed file. Follows the OTLP/JSON mapping: hex ids (base64 ids,
+ * the protobuf-JSON default, are accepted too), 64-bit integers as strings or numbers, enums as
+ * numbers or names, lowerCamelCase keys (the original snake_case names are accepted as well).
+ */
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
+import { parseJsonLoose } from '../json';
+import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
 
+type Json = Record<string, unknown>;
+
+const OTLP_KINDS: readonly SpanKind[] = ['INTERNAL', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const KIND_NAMES: Record<string, SpanKind> = {
+  SPAN_KIND_UNSPECIFIED: 'INTERNAL',
+  SPAN_KIND_INTERNAL: 'INTERNAL',
+  SPAN_KIND_SERVER: 'SERVER',
+  SPAN_KIND_CLIENT: 'CLIENT',
+  SPAN_KIND_PRODUCER: 'PRODUCER',
+  SPAN_KIND_CONSUMER: 'CONSUMER',
+};
+/** Span flags bits (trace.proto SpanFlags): whether the parent's remoteness is known, and its value. */
+const FLAG_HAS_IS_REMOTE = 0x100;
+const FLAG_IS_REMOTE = 0x200;
+
+/** Per-record conversion state: lossy marks of the span being read, and the exactness signal. */
+interface Conversion {
+  lossy: LossyField[];
+  /** A 64-bit value came back from JSON.parse rounded; the text must be re-read exactly. */
+  unsafeNumber: boolean;
+  /** Spans skipped because their ids could not be read. */
+  skipped: number;
+}
+
+function field(o: Json, camel: string, snake: string): unknown {
+  const v = o[camel];
+  return v !== undefined ? v : o[snake];
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const HEX_ANY_CASE = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** An id as lower-case hex: OTLP/JSON hex, or base64 of exactly `bytes` bytes; '' when neither. */
+function otlpId(v: unknown, bytes: 16 | 8): string {
+  if (typeof v !== 'string' || v.length === 0) return '';
+  if ((bytes === 16 ? HEX32 : HEX16).test(v)) return v;
+  if (v.length === bytes * 2 && HEX_ANY_CASE.test(v)) return v.toLowerCase();
+  if (v.length === Math.ceil(bytes / 3) * 4 && BASE64.test(v)) return base64ToHex(v, bytes);
+  return '';
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Decode base64 (standard or URL alphabet) to hex when it holds exactly `bytes` bytes, else ''. */
+function base64ToHex(v: string, bytes: number): string {
+  let hex = '';
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < v.length; i++) {
+    const ch = v[i];
+    if (ch === '=') break;
+    let d = B64.indexOf(ch);
+    if (d < 0) d = ch === '-' ? 62 : ch === '_' ? 63 : -1;
+    if (d < 0) return '';
+    acc = (acc << 6) | d;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      hex += ((acc >> bits) & 0xff).toString(16).padStart(2, '0');
+    }
+  }
+  return hex.length === bytes * 2 ? hex : '';
+}
+
+function isZeroId(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
+  return true;
+}
+
+/** fixed64 nanoseconds: a decimal string, a number (exact only up to 2^53), or an exact bigint. */
+function nanos(v: unknown, cx: Conversion): bigint | null {
+  if (typeof v === 'string') {
+    if (v.length === 0) return null;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+    }
+    return BigInt(v);
+  }
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (!Number.isSafeInteger(v)) cx.unsafeNumber = true;
+    return BigInt(Math.round(v));
+  }
+  return null;
+}
+
+function count(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return Number(v) || 0;
+  if (typeof v === 'bigint') return Number(v);
+  return 0;
+}
+
+/** int64 as OTLP/JSON writes it (a decimal string) or a plain number. */
+function int64(v: unknown, cx: Conversion): number | bigint | string {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) cx.unsafeNumber = true;
+    return v;
+  }
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  if (typeof v === 'string') {
+    if (v.length < 16) {
+      const n = Number(v);
+      if (Number.isInteger(n)) return n;
+    } else if (/^-?\d+$/.test(v)) {
+      const b = BigInt(v);
+      return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+    }
+    return v;
+  }
+  return String(v);
+}
+
+/** double as protobuf JSON writes it: a number, or "NaN" / "Infinity" / "-Infinity" strings. */
+function double(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return Number(v);
+}
+
+function bigintReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+/** An AnyValue as plain data (maps as objects), for the JSON text of values the model cannot hold. */
+function plainAnyValue(av: unknown, cx: Conversion): unknown {
+  if (!av || typeof av !== 'object') return null;
+  const o = av as Json;
+  const kv = field(o, 'kvlistValue', 'kvlist_value') as Json | undefined;
+  if (kv && typeof kv === 'object') {
+    const out: Json = {};
+    const values = kv.values;
+    if (Array.isArray(values)) for (const e of values as Json[]) if (e && typeof e.key === 'string') out[e.key] = plainAnyValue(e.value, cx);
+    return out;
+  }
+  const arr = field(o, 'arrayValue', 'array_value') as Json | undefined;
+  if (arr && typeof arr === 'object') return Array.isArray(arr.values) ? arr.values.map((x) => plainAnyValue(x, cx)) : [];
+  return scalarAnyValue(o, cx);
+}
+
+function scalarAnyValue(o: Json, cx: Conversion): AttributeScalar | null | undefined {
+  let v = field(o, 'stringValue', 'string_value');
+  if (v !== undefined) return typeof v === 'string' ? v : String(v);
+  v = field(o, 'intValue', 'int_value');
+  if (v !== undefined) return int64(v, cx);
+  v = field(o, 'doubleValue', 'double_value');
+  if (v !== undefined) return double(v);
+  v = field(o, 'boolValue', 'bool_value');
+  if (v !== undefined) return v === true || v === 'true';
+  v = field(o, 'bytesValue', 'bytes_value');
+  if (v !== undefined) return typeof v === 'string' ? v : String(v);
+  return undefined;
+}
+
+/** One AnyValue as an attribute value; maps, nested arrays and bytes are kept as text and marked lossy. */
+function anyValue(av: unknown, path: string, cx: Conversion): AttributeValue {
+  if (!av || typeof av !== 'object') return null;
+  const o = av as Json;
+  const s = scalarAnyValue(o, cx);
+  if (s !== undefined) {
+    if (o.bytesValue !== undefined || o.bytes_value !== undefined) cx.lossy.push({ path, reason: 'a bytes value is shown as base64 text' });
+    return s;
+  }
+  const arr = field(o, 'arrayValue', 'array_value') as Json | undefined;
+  if (arr && typeof arr === 'object') {
+    const values = Array.isArray(arr.values) ? (arr.values as Json[]) : [];
+    const out: AttributeScalar[] = [];
+    for (const x of values) {
+      const item = x && typeof x === 'object' ? scalarAnyValue(x, cx) : undefined;
+      if (item === undefined || item === null) {
+        if (x && typeof x === 'object' && Object.keys(x).length === 0) {
+          // An empty AnyValue inside an array is an explicit null.
+          out.push(null as unknown as AttributeScalar);
+          continue;
+        }
+        cx.lossy.push({ path, reason: 'an array holding arrays or maps is shown as JSON text' });
+        return JSON.stringify(plainAnyValue(av, cx), bigintReplacer);
+      }
+      out.push(item);
+    }
+    return out;
+  }
+  const kv = field(o, 'kvlistValue', 'kvlist_value');
+  if (kv && typeof kv === 'object') {
+    cx.lossy.push({ path, reason: 'a map value (kvlistValue) is shown as JSON text' });
+    return JSON.stringify(plainAnyValue(av, cx), bigintReplacer);
+  }
+  return null;
+}
+
+function attributes(list: unknown, path: string, cx: Conversion): Attributes {
+  const out: Attributes = {};
+  if (!Array.isArray(list)) return out;
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as Json | null;
+    if (!kv || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    out[kv.key] = anyValue(kv.value, `${path}.${kv.key}`, cx);
+  }
+  return out;
+}
+
+function kindFrom(v: unknown): SpanKind {
+  if (typeof v === 'number') return OTLP_KINDS[v] ?? 'INTERNAL';
+  if (typeof v === 'string') return KIND_NAMES[v] ?? OTLP_KINDS[Number(v)] ?? 'INTERNAL';
+  return 'INTERNAL';
+}
+
+function statusFrom(v: unknown): StatusCode {
+  if (v === 1 || v === 'STATUS_CODE_OK' || v === '1') return 'OK';
+  if (v === 2 || v === 'STATUS_CODE_ERROR' || v === '2') return 'ERROR';
+  return 'UNSET';
+}
+
+function str(v: unknown, fallback: string): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope, cx: Conversion): Span | null {
+  const traceId = otlpId(field(s, 'traceId', 'trace_id'), 16);
+  const spanId = otlpId(field(s, 'spanId', 'span_id'), 8);
+  if (!traceId || !spanId) {
+    cx.skipped++;
+    return null;
+  }
+  cx.lossy = [];
+  const parent = otlpId(field(s, 'parentSpanId', 'parent_span_id'), 8);
+  const parentSpanId = parent && !isZeroId(parent) ? parent : null;
+  const flags = count(s.flags);
+  const start = nanos(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), cx);
+  const endRaw = nanos(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), cx);
+  const events: SpanEvent[] = [];
+  const rawEvents = s.events;
+  if (Array.isArray(rawEvents)) {
+    for (let i = 0; i < rawEvents.length; i++) {
+      const e = rawEvents[i] as Json | null;
+      if (!e || typeof e !== 'object') continue;
+      events.push({
+        name: str(e.name, ''),
+        timeUnixNano: nanos(field(e, 'timeUnixNano', 'time_unix_nano'), cx) ?? start ?? 0n,
+        attributes: attributes(e.attributes, `events.${i}.attributes`, cx),
+        droppedAttributesCount: count(field(e, 'droppedAttributesCount', 'dropped_attributes_count')),
+      });
+    }
+  }
+  const links: SpanLink[] = [];
+  const rawLinks = s.links;
+  if (Array.isArray(rawLinks)) {
+    for (let i = 0; i < rawLinks.length; i++) {
+      const l = rawLinks[i] as Json | null;
+      if (!l || typeof l !== 'object') continue;
+      links.push({
+        traceId: otlpId(field(l, 'traceId', 'trace_id'), 16),
+        spanId: otlpId(field(l, 'spanId', 'span_id'), 8),
+        traceState: str(field(l, 'traceState', 'trace_state'), ''),
+        attributes: attributes(l.attributes, `links.${i}.attributes`, cx),
+        droppedAttributesCount: count(field(l, 'droppedAttributesCount', 'dropped_attributes_count')),
+      });
+    }
+  }
+  const status = (s.status ?? {}) as Json;
+  const span: Span = {
+    traceId,
+    spanId,
+    parentSpanId,
+    // OTLP only knows the parent's remoteness when the HAS_IS_REMOTE bit is set.
+    parentIsRemote: parentSpanId && flags & FLAG_HAS_IS_REMOTE ? (flags & FLAG_IS_REMOTE) !== 0 : null,
+    name: str(s.name, ''),
+    kind: kindFrom(s.kind),
+    startTimeUnixNano: start ?? 0n,
+    // proto3 omits a zero end time; such a span carries no end.
+    endTimeUnixNano: endRaw === null || endRaw === 0n ? null : endRaw,
+    attributes: attributes(s.attributes, 'attributes', cx),
+    droppedAttributesCount: count(field(s, 'droppedAttributesCount', 'dropped_attributes_count')),
+    events,
+    droppedEventsCount: count(field(s, 'droppedEventsCount', 'dropped_events_count')),
+    links,
+    droppedLinksCount: count(field(s, 'droppedLinksCount', 'dropped_links_count')),
+    // proto3 omits empty strings, so an absent message or trace state is the empty one.
+    status: { code: statusFrom(status.code), message: str(status.message, '') },
+    traceState: str(field(s, 'traceState', 'trace_state'), ''),
+    resource: { ...resource },
+    scope: { ...scope },
+  };
+  if (start === null) span.unknown = ['time'];
+  if (cx.lossy.length) span.lossy = cx.lossy;
+  return span;
+}
+
+function scopeFrom(ss: Json): InstrumentationScope {
+  const sc = (field(ss, 'scope', 'instrumentationLibrary') ?? ss.instrumentation_library ?? {}) as Json;
+  const version = sc && typeof sc === 'object' ? sc.version : undefined;
+  const schemaUrl = field(ss, 'schemaUrl', 'schema_url');
+  return {
+    name: sc && typeof sc === 'object' ? str(sc.name, '') : '',
+    version: typeof version === 'string' ? version : null,
+    schemaUrl: typeof schemaUrl === 'string' ? schemaUrl : null,
+  };
+}
+
+function readResourceSpans(list: unknown[], cx: Conversion, out: Span[]): void {
+  for (const rsRaw of list) {
+    if (!rsRaw || typeof rsRaw !== 'object') continue;
+    const rs = rsRaw as Json;
+    const res = rs.resource as Json | undefined;
+    const resCx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+    const resource = res && typeof res === 'object' ? attributes(res.attributes, 'resource', resCx) : {};
+    if (resCx.unsafeNumber) cx.unsafeNumber = true;
+    // Older exporters (OTLP < 0.15) wrote instrumentationLibrarySpans.
+    const scopes = field(rs, 'scopeSpans', 'scope_spans') ?? field(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans');
+    if (!Array.isArray(scopes)) continue;
+    for (const ssRaw of scopes) {
+      if (!ssRaw || typeof ssRaw !== 'object') continue;
+      const ss = ssRaw as Json;
+      const scope = scopeFrom(ss);
+      const spans = ss.spans;
+      if (!Array.isArray(spans)) continue;
+      for (const sRaw of spans) {
+        if (!sRaw || typeof sRaw !== 'object') {
+          cx.skipped++;
+          continue;
+        }
+        const span = spanFromOtlp(sRaw as Json, resource, scope, cx);
+        if (!span) continue;
+        if (resCx.lossy.length) span.lossy = [...resCx.lossy, ...(span.lossy ?? [])];
+        out.push(span);
+      }
+    }
+  }
+}
+
+/** The list of ResourceSpans in an export, or null when the value is not OTLP trace data. */
+function resourceSpansOf(value: unknown): unknown[] | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const v = value as Json;
+  const list = field(v, 'resourceSpans', 'resource_spans');
+  if (Array.isArray(list)) return list;
+  // A single ResourceSpans, as Java's OtlpJsonLoggingSpanExporter logs it.
+  if (Array.isArray(field(v, 'scopeSpans', 'scope_spans')) || Array.isArray(v.instrumentationLibrarySpans)) return [v];
+  return null;
+}
+
+interface OtlpRead {
+  spans: Span[];
+  /** Set when a 64-bit number was rounded by JSON.parse: the caller should re-read exactly. */
+  inexact: boolean;
+  skipped: number;
+}
+
+function readOtlp(value: unknown): OtlpRead | null {
+  const list = resourceSpansOf(value);
+  if (!list) return null;
+  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+  const spans: Span[] = [];
+  readResourceSpans(list, cx, spans);
+  return { spans, inexact: cx.unsafeNumber, skipped: cx.skipped };
+}
+
+/**
+ * Read one OTLP JSON trace export (`{"resourceSpans": […]}`) or a single ResourceSpans object
+ * into spans. Returns null when the value is not OTLP trace data. Spans whose ids cannot be read
+ * are left out. `line` (0-based) becomes each span's origin when given. Never throws.
+ */
+export function parseOtlpJsonValue(value: unknown, line?: number): Span[] | null {
+  const read = readOtlp(value);
+  if (!read) return null;
+  if (line !== undefined) for (const s of read.spans) s.origin = { format: 'otlp-json', line, endLine: line };
+  return read.spans;
+}
+
+function skippedReason(n: number): string {
+  return `${n} span${n === 1 ? '' : 's'} without a readable traceId/spanId left out`;
+}
+
+/** A pretty-printed OTLP JSON file (or one export spread over indented lines). */
 export const otlpJsonBlock: BlockFormat = {
   name: 'otlp-json',
-  parseBlock() {
-    return null;
+  parseBlock(lines: string[]): BlockResult | null {
+    const first = lines[1];
+    if (lines.length < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
+    const text = lines.join('\n');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      try {
+        value = parseJsonLoose(text);
+      } catch (err) {
+        if (!text.includes('"spanId"') && !text.includes('"span_id"')) return null;
+        return { spans: [], unparsedReason: `an OTLP JSON export is not valid JSON (${(err as Error).message})` };
+      }
+    }
+    let read = readOtlp(value);
+    if (!read) return null;
+    if (read.inexact) read = readOtlp(parseJsonLoose(text)) ?? read;
+    return read.skipped ? { spans: read.spans, unparsedReason: skippedReason(read.skipped) } : { spans: read.spans };
   },
 };
 
+/** One OTLP JSON export per line (file exporters, OtlpStdoutSpanExporter). */
 export const otlpJsonLines: JsonLineFormat = {
   name: 'otlp-json',
-  parseValue() {
-    return null;
+  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
+    let read = readOtlp(value);
+    if (!read) return null;
+    if (read.inexact) {
+      try {
+        read = readOtlp(parseJsonLoose(raw.slice(raw.indexOf('{')).trimEnd())) ?? read;
+      } catch {
+        // Keep the rounded reading: the line parsed once already.
+      }
+    }
+    return read.spans;
   },
 };

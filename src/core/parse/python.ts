@@ -53,14 +53,15 @@ function attributes(o: unknown, path: string, cx: Conversion): Attributes {
   return out;
 }
 
+const TRACE_ID = /^0x[0-9a-f]{32}$/;
+const SPAN_ID = /^0x[0-9a-f]{16}$/;
+const ANY_CASE_ID = /^0[xX][0-9a-fA-F]+$/;
+
 /** `0x` + 32/16 hex digits -> lower-case hex, or null. */
-function pythonId(v: unknown, len: number): string | null {
-  if (typeof v !== 'string' || v.length !== len + 2 || v.charCodeAt(0) !== 48 || (v.charCodeAt(1) | 32) !== 120) return null;
-  for (let i = 2; i < v.length; i++) {
-    const c = v.charCodeAt(i) | 32;
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return null;
-  }
-  return v.slice(2).toLowerCase();
+function pythonId(v: unknown, len: 32 | 16): string | null {
+  if (typeof v !== 'string') return null;
+  if ((len === 32 ? TRACE_ID : SPAN_ID).test(v)) return v.slice(2);
+  return v.length === len + 2 && ANY_CASE_ID.test(v) ? v.slice(2).toLowerCase() : null;
 }
 
 function pythonTime(v: unknown): bigint | null {
@@ -148,11 +149,15 @@ function isPythonSpan(o: unknown): o is Json {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
   const r = o as Json;
   const ctx = r.context as Json | null;
-  return typeof r.name === 'string' && !!ctx && typeof ctx === 'object' && pythonId(ctx.trace_id, 32) !== null && pythonId(ctx.span_id, 16) !== null;
+  return typeof r.name === 'string' && !!ctx && typeof ctx === 'object';
 }
 
-function spanFromPython(r: Json, cx: Conversion): Span {
+/** Convert one span dict; null when its context holds no valid ids (not a span after all). */
+function spanFromPython(r: Json, cx: Conversion): Span | null {
   const ctx = r.context as Json;
+  const traceId = pythonId(ctx.trace_id, 32);
+  const spanId = pythonId(ctx.span_id, 16);
+  if (traceId === null || spanId === null) return null;
   const start = pythonTime(r.start_time);
   const end = r.end_time === null || r.end_time === undefined ? null : pythonTime(r.end_time);
   if (r.end_time !== null && r.end_time !== undefined && end === null) cx.lossy.push({ path: 'endTimeUnixNano', reason: `unreadable time ${String(r.end_time)}` });
@@ -192,8 +197,8 @@ function spanFromPython(r: Json, cx: Conversion): Span {
   const resAttrs = res && typeof res === 'object' && res.attributes && typeof res.attributes === 'object' && 'schema_url' in res ? res.attributes : res;
   const parentId = pythonId(r.parent_id, 16);
   const span: Span = {
-    traceId: pythonId(ctx.trace_id, 32)!,
-    spanId: pythonId(ctx.span_id, 16)!,
+    traceId,
+    spanId,
     parentSpanId: parentId,
     parentIsRemote: null,
     name: r.name as string,
@@ -239,9 +244,10 @@ export const pythonConsole: BlockFormat = {
     if (!isPythonSpan(value)) return null;
     let cx: Conversion = { lossy: [], unsafeInt: false };
     let span = spanFromPython(value, cx);
+    if (!span) return null;
     if (cx.unsafeInt) {
       cx = { lossy: [], unsafeInt: false };
-      span = spanFromPython(parseJsonLoose(text) as Json, cx);
+      span = spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
     }
     return { spans: [span] };
   },
