@@ -77,7 +77,7 @@ export function buildRunDto(input: readonly Span[], options: BuildRunDtoOptions 
     strings: b.strings,
     traces: dtos,
     spans: b.cols,
-    attrs: b.attrs,
+    attrs: b.finish(),
     events: b.events,
     links: b.links,
     resourceAttrStart: b.resourceAttrStart,
@@ -292,7 +292,16 @@ class DtoBuilder {
     location: [],
     srcIndex: [],
   };
-  readonly attrs: RunDto['attrs'] = { key: [], value: [], flags: [] };
+  /**
+   * Attribute pools per owner, so each owner's offsets stay contiguous; `finish()` concatenates
+   * them into `RunDto.attrs` (spans, then events, links, resources) and shifts the offsets.
+   */
+  private readonly pools = {
+    span: newAttrPool(),
+    event: newAttrPool(),
+    link: newAttrPool(),
+    resource: newAttrPool(),
+  };
   readonly events: RunDto['events'] = { time: [], name: [], attrStart: [0] };
   readonly links: RunDto['links'] = { traceId: [], spanId: [], attrStart: [0] };
   readonly resourceAttrStart: number[] = [0];
@@ -304,6 +313,25 @@ class DtoBuilder {
   readonly notes: RunDto['notes'] = { span: [], text: [] };
 
   constructor(private readonly maxValueLength: number) {}
+
+  /** The one attribute pool of the DTO; shifts the event/link/resource offsets into it. Call once. */
+  finish(): RunDto['attrs'] {
+    const out = newAttrPool();
+    const append = (pool: RunDto['attrs'], offsets: number[]) => {
+      const base = out.key.length;
+      for (let k = 0; k < offsets.length; k++) offsets[k] += base;
+      for (let k = 0; k < pool.key.length; k++) {
+        out.key.push(pool.key[k]);
+        out.value.push(pool.value[k]);
+        out.flags.push(pool.flags[k]);
+      }
+    };
+    append(this.pools.span, this.cols.attrStart);
+    append(this.pools.event, this.events.attrStart);
+    append(this.pools.link, this.links.attrStart);
+    append(this.pools.resource, this.resourceAttrStart);
+    return out;
+  }
 
   get spanCount(): number {
     return this.cols.spanId.length;
@@ -349,20 +377,20 @@ class DtoBuilder {
       c.kind.push(Math.max(0, SPAN_KIND_NAMES.indexOf(s.kind)));
       c.flags.push(flags);
       c.statusMessage.push(s.status.message ? this.intern(s.status.message) : -1);
-      this.pushAttrs(s.attributes, notes, 'attributes');
-      c.attrStart.push(this.attrs.key.length);
+      this.pushAttrs(this.pools.span, s.attributes, notes, 'attributes');
+      c.attrStart.push(this.pools.span.key.length);
       for (const e of s.events) {
         this.events.time.push(timed ? Number(e.timeUnixNano - this.runStart) : trace.startNs);
         this.events.name.push(this.intern(e.name));
-        this.pushAttrs(e.attributes, notes, `event ${e.name}`);
-        this.events.attrStart.push(this.attrs.key.length);
+        this.pushAttrs(this.pools.event, e.attributes, notes, `event ${e.name}`);
+        this.events.attrStart.push(this.pools.event.key.length);
       }
       c.eventStart.push(this.events.name.length);
       for (const l of s.links) {
         this.links.traceId.push(l.traceId);
         this.links.spanId.push(l.spanId);
-        this.pushAttrs(l.attributes, notes, 'link');
-        this.links.attrStart.push(this.attrs.key.length);
+        this.pushAttrs(this.pools.link, l.attributes, notes, 'link');
+        this.links.attrStart.push(this.pools.link.key.length);
       }
       c.linkStart.push(this.links.spanId.length);
       const r = this.resource(s.resource, notes);
@@ -386,7 +414,7 @@ class DtoBuilder {
     markCriticalPath(this.cols, base, this.spanCount);
   }
 
-  private pushAttrs(attributes: Attributes, notes: string[], where: string): void {
+  private pushAttrs(pool: RunDto['attrs'], attributes: Attributes, notes: string[], where: string): void {
     for (const key of Object.keys(attributes)) {
       const value = attributes[key];
       const [type, text] = displayValue(value);
@@ -395,9 +423,9 @@ class DtoBuilder {
         notes.push(`${where} ${key}: value cut to ${this.maxValueLength} of ${shown.length} characters.`);
         shown = shown.slice(0, this.maxValueLength) + '…';
       }
-      this.attrs.key.push(this.intern(key));
-      this.attrs.value.push(this.intern(shown));
-      this.attrs.flags.push(type | (isSensitive(key, value) ? AttrFlag.Sensitive : 0));
+      pool.key.push(this.intern(key));
+      pool.value.push(this.intern(shown));
+      pool.flags.push(type | (isSensitive(key, value) ? AttrFlag.Sensitive : 0));
     }
   }
 
@@ -408,8 +436,8 @@ class DtoBuilder {
     r = this.resourceByText.get(text);
     if (r === undefined) {
       r = this.resourceService.length;
-      this.pushAttrs(resource, notes, 'resource');
-      this.resourceAttrStart.push(this.attrs.key.length);
+      this.pushAttrs(this.pools.resource, resource, notes, 'resource');
+      this.resourceAttrStart.push(this.pools.resource.key.length);
       this.resourceService.push(this.intern(serviceOf(resource)));
       this.resourceByText.set(text, r);
     }
@@ -429,6 +457,10 @@ class DtoBuilder {
     }
     return i;
   }
+}
+
+function newAttrPool(): RunDto['attrs'] {
+  return { key: [], value: [], flags: [] };
 }
 
 /** The attribute's type code and its text as the detail pane shows it. */
