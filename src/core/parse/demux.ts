@@ -59,6 +59,7 @@ export class StreamParser {
       span: (s) => this.emitSpan(name, s),
       unparsed: (u) => this.opts.onUnparsed?.({ format: name, ...u }),
       facts: (f) => this.opts.onFacts?.(f),
+      output: (line, text) => this.output(line, text),
     });
     this.readers = registry.lines.filter((f) => allow(f.name)).map((format) => ({ format, reader: format.createReader(sinkFor(format.name)) }));
     this.blocks = registry.blocks.filter((f) => allow(f.name));

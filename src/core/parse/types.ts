@@ -22,6 +22,11 @@ export interface Sink {
   span(span: Span): void;
   unparsed(u: Unparsed): void;
   facts(f: RunFacts): void;
+  /**
+   * Program text found on a line the reader claimed (a partial line printed without a newline and
+   * glued before a record). Kept as output at that line, before the record.
+   */
+  output?(line: number, text: string): void;
 }
 
 export interface BlockResult {
