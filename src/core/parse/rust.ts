@@ -1,14 +1,1244 @@
-/** Rust tracing-subscriber fmt (full, with span close events) and json output. TODO: implement. */
-import { LineVerdict, type LineFormat } from './types';
+/**
+ * Rust `tracing-subscriber` console output: the fmt `Full` formatter (with or without ANSI colour
+ * codes, with or without FmtSpan NEW/CLOSE lines, thread names/ids, file:line) and the `.json()`
+ * formatter (one JSON object per line).
+ *
+ * tracing prints no trace id, span id or parent id, and a span has no line of its own unless
+ * FmtSpan events are on. What the output does show is, on every line, the path of spans from the
+ * root to the innermost one (`checkout{user.id=42}:payment.charge{payment.amount=19.99}:`), so the
+ * tree is rebuilt from those paths: a line's path is matched against the spans still open, and
+ * ids are synthesised from the order spans first appear (stable for a given output). The close
+ * line (`close time.busy=15.1ms time.idle=7.25µs`) ends a span; its timestamp is the close time and
+ * busy+idle its lifetime. Spans never closed are reported at the end of the input: with no end when
+ * the output has close lines (the span really never closed), with their times marked unknown when it
+ * has none (FmtSpan::CLOSE off: a span is only a prefix of event lines).
+ */
+import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
+import { emptySpan } from '../model';
+import { parseJson } from '../json';
+import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
+// ---------------------------------------------------------------------------------------------
+// Values as tracing prints them
+
+/** Nanoseconds since the epoch for an RFC 3339 timestamp at `s[i]`, and where it ends. */
+interface Stamp {
+  ns: bigint;
+  end: number;
+}
+
+const dayCache = new Map<string, number>();
+
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Read `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (what tracing-subscriber's default timer and the
+ * RFC 3339 chrono timers print). Returns null when `s[i]` does not start one.
+ */
+export function readRfc3339(s: string, i: number): Stamp | null {
+  if (s.length < i + 20) return null;
+  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return null;
+  const hh = digits(s, i + 11, 2);
+  const mi = digits(s, i + 14, 2);
+  const ss = digits(s, i + 17, 2);
+  if (hh < 0 || mi < 0 || ss < 0 || hh > 23 || mi > 59 || ss > 60) return null;
+  const date = s.slice(i, i + 10);
+  let dayMs = dayCache.get(date);
+  if (dayMs === undefined) {
+    const y = digits(s, i, 4);
+    const mo = digits(s, i + 5, 2);
+    const d = digits(s, i + 8, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+    dayMs = Date.UTC(y, mo - 1, d);
+    if (dayCache.size > 1000) dayCache.clear();
+    dayCache.set(date, dayMs);
+  }
+  let k = i + 19;
+  let frac = 0;
+  if (s.charCodeAt(k) === 46 /* . */) {
+    k++;
+    let n = 0;
+    while (n < 9) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) break;
+      frac = frac * 10 + c;
+      k++;
+      n++;
+    }
+    if (n === 0) return null;
+    while (n < 9) {
+      frac *= 10;
+      n++;
+    }
+    while (s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57) k++; // more than 9 digits: ignore the rest
+  }
+  let offsetSec = 0;
+  const z = s.charCodeAt(k);
+  if (z === 90 /* Z */) k++;
+  else if (z === 43 || z === 45) {
+    const oh = digits(s, k + 1, 2);
+    const om = digits(s, k + 4, 2);
+    if (oh < 0 || om < 0 || s.charCodeAt(k + 3) !== 58) return null;
+    offsetSec = (oh * 3600 + om * 60) * (z === 43 ? 1 : -1);
+    k += 6;
+  } else return null;
+  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - offsetSec;
+  return { ns: BigInt(sec) * 1_000_000_000n + BigInt(frac), end: k };
+}
+
+/** `15.1ms` / `7.25µs` / `871ns` / `1.02s` (FmtSpan timings, 3 significant digits) in ns, or null. */
+export function parseTiming(text: string): number | null {
+  let end = 0;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    if ((c >= 48 && c <= 57) || c === 46) end++;
+    else break;
+  }
+  if (end === 0) return null;
+  const v = Number(text.slice(0, end));
+  if (!Number.isFinite(v)) return null;
+  switch (text.slice(end)) {
+    case 'ns':
+      return v;
+    case 'µs':
+    case 'μs':
+    case 'us':
+      return v * 1e3;
+    case 'ms':
+      return v * 1e6;
+    case 's':
+      return v * 1e9;
+    default:
+      return null;
+  }
+}
+
+/** A Rust Debug-quoted string starting at `s[i] === '"'`: its value and the index after the closing quote. */
+export function readDebugString(s: string, i: number): { value: string; end: number } | null {
+  let out = '';
+  let from = i + 1;
+  let k = from;
+  const n = s.length;
+  while (k < n) {
+    const c = s.charCodeAt(k);
+    if (c === 34 /* " */) return { value: out + s.slice(from, k), end: k + 1 };
+    if (c !== 92 /* \ */) {
+      k++;
+      continue;
+    }
+    out += s.slice(from, k);
+    const e = s[k + 1];
+    let step = 2;
+    switch (e) {
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case '\\':
+      case '"':
+      case "'":
+        out += e;
+        break;
+      case 'u': {
+        const close = s.indexOf('}', k + 3);
+        const hex = s.charCodeAt(k + 2) === 123 && close > 0 && close - k <= 10 ? s.slice(k + 3, close) : '';
+        const cp = /^[0-9a-fA-F]{1,6}$/.test(hex) ? parseInt(hex, 16) : -1;
+        if (cp < 0 || cp > 0x10ffff) return null;
+        out += String.fromCodePoint(cp);
+        step = close + 1 - k;
+        break;
+      }
+      default:
+        return null;
+    }
+    k += step;
+    from = k;
+  }
+  return null;
+}
+
+const INTEGER = /^-?\d+$/;
+const FLOAT = /^-?\d+(?:\.\d+)?(?:e-?\d+)?$/;
+
+/**
+ * A field value as `DefaultFields` prints it, back to the type tracing recorded: `"..."` is a
+ * `&str` (Debug-quoted), `42` an integer, `19.99`/`1e300`/`NaN`/`inf` a float, `true` a bool;
+ * anything else is the raw text of a `%Display` / `?Debug` value.
+ */
+export function decodeFieldValue(raw: string): AttributeValue {
+  const c = raw.charCodeAt(0);
+  if (c === 34) {
+    const q = readDebugString(raw, 0);
+    if (q && q.end === raw.length) return q.value;
+    return raw;
+  }
+  if ((c >= 48 && c <= 57) || c === 45) {
+    if (INTEGER.test(raw)) {
+      if (raw.length < 16) return Number(raw);
+      const big = BigInt(raw);
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    }
+    if (FLOAT.test(raw)) return Number(raw);
+    if (raw === '-inf') return -Infinity;
+    return raw;
+  }
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (raw === 'NaN') return NaN;
+  if (raw === 'inf') return Infinity;
+  return raw;
+}
+
+/** `[a, b]` as `ErrorSourceList` prints an error's source chain (`error.sources=[...]`). */
+function decodeSources(raw: string): AttributeValue {
+  if (raw.length < 2 || raw[0] !== '[' || raw[raw.length - 1] !== ']') return raw;
+  const inner = raw.slice(1, -1);
+  return inner === '' ? [] : inner.split(', ');
+}
+
+/** Fields (key, raw printed value) -> attributes; a later value of the same key wins (Span::record). */
+function fieldsToAttributes(pairs: readonly (readonly [string, string])[], skipMessage: boolean): Attributes {
+  const attrs: Attributes = {};
+  for (const [k, v] of pairs) {
+    if (skipMessage && k === 'message') continue;
+    attrs[k] = k.endsWith('.sources') ? decodeSources(v) : decodeFieldValue(v);
+  }
+  return attrs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Splitting the plain (no ANSI) text of fields
+
+function isKeyStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isKeyChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46;
+}
+
+/** If a `key=` starts at `s[i]`, the index of its `=`; else -1. */
+function keyAt(s: string, i: number): number {
+  if (!isKeyStart(s.charCodeAt(i))) return -1;
+  let k = i + 1;
+  while (k < s.length && isKeyChar(s.charCodeAt(k))) k++;
+  return s.charCodeAt(k) === 61 /* = */ ? k : -1;
+}
+
+/** The next ` key=` at or after `from` (index of the space), or -1. */
+function nextField(s: string, from: number): number {
+  let k = s.indexOf(' ', from);
+  while (k >= 0) {
+    if (keyAt(s, k + 1) > 0) return k;
+    k = s.indexOf(' ', k + 1);
+  }
+  return -1;
+}
+
+/**
+ * Split `k=v k2="x y" k3=some text` into pairs. A Debug-quoted value ends at its closing quote;
+ * any other value runs to the next ` key=` (so a Display value with spaces stays whole, and one
+ * that itself contains ` word=` is split there: the plain text cannot tell).
+ */
+function splitPairs(s: string, from: number, out: [string, string][]): void {
+  let i = from;
+  while (i < s.length) {
+    const eq = keyAt(s, i);
+    if (eq < 0) {
+      // Not a field: glue to the previous value (cannot happen for text this function produced).
+      if (out.length) out[out.length - 1][1] += ' ' + s.slice(i);
+      return;
+    }
+    const key = s.slice(i, eq);
+    const v = eq + 1;
+    if (s.charCodeAt(v) === 34) {
+      const q = readDebugString(s, v);
+      if (q && (q.end === s.length || (s.charCodeAt(q.end) === 32 && keyAt(s, q.end + 1) > 0))) {
+        out.push([key, s.slice(v, q.end)]);
+        i = q.end + 1;
+        continue;
+      }
+    }
+    const next = nextField(s, v);
+    if (next < 0) {
+      out.push([key, s.slice(v)]);
+      return;
+    }
+    out.push([key, s.slice(v, next)]);
+    i = next + 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One fmt line
+
+/** A span in a line's path: its name and its fields exactly as printed (ANSI removed). */
+interface Segment {
+  name: string;
+  fields: string;
+  /** The fields split into (key, raw value), when the ANSI codes made the split exact. */
+  pairs?: [string, string][];
+  /** JSON format: key -> JSON text of the value, to compare spans. */
+  map?: Map<string, string>;
+  attrs?: Attributes;
+  lossy?: string[];
+}
+
+const enum Kind {
+  Event,
+  New,
+  Close,
+  Enter,
+  Exit,
+}
+
+interface FmtLine {
+  kind: Kind;
+  time: bigint | null;
+  level: string;
+  thread?: string;
+  path: Segment[];
+  target?: string;
+  file?: string;
+  /** 1-based, as printed. */
+  line?: number;
+  message: string | null;
+  pairs: [string, string][];
+  busyIdle?: number;
+}
+
+const LEVELS = new Map([
+  ['TRACE', 'TRACE'],
+  ['DEBUG', 'DEBUG'],
+  [' INFO', 'INFO'],
+  [' WARN', 'WARN'],
+  ['ERROR', 'ERROR'],
+]);
+const ANSI_LEVEL_CODES = new Set(['35', '34', '32', '33', '31']);
+const ESC = '\x1b';
+const ANSI_SEQ = /\x1b\[[0-9;]*m/g;
+
+/** A line from the formatter, or one whose span fields run on into the next line (a Display value with a newline). */
+type LineParse = FmtLine | 'incomplete' | null;
+
+function normaliseThreadId(text: string): string {
+  // `{:0>2?}` pads the number inside: ThreadId(01) is ThreadId(1).
+  const m = /^ThreadId\(0*(\d+)\)$/.exec(text);
+  return m ? `ThreadId(${m[1] === '' ? '0' : m[1]})` : text;
+}
+
+/** Where a header (timestamp + level) starts in `s`, when program text is glued before it; -1 if none. */
+function findGluedHeader(s: string): number {
+  let k = s.indexOf(ESC + '[2m', 1);
+  while (k > 0) {
+    if (readRfc3339(s, k + 4)) return k;
+    k = s.indexOf(ESC + '[2m', k + 1);
+  }
+  GLUED.lastIndex = 0;
+  const m = GLUED.exec(s);
+  if (m && m.index > 0) {
+    const st = readRfc3339(s, m.index);
+    if (st && s.charCodeAt(st.end) === 32 && LEVELS.has(s.slice(st.end + 1, st.end + 6))) return m.index;
+  }
+  return -1;
+}
+const GLUED = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g;
+
+/** The kind of line from its message and fields: FmtSpan lines are `new`, `close time.busy=.. time.idle=..`, `enter`, `exit`. */
+function classify(rec: FmtLine, hasTime: boolean): void {
+  const m = rec.message;
+  if (rec.path.length === 0 || m === null) return;
+  if (m === 'close') {
+    if (rec.pairs.length === 2 && rec.pairs[0][0] === 'time.busy' && rec.pairs[1][0] === 'time.idle') {
+      const busy = parseTiming(rec.pairs[0][1]);
+      const idle = parseTiming(rec.pairs[1][1]);
+      if (busy !== null && idle !== null) {
+        rec.kind = Kind.Close;
+        rec.busyIdle = busy + idle;
+      }
+    } else if (rec.pairs.length === 0 && !hasTime) rec.kind = Kind.Close; // without_time() also drops the timings
+    return;
+  }
+  if (rec.pairs.length) return;
+  if (m === 'new') rec.kind = Kind.New;
+  else if (m === 'enter') rec.kind = Kind.Enter;
+  else if (m === 'exit') rec.kind = Kind.Exit;
+}
+
+/** `file:line: ` / `file: ` after the target (with_file / with_line_number). */
+function readLocation(s: string, i: number, rec: FmtLine): number {
+  const sp = s.indexOf(': ', i);
+  if (sp < 0) return i;
+  const tok = s.slice(i, sp);
+  if (tok.indexOf(' ') >= 0) return i;
+  const colon = tok.lastIndexOf(':');
+  if (colon > 0) {
+    const n = tok.slice(colon + 1);
+    if (/^\d+$/.test(n)) {
+      rec.file = tok.slice(0, colon);
+      rec.line = Number(n);
+      return sp + 2;
+    }
+  }
+  if (tok.endsWith('.rs')) {
+    rec.file = tok;
+    return sp + 2;
+  }
+  return i;
+}
+
+/** The body after target and location: message, then ` key=value` fields. */
+function readBody(s: string, i: number, rec: FmtLine): void {
+  if (keyAt(s, i) > 0) {
+    rec.message = null;
+    splitPairs(s, i, rec.pairs);
+    return;
+  }
+  const f = nextField(s, i);
+  if (f < 0) {
+    rec.message = s.slice(i);
+    return;
+  }
+  rec.message = s.slice(i, f);
+  splitPairs(s, f + 1, rec.pairs);
+}
+
+const RUST_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Knowledge a line reader has gathered, used where the plain text is ambiguous. */
+interface Hints {
+  isOpenSpanName(name: string): boolean;
+  isKnownTarget(target: string): boolean;
+}
+
+/**
+ * Parse a line without ANSI codes. The span path is read greedily (`name{fields}:` repeated, then a
+ * space), then the target (`target: `). When a line has a single bare `word: ` where either a span
+ * or the target could stand, the reader's knowledge decides.
+ */
+function parsePlain(s: string, hints: Hints): LineParse {
+  const st = readRfc3339(s, 0);
+  if (!st || s.charCodeAt(st.end) !== 32) return null;
+  const level = LEVELS.get(s.slice(st.end + 1, st.end + 6));
+  if (!level || (s.length > st.end + 6 && s.charCodeAt(st.end + 6) !== 32)) return null;
+  const rec: FmtLine = { kind: Kind.Event, time: st.ns, level, path: [], message: null, pairs: [] };
+  let i = st.end + 7;
+  // Thread name (right-aligned to the longest seen) and/or ThreadId(NN).
+  const tid = s.indexOf('ThreadId(', i);
+  if (tid >= 0 && tid - i < 256) {
+    const close = s.indexOf(') ', tid);
+    const between = s.slice(i, tid);
+    if (close > 0 && /^\d+$/.test(s.slice(tid + 9, close)) && between.indexOf(': ') < 0 && between.indexOf('{') < 0) {
+      rec.thread = normaliseThreadId(s.slice(tid, close + 1));
+      i = close + 2;
+    }
+  }
+  if (rec.thread === undefined) {
+    let k = i;
+    while (s.charCodeAt(k) === 32) k++;
+    const sp = s.indexOf(' ', k);
+    if (sp > k) {
+      const tok = s.slice(k, sp);
+      if (tok.indexOf(':') < 0 && tok.indexOf('{') < 0) {
+        rec.thread = tok;
+        i = sp + 1;
+      }
+    }
+  }
+  // Span path.
+  const start = i;
+  let j = i;
+  for (;;) {
+    let k = j;
+    while (k < s.length) {
+      const c = s.charCodeAt(k);
+      if (c === 123 /* { */ || c === 58 /* : */) break;
+      k++;
+    }
+    if (k >= s.length || k === j) break;
+    const name = s.slice(j, k);
+    let fields = '';
+    if (s.charCodeAt(k) === 123) {
+      const end = fieldsEnd(s, k + 1);
+      if (end === -2) return rec.path.length || start === j ? 'incomplete' : null;
+      if (end < 0) break;
+      fields = s.slice(k + 1, end);
+      k = end + 1;
+    }
+    if (s.charCodeAt(k) !== 58) break;
+    rec.path.push({ name, fields });
+    j = k + 1;
+    if (s.charCodeAt(j) === 32) {
+      j++;
+      break;
+    }
+  }
+  // The path must end with `: `; otherwise what was read is not a path.
+  if (rec.path.length && s.charCodeAt(j - 1) !== 32) {
+    rec.path = [];
+    j = start;
+  }
+  // Target.
+  let t = s.indexOf(': ', j);
+  let target = t > j ? s.slice(j, t) : '';
+  if (rec.path.length === 1 && rec.path[0].fields === '') {
+    // `word: x: rest` — a span and the target, or the target and a message containing ': '?
+    const word = rec.path[0].name;
+    const spanReading = target !== '' && target.indexOf(' ') < 0 && (hints.isKnownTarget(target) || (!hints.isKnownTarget(word) && RUST_PATH.test(target)) || hints.isOpenSpanName(word));
+    if (!spanReading) {
+      rec.path = [];
+      j = start;
+      t = s.indexOf(': ', j);
+      target = t > j ? s.slice(j, t) : '';
+    }
+  }
+  if (target === '' || target.indexOf(' ') >= 0) {
+    if (rec.path.length) return null; // spans but no target: not the Full format as we know it
+    // with_target(false): the body follows directly.
+    readBody(s, j, rec);
+  } else {
+    rec.target = target;
+    readBody(s, readLocation(s, t + 2, rec), rec);
+  }
+  classify(rec, true);
+  return rec;
+}
+
+/**
+ * The `}` closing span fields opened just before `from`: braces nest (Debug structs), Debug-quoted
+ * strings are skipped. -2 when the line ends inside the braces (a value with a newline), -1 when the
+ * text has no sensible end.
+ */
+function fieldsEnd(s: string, from: number): number {
+  let depth = 0;
+  let k = from;
+  const n = s.length;
+  while (k < n) {
+    const c = s.charCodeAt(k);
+    if (c === 34 && s.charCodeAt(k - 1) === 61 /* =" starts a &str value */) {
+      const q = readDebugString(s, k);
+      if (q) {
+        k = q.end;
+        continue;
+      }
+    } else if (c === 123) depth++;
+    else if (c === 125) {
+      if (depth === 0 && s.charCodeAt(k + 1) === 58) return k;
+      if (depth > 0) depth--;
+    }
+    k++;
+  }
+  // Unbalanced braces inside a Display value: fall back to the first `}:` that ends the path or a segment.
+  let f = s.indexOf('}:', from);
+  while (f >= 0) {
+    const after = s.charCodeAt(f + 2);
+    if (after === 32 || isKeyStart(after)) return f;
+    f = s.indexOf('}:', f + 1);
+  }
+  return -2;
+}
+
+// ANSI: split the line into runs of one style. ansi_term paints each piece as ESC[<code>m text ESC[0m.
+interface Run {
+  code: string;
+  text: string;
+}
+
+function toRuns(s: string): Run[] | null {
+  const runs: Run[] = [];
+  let code = '';
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const e = s.indexOf(ESC, i);
+    if (e < 0) {
+      runs.push({ code, text: s.slice(i) });
+      break;
+    }
+    if (e > i) runs.push({ code, text: s.slice(i, e) });
+    if (s.charCodeAt(e + 1) !== 91) return null;
+    const m = s.indexOf('m', e + 2);
+    if (m < 0 || m - e > 12) return null;
+    const c = s.slice(e + 2, m);
+    code = c === '0' ? '' : c;
+    i = m + 1;
+  }
+  return runs;
+}
+
+/**
+ * Parse a line with ANSI colours. The styles make the structure exact: span names and their braces
+ * are bold, the target and separators dimmed, field names italic; values and the message plain.
+ * Returns null when the styles are not where the Full formatter puts them (values holding escape
+ * codes of their own), so the caller can fall back to the plain reading.
+ */
+function parseAnsi(s: string): LineParse {
+  const runs = toRuns(s);
+  if (!runs || runs.length < 4) return null;
+  let r = 0;
+  if (runs[0].code !== '2') return null;
+  const st = readRfc3339(runs[0].text, 0);
+  if (!st || st.end !== runs[0].text.length) return null;
+  if (runs[1].code !== '' || runs[1].text !== ' ' || !ANSI_LEVEL_CODES.has(runs[2].code)) return null;
+  const level = LEVELS.get(runs[2].text);
+  if (!level) return null;
+  const rec: FmtLine = { kind: Kind.Event, time: st.ns, level, path: [], message: null, pairs: [] };
+  r = 3;
+  // Plain text after the level: ' ' [thread name] [ThreadId(NN)] ' ', possibly followed by the message.
+  let body = '';
+  if (r < runs.length && runs[r].code === '') {
+    const t = runs[r].text;
+    if (t.charCodeAt(0) !== 32) return null;
+    const nextStyled = r + 1 < runs.length;
+    if (nextStyled && t.charCodeAt(t.length - 1) === 32) {
+      const th = t.trim();
+      if (th) {
+        const tid = th.lastIndexOf('ThreadId(');
+        rec.thread = tid >= 0 ? normaliseThreadId(th.slice(tid)) : th;
+      }
+    } else body = t.slice(1); // no spans, no target: the message follows the level
+    r++;
+  }
+  // Spans: bold name, optionally bold `{` fields bold `}`, dimmed `:`.
+  while (r < runs.length && runs[r].code === '1' && !body) {
+    const name = runs[r].text;
+    r++;
+    const seg: Segment = { name, fields: '' };
+    if (r < runs.length && runs[r].code === '1' && runs[r].text === '{') {
+      r++;
+      const pairs: [string, string][] = [];
+      let text = '';
+      for (;;) {
+        if (r >= runs.length) return 'incomplete';
+        const run = runs[r];
+        if (run.code === '1' && run.text === '}') break;
+        const f = readAnsiField(runs, r, pairs, true);
+        if (f < 0) return null;
+        r = f;
+      }
+      r++;
+      for (let p = 0; p < pairs.length; p++) text += (p ? ' ' : '') + pairs[p][0] + '=' + pairs[p][1];
+      seg.fields = text;
+      seg.pairs = pairs;
+    }
+    if (r >= runs.length || runs[r].code !== '2' || runs[r].text !== ':') return null;
+    r++;
+    rec.path.push(seg);
+  }
+  if (rec.path.length) {
+    if (r >= runs.length || runs[r].code !== '' || runs[r].text.charCodeAt(0) !== 32) return null;
+    if (runs[r].text.length > 1) body = runs[r].text.slice(1);
+    r++;
+  }
+  // Target: dimmed text, dimmed `:`, then a plain run starting with a space.
+  if (!body && r + 1 < runs.length && runs[r].code === '2' && runs[r + 1].code === '2' && runs[r + 1].text === ':') {
+    rec.target = runs[r].text;
+    r += 2;
+    if (r < runs.length) {
+      if (runs[r].code !== '' || runs[r].text.charCodeAt(0) !== 32) return null;
+      body = runs[r].text.slice(1);
+      r++;
+    }
+    // File and line: dimmed `file`, dimmed `:`, then dimmed `N:` and a space, or a space.
+    if (!body && r + 1 < runs.length && runs[r].code === '2' && runs[r + 1].code === '2' && runs[r + 1].text === ':') {
+      rec.file = runs[r].text;
+      r += 2;
+      if (r < runs.length && runs[r].code === '' && runs[r].text.charCodeAt(0) === 32) {
+        body = runs[r].text.slice(1);
+        r++;
+      }
+    }
+    if (!body && r < runs.length && runs[r].code === '2' && /^\d+:$/.test(runs[r].text)) {
+      rec.line = Number(runs[r].text.slice(0, -1));
+      r++;
+      if (r < runs.length) {
+        if (runs[r].code !== '' || runs[r].text.charCodeAt(0) !== 32) return null;
+        body = runs[r].text.slice(1);
+        r++;
+      }
+    }
+  }
+  // Body: the message is the plain text before the first italic field name.
+  if (r < runs.length && runs[r].code === '3') {
+    // the plain run before it ended with the separating space
+    if (body.endsWith(' ')) body = body.slice(0, -1);
+    rec.message = body === '' ? null : body;
+    while (r < runs.length) {
+      const f = readAnsiField(runs, r, rec.pairs, false);
+      if (f < 0) return null;
+      r = f;
+    }
+  } else {
+    if (r < runs.length) return null;
+    rec.message = body;
+  }
+  classify(rec, true);
+  return rec;
+}
+
+/**
+ * One `ESC[3mkeyESC[0mESC[2m=ESC[0mvalue` field from run `r`; the value is the plain text up to the
+ * next styled run, less the space that separates it from a following field. Returns the next run.
+ */
+function readAnsiField(runs: Run[], r: number, pairs: [string, string][], inSpan: boolean): number {
+  let key = '';
+  while (r < runs.length && runs[r].code === '3') key += runs[r++].text;
+  if (!key || r >= runs.length || runs[r].code !== '2' || runs[r].text !== '=') return -1;
+  r++;
+  let value = '';
+  while (r < runs.length && runs[r].code === '') value += runs[r++].text;
+  const more = r < runs.length && (runs[r].code === '3');
+  if (more) {
+    if (!value.endsWith(' ')) return -1;
+    value = value.slice(0, -1);
+  } else if (r < runs.length && !(inSpan && runs[r].code === '1' && runs[r].text === '}')) return -1;
+  pairs.push([key, value]);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spans rebuilt from paths
+
+interface Open {
+  seq: number;
+  name: string;
+  fields: string;
+  map?: Map<string, string>;
+  attributes: Attributes;
+  parent: Open | null;
+  rootSeq: number;
+  kids: Map<string, Open[]> | null;
+  events: SpanEvent[];
+  /** Exact start (FmtSpan::NEW line). */
+  start: bigint | null;
+  /** Earliest time the span is known to have existed (first line it appears on, children's starts). */
+  first: bigint | null;
+  last: bigint | null;
+  thread?: string;
+  target?: string;
+  location?: SourceLocation;
+  firstLine: number;
+  lastLine: number;
+  lossy: LossyField[] | null;
+  open: boolean;
+}
+
+/** How well an open span matches a printed segment: 2 the same fields, 1 fields recorded since, 0 not it. */
+type Compat = (o: Open, seg: Segment) => number;
+
+function fmtCompat(o: Open, seg: Segment): number {
+  if (o.fields === seg.fields) return 2;
+  if (o.fields === '') return 1;
+  return seg.fields.length > o.fields.length && seg.fields.charCodeAt(o.fields.length) === 32 && seg.fields.startsWith(o.fields) ? 1 : 0;
+}
+
+function jsonCompat(o: Open, seg: Segment): number {
+  const a = o.map!;
+  const b = seg.map!;
+  for (const [k, v] of a) if (b.get(k) !== v) return 0;
+  return a.size === b.size ? 2 : 1;
+}
+
+const BASE_UNKNOWN: UnknownField[] = ['ids', 'kind', 'status', 'links', 'resource'];
+
+/**
+ * The open spans of one output, keyed by their place in the tree. Matching a printed path walks it
+ * from the root; at each level, among the open children with the segment's name and compatible
+ * fields, the one on the line's thread wins, then the most recent. When that still leaves a
+ * choice, the span picked carries a lossy note instead of a silent guess.
+ */
+class SpanTracker {
+  private seq = 0;
+  private readonly roots = new Map<string, Open[]>();
+  private readonly live = new Set<Open>();
+  sawClose = false;
+  sawNew = false;
+  private readonly names = new Map<string, number>();
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly format: FormatName,
+    private readonly idPrefix: string,
+    private readonly compat: Compat,
+    private readonly decode: (seg: Segment) => { attrs: Attributes; lossy?: string[] },
+  ) {}
+
+  isOpenName(name: string): boolean {
+    return (this.names.get(name) ?? 0) > 0;
+  }
+
+  private create(seg: Segment, parent: Open | null, time: bigint | null, thread: string | undefined, lineNo: number): Open {
+    const seq = ++this.seq;
+    const d = this.decode(seg);
+    const o: Open = {
+      seq,
+      name: seg.name,
+      fields: seg.fields,
+      map: seg.map,
+      attributes: d.attrs,
+      parent,
+      rootSeq: parent ? parent.rootSeq : seq,
+      kids: null,
+      events: [],
+      start: null,
+      first: time,
+      last: time,
+      thread,
+      firstLine: lineNo,
+      lastLine: lineNo,
+      lossy: null,
+      open: true,
+    };
+    if (d.lossy) for (const key of d.lossy) this.note(o, `attributes.${key}`, 'a non-finite float (NaN or ±Infinity) is printed as null');
+    const level = parent ? (parent.kids ??= new Map()) : this.roots;
+    const list = level.get(seg.name);
+    if (list) list.push(o);
+    else level.set(seg.name, [o]);
+    this.live.add(o);
+    this.names.set(seg.name, (this.names.get(seg.name) ?? 0) + 1);
+    return o;
+  }
+
+  private note(o: Open, path: string, reason: string): void {
+    (o.lossy ??= []).push({ path, reason });
+  }
+
+  /**
+   * The open span a path names (creating those not seen before). `forceNewLeaf` for a `new` line:
+   * its last segment is a span being created now, whatever else is open.
+   */
+  resolve(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, forceNewLeaf: boolean): { span: Open; ambiguous: number } {
+    let parent: Open | null = null;
+    let ambiguous = 0;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      let found: Open | null = null;
+      if (!(forceNewLeaf && i === path.length - 1)) {
+        const level: Map<string, Open[]> | null = parent ? parent.kids : this.roots;
+        const list: Open[] | undefined = level?.get(seg.name);
+        if (list && list.length) {
+          let best: Open | null = null;
+          let bestScore = -1;
+          let ties = 0;
+          let otherThreadOnly = thread !== undefined;
+          for (const o of list as Open[]) {
+            const c = this.compat(o, seg);
+            if (!c) continue;
+            const same = thread !== undefined && o.thread === thread;
+            if (same || o.thread === undefined) otherThreadOnly = false;
+            const score = (same ? 4 : 0) + c;
+            if (score > bestScore) {
+              best = o;
+              bestScore = score;
+              ties = 1;
+            } else if (score === bestScore) {
+              best = o; // later in the list = more recent
+              ties++;
+            }
+          }
+          // A span of the same name open only on other threads is a different span (concurrent
+          // work), unless `new` lines show every creation (then it moved threads, as async tasks do).
+          if (best && otherThreadOnly && !this.sawNew) best = null;
+          if (best) {
+            found = best;
+            if (ties > 1) ambiguous = Math.max(ambiguous, ties);
+            if (bestScore % 4 === 1) {
+              // Fields recorded since (Span::record): take the longer text.
+              found.fields = seg.fields;
+              found.map = seg.map;
+              found.attributes = this.decode(seg).attrs;
+            }
+          }
+        }
+      }
+      if (!found) found = this.create(seg, parent, time, thread, lineNo);
+      if (time !== null && (found.last === null || time > found.last)) found.last = time;
+      if (time !== null && (found.first === null || time < found.first)) found.first = time;
+      found.lastLine = lineNo;
+      parent = found;
+    }
+    return { span: parent!, ambiguous };
+  }
+
+  event(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, name: string, attrs: Attributes): void {
+    if (!path.length) return; // an event outside any span: tracing output, but no span's
+    const { span, ambiguous } = this.resolve(path, time, thread, lineNo, false);
+    span.events.push({ name, timeUnixNano: time ?? 0n, attributes: attrs, droppedAttributesCount: 0 });
+    if (ambiguous) this.note(span, `events.${span.events.length - 1}`, `${ambiguous} open spans print the same path; this event may belong to another of them`);
+  }
+
+  opened(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, target: string | undefined, location: SourceLocation | undefined): void {
+    this.sawNew = true;
+    const { span } = this.resolve(path, time, thread, lineNo, true);
+    span.start = time;
+    span.thread = thread;
+    if (target !== undefined) span.target = target;
+    if (location) span.location = location;
+  }
+
+  touched(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number): void {
+    this.resolve(path, time, thread, lineNo, false);
+  }
+
+  closed(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, target: string | undefined, location: SourceLocation | undefined, lifetimeNs: number | undefined): void {
+    this.sawClose = true;
+    const { span, ambiguous } = this.resolve(path, time, thread, lineNo, false);
+    if (ambiguous) this.note(span, 'events', `${ambiguous} open spans print the same path; which of them closed here, and so which events are whose, is a guess`);
+    if (target !== undefined) span.target = target;
+    if (location && !span.location) span.location = location;
+    let start = span.start;
+    let end = time;
+    if (start === null) {
+      if (time !== null && lifetimeNs !== undefined) {
+        start = time - BigInt(Math.round(lifetimeNs));
+        // busy/idle have 3 significant digits: never start after something the span contained.
+        if (span.first !== null && span.first < start) start = span.first;
+      } else {
+        start = span.first;
+        this.note(span, 'startTimeUnixNano', 'the output has no start time for this span; this is the first time it appears');
+      }
+    }
+    if (end === null) end = span.last;
+    this.finishSpan(span, start ?? 0n, end, time === null);
+  }
+
+  private finishSpan(o: Open, start: bigint, end: bigint | null, timeUnknown: boolean): void {
+    o.open = false;
+    this.live.delete(o);
+    const level = o.parent ? o.parent.kids : this.roots;
+    const list = level?.get(o.name);
+    if (list) {
+      const k = list.indexOf(o);
+      if (k >= 0) list.splice(k, 1);
+      if (!list.length) level!.delete(o.name);
+    }
+    this.names.set(o.name, (this.names.get(o.name) ?? 1) - 1);
+    if (o.parent && (o.parent.first === null || start < o.parent.first)) o.parent.first = start;
+    const span = emptySpan();
+    span.traceId = this.idPrefix + o.rootSeq.toString(16).padStart(32 - this.idPrefix.length, '0');
+    span.spanId = this.idPrefix + o.seq.toString(16).padStart(16 - this.idPrefix.length, '0');
+    span.parentSpanId = o.parent ? this.idPrefix + o.parent.seq.toString(16).padStart(16 - this.idPrefix.length, '0') : null;
+    span.name = o.name;
+    span.startTimeUnixNano = start;
+    span.endTimeUnixNano = end;
+    span.attributes = o.attributes;
+    span.events = o.events;
+    span.scope = { name: o.target ?? '', version: null, schemaUrl: null };
+    if (o.location) span.location = o.location;
+    if (o.thread !== undefined) span.thread = o.thread;
+    span.origin = { format: this.format, line: o.firstLine, endLine: o.lastLine };
+    const unknown = BASE_UNKNOWN.slice();
+    if (o.target === undefined) unknown.push('scope');
+    if (timeUnknown) unknown.push('time');
+    span.unknown = unknown;
+    if (o.lossy) span.lossy = o.lossy;
+    this.sink.span(span);
+  }
+
+  /** End of input: spans still open. */
+  end(): void {
+    for (const o of [...this.live]) {
+      if (this.sawClose) {
+        // The output closes spans, and this one never closed (leaked, or the process exited first).
+        if (o.start === null) this.note(o, 'startTimeUnixNano', 'the span never closed and printed no start; this is the first time it appears');
+        this.finishSpan(o, o.start ?? o.first ?? 0n, null, o.first === null);
+      } else {
+        // No close lines at all: a span is only seen as the prefix of lines, its times are unknown.
+        this.finishSpan(o, o.start ?? o.first ?? 0n, o.last ?? o.first ?? 0n, true);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fmt reader
+
+/** A line held because its span fields run on into the next lines. */
+const MAX_PENDING_LINES = 200;
+const MAX_PENDING_CHARS = 1 << 20;
+
+function fmtDecode(seg: Segment): { attrs: Attributes } {
+  if (!seg.pairs) {
+    const pairs: [string, string][] = [];
+    if (seg.fields) splitPairs(seg.fields, 0, pairs);
+    seg.pairs = pairs;
+  }
+  return { attrs: fieldsToAttributes(seg.pairs, false) };
+}
+
+class FmtReader implements LineReader {
+  private readonly tracker: SpanTracker;
+  private readonly targets = new Set<string>();
+  private readonly hints: Hints;
+  private pending: string[] | null = null;
+  private pendingStart = 0;
+  private pendingChars = 0;
+
+  constructor(private readonly sink: Sink) {
+    this.tracker = new SpanTracker(sink, 'rust-tracing-fmt', '', fmtCompat, fmtDecode);
+    this.hints = {
+      isOpenSpanName: (n) => this.tracker.isOpenName(n),
+      isKnownTarget: (t) => this.targets.has(t),
+    };
+  }
+
+  line(text: string, lineNo: number): LineVerdict {
+    if (this.pending) {
+      if (!isHeader(text)) {
+        this.pending.push(text);
+        this.pendingChars += text.length + 1;
+        const joined = this.pending.join('\n');
+        const parsed = this.parse(joined);
+        if (parsed !== 'incomplete') {
+          const start = this.pendingStart;
+          this.pending = null;
+          if (parsed) this.apply(parsed, start, lineNo);
+          else this.sink.unparsed({ startLine: start, endLine: lineNo, reason: 'a tracing line could not be read', text: clip(joined) });
+          return LineVerdict.Mine;
+        }
+        if (this.pending.length > MAX_PENDING_LINES || this.pendingChars > MAX_PENDING_CHARS) this.dropPending(lineNo);
+        return LineVerdict.Mine;
+      }
+      this.dropPending(lineNo - 1);
+    }
+    const c = text.charCodeAt(0);
+    let s = text;
+    if (!((c >= 48 && c <= 57) || c === 27) || !isHeader(text)) {
+      // Program text glued before a tracing line (a `print!` without newline).
+      if (text.length < 30) return LineVerdict.NotMine;
+      const k = findGluedHeader(text);
+      if (k < 0) return LineVerdict.NotMine;
+      s = text.slice(k);
+      const parsed = this.parse(s);
+      if (!parsed) return LineVerdict.NotMine;
+      this.sink.output?.(lineNo, text.slice(0, k));
+      if (parsed === 'incomplete') this.hold(s, lineNo);
+      else this.apply(parsed, lineNo, lineNo);
+      return LineVerdict.Mine;
+    }
+    const parsed = this.parse(s);
+    if (!parsed) return LineVerdict.NotMine;
+    if (parsed === 'incomplete') this.hold(s, lineNo);
+    else this.apply(parsed, lineNo, lineNo);
+    return LineVerdict.Mine;
+  }
+
+  private hold(s: string, lineNo: number): void {
+    this.pending = [s];
+    this.pendingStart = lineNo;
+    this.pendingChars = s.length;
+  }
+
+  private dropPending(endLine: number): void {
+    const text = this.pending!.join('\n');
+    this.pending = null;
+    this.sink.unparsed({ startLine: this.pendingStart, endLine, reason: 'a tracing line whose span fields never close (cut off, or a value the text cannot delimit)', text: clip(text) });
+  }
+
+  private parse(s: string): LineParse {
+    if (s.charCodeAt(0) === 27) {
+      const a = parseAnsi(s);
+      if (a) return a;
+      return parsePlain(s.replace(ANSI_SEQ, ''), this.hints);
+    }
+    return parsePlain(s, this.hints);
+  }
+
+  private apply(rec: FmtLine, startLine: number, lineNo: number): void {
+    const t = this.tracker;
+    if (rec.target !== undefined && rec.path.length === 0) this.targets.add(rec.target);
+    const location = rec.file !== undefined || rec.line !== undefined ? { file: rec.file ?? '', line: rec.line !== undefined ? rec.line - 1 : 0, column: 0 } : undefined;
+    switch (rec.kind) {
+      case Kind.Close:
+        if (rec.target !== undefined) this.targets.add(rec.target);
+        t.closed(rec.path, rec.time, rec.thread, lineNo, rec.target, location, rec.busyIdle);
+        return;
+      case Kind.New:
+        if (rec.target !== undefined) this.targets.add(rec.target);
+        t.opened(rec.path, rec.time, rec.thread, startLine, rec.target, location);
+        return;
+      case Kind.Enter:
+      case Kind.Exit:
+        t.touched(rec.path, rec.time, rec.thread, lineNo);
+        return;
+      default:
+        t.event(rec.path, rec.time, rec.thread, lineNo, rec.message ?? '', fieldsToAttributes(rec.pairs, true));
+    }
+  }
+
+  end(lastLine: number): void {
+    if (this.pending) this.dropPending(lastLine);
+    this.tracker.end();
+  }
+}
+
+/** Does the line start with a fmt header (timestamp and level, plain or dimmed)? */
+function isHeader(s: string): boolean {
+  if (s.charCodeAt(0) === 27) {
+    if (!s.startsWith('[2m', 1)) return false;
+    return readRfc3339(s, 4) !== null;
+  }
+  const st = readRfc3339(s, 0);
+  return st !== null && s.charCodeAt(st.end) === 32 && LEVELS.has(s.slice(st.end + 1, st.end + 6));
+}
+
+function clip(text: string): string {
+  return text.length > 65536 ? text.slice(0, 65536) + `… (${text.length - 65536} more characters)` : text;
+}
+
+/** Rust tracing-subscriber fmt `Full` lines (ANSI or not), with FmtSpan new/close lines when enabled. */
 export const rustTracingFmt: LineFormat = {
   name: 'rust-tracing-fmt',
-  mayMatch: () => false,
-  createReader: () => ({ line: () => LineVerdict.NotMine, end: () => undefined }),
+  // Every line must reach the reader: a span field holding a newline continues on lines of any shape.
+  mayMatch: () => true,
+  createReader: (sink) => new FmtReader(sink),
 };
 
+// ---------------------------------------------------------------------------------------------
+// The json reader
+
+const JSON_KNOWN = new Set(['timestamp', 'level', 'fields', 'target', 'filename', 'line_number', 'span', 'spans', 'threadName', 'threadId']);
+
+function jsonValueKey(v: unknown): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/** A `span`/`spans[]` object ({name, ...fields}) as a path segment. */
+function jsonSegment(o: unknown): Segment | null {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
+  const obj = o as { [k: string]: unknown };
+  if (typeof obj.name !== 'string') return null;
+  const map = new Map<string, string>();
+  const attrs: Attributes = {};
+  let lossy: string[] | undefined;
+  let fields = '';
+  for (const k in obj) {
+    if (k === 'name') continue;
+    const v = obj[k];
+    const key = jsonValueKey(v);
+    map.set(k, key);
+    fields += (fields ? ' ' : '') + k + '=' + key;
+    const a = jsonAttribute(v);
+    attrs[k] = a;
+    if (v === null) (lossy ??= []).push(k);
+  }
+  return { name: obj.name, fields, map, attrs, lossy };
+}
+
+function jsonAttribute(v: unknown): AttributeValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) return v as AttributeValue;
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+function jsonDecode(seg: Segment): { attrs: Attributes; lossy?: string[] } {
+  return { attrs: { ...seg.attrs! }, lossy: seg.lossy };
+}
+
+class JsonReader implements LineReader {
+  private readonly tracker: SpanTracker;
+
+  constructor(private readonly sink: Sink) {
+    this.tracker = new SpanTracker(sink, 'rust-tracing-json', '8', jsonCompat, jsonDecode);
+  }
+
+  line(text: string, lineNo: number): LineVerdict {
+    const trimmed = text.trimEnd();
+    if (trimmed.charCodeAt(trimmed.length - 1) !== 125) return LineVerdict.NotMine;
+    let v: unknown;
+    try {
+      v = parseJson(trimmed);
+    } catch {
+      return LineVerdict.NotMine;
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return LineVerdict.NotMine;
+    const o = v as { [k: string]: unknown };
+    if (o.level !== undefined && !(typeof o.level === 'string' && LEVELS_JSON.has(o.level))) return LineVerdict.NotMine;
+    if (o.timestamp !== undefined && typeof o.timestamp !== 'string') return LineVerdict.NotMine;
+    let fields: { [k: string]: unknown };
+    if (o.fields !== undefined) {
+      if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields)) return LineVerdict.NotMine;
+      fields = o.fields as { [k: string]: unknown };
+    } else {
+      // flatten_event(true): the event's fields sit beside timestamp/level.
+      fields = {};
+      for (const k in o) if (!JSON_KNOWN.has(k)) fields[k] = o[k];
+    }
+    if (o.level === undefined && o.target === undefined) return LineVerdict.NotMine;
+    const time = typeof o.timestamp === 'string' ? readRfc3339(o.timestamp, 0)?.ns ?? null : null;
+    const thread = typeof o.threadId === 'string' ? o.threadId : typeof o.threadName === 'string' ? o.threadName : undefined;
+    const target = typeof o.target === 'string' ? o.target : undefined;
+    const location =
+      typeof o.filename === 'string' || typeof o.line_number === 'number'
+        ? { file: typeof o.filename === 'string' ? o.filename : '', line: typeof o.line_number === 'number' ? o.line_number - 1 : 0, column: 0 }
+        : undefined;
+    const current = o.span !== undefined ? jsonSegment(o.span) : null;
+    const list: Segment[] = [];
+    if (Array.isArray(o.spans)) {
+      for (const s of o.spans) {
+        const seg = jsonSegment(s);
+        if (!seg) return LineVerdict.NotMine;
+        list.push(seg);
+      }
+    }
+    const message = typeof fields.message === 'string' ? fields.message : null;
+    const keys = Object.keys(fields);
+    const t = this.tracker;
+    if (current && message === 'close' && (keys.length === 1 || (keys.length === 3 && 'time.busy' in fields && 'time.idle' in fields))) {
+      // `spans` is the thread's current stack, which for a span closing is its parents.
+      const busy = typeof fields['time.busy'] === 'string' ? parseTiming(fields['time.busy']) : null;
+      const idle = typeof fields['time.idle'] === 'string' ? parseTiming(fields['time.idle']) : null;
+      t.closed([...list, current], time, thread, lineNo, target, location, busy !== null && idle !== null ? busy + idle : undefined);
+      return LineVerdict.Mine;
+    }
+    if (current && keys.length === 1 && (message === 'new' || message === 'enter' || message === 'exit')) {
+      if (message === 'new') t.opened([...list, current], time, thread, lineNo, target, location);
+      else t.touched(stackWith(list, current), time, thread, lineNo);
+      return LineVerdict.Mine;
+    }
+    const path = current ? stackWith(list, current) : list;
+    const attrs: Attributes = {};
+    for (const k of keys) if (k !== 'message') attrs[k] = jsonAttribute(fields[k]);
+    t.event(path, time, thread, lineNo, message ?? '', attrs);
+    return LineVerdict.Mine;
+  }
+
+  end(): void {
+    this.tracker.end();
+  }
+}
+
+const LEVELS_JSON = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);
+
+/** The path of an ordinary event: `spans` ends with the current span; without `spans`, just the span. */
+function stackWith(list: Segment[], current: Segment): Segment[] {
+  if (!list.length) return [current];
+  const last = list[list.length - 1];
+  if (last.name === current.name && last.fields === current.fields) return list;
+  return [...list, current];
+}
+
+/** Rust tracing-subscriber `.json()` lines. */
 export const rustTracingJson: LineFormat = {
   name: 'rust-tracing-json',
-  mayMatch: () => false,
-  createReader: () => ({ line: () => LineVerdict.NotMine, end: () => undefined }),
+  mayMatch: (text) => text.startsWith('{"timestamp":"') || text.startsWith('{"level":"') || text.startsWith('{"fields":{'),
+  createReader: (sink) => new JsonReader(sink),
 };
