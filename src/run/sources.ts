@@ -1,0 +1,71 @@
+/**
+ * The source files a run's spans may have started in, for static location (Go, Java, Rust) and
+ * for checks that read code: the run file's Go package, its Rust crate, or the file itself.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const MAX_FILES = 500;
+const MAX_BYTES = 2 * 1024 * 1024;
+
+function read(file: string, into: Map<string, string>): void {
+  try {
+    const st = fs.statSync(file);
+    if (st.isFile() && st.size <= MAX_BYTES) into.set(file, fs.readFileSync(file, 'utf8'));
+  } catch {
+    // unreadable files are simply not searched
+  }
+}
+
+function walk(dir: string, ext: RegExp, into: Map<string, string>, depth = 0): void {
+  if (depth > 8 || into.size >= MAX_FILES) return;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (into.size >= MAX_FILES) return;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'target' || e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      walk(p, ext, into, depth + 1);
+    } else if (ext.test(e.name)) read(p, into);
+  }
+}
+
+/** The nearest ancestor directory of `file` holding `marker`, or null. */
+export function findUp(file: string, marker: string): string | null {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, marker))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** Sources that belong with `file`: absolute path → text. */
+export function collectSources(file: string): Map<string, string> {
+  const abs = path.resolve(file);
+  const out = new Map<string, string>();
+  const ext = path.extname(abs);
+  if (ext === '.go') {
+    // A Go package is its directory (tests excluded).
+    for (const f of safeList(path.dirname(abs))) if (f.endsWith('.go') && !f.endsWith('_test.go')) read(path.join(path.dirname(abs), f), out);
+  } else if (ext === '.rs') {
+    const crate = findUp(abs, 'Cargo.toml');
+    if (crate) walk(path.join(crate, 'src'), /\.rs$/, out);
+    if (!out.has(abs)) read(abs, out);
+  } else read(abs, out);
+  return out;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
