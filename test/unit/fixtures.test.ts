@@ -21,7 +21,13 @@ describe('parsing the shared SDK fixtures', function () {
     it(`${fx.language}/${fx.scenario} (${ex.format})`, function () {
       const result = parseText(fx.output);
       const spans = result.spans;
-      assert.strictEqual(spans.length, ex.span_count, `span count; unparsed: ${JSON.stringify(result.unparsed.slice(0, 3)).slice(0, 600)}`);
+      // A span that never ended but shows in the output anyway (Rust: as the path prefix of its
+      // children's lines) is reported with no end after the printed ones; the SDK lists it in
+      // not_printed. It must be there for the children's spanPath, and must not count as printed.
+      const neverEnded = spans
+        .slice(ex.span_count)
+        .filter((s) => s.endTimeUnixNano === null && ex.not_printed.some((np) => np.name === s.name));
+      assert.strictEqual(spans.length - neverEnded.length, ex.span_count, `span count; unparsed: ${JSON.stringify(result.unparsed.slice(0, 3)).slice(0, 600)}`);
       const byId = new Map<string, Span>(spans.map((s) => [s.spanId, s]));
       const problems: string[] = [];
       const fullCompare = ex.span_count <= 200;
