@@ -35,7 +35,7 @@ const overallTimeoutMs = Number(process.env.SPAN_LENS_VSCODE_TIMEOUT_MS) || 600_
 const startupTimeoutMs = Number(process.env.SPAN_LENS_VSCODE_STARTUP_TIMEOUT_MS) || 120_000;
 
 /** Everything that must die with this process, whatever way it ends. */
-const live = { codeServer: undefined, browser: undefined };
+const live = { codeServer: undefined, browser: undefined, tempRoot: undefined };
 
 function say(message) {
   process.stdout.write(`[vscode] ${message}\n`);
@@ -46,13 +46,17 @@ function seconds(fromMs) {
 }
 
 function findChromium() {
+  const chosen = process.env.SPAN_LENS_CHROMIUM;
+  if (chosen) {
+    if (!fs.existsSync(chosen)) throw new Error(`SPAN_LENS_CHROMIUM=${chosen} does not exist`);
+    return chosen;
+  }
   const candidates = [
-    process.env.SPAN_LENS_CHROMIUM,
     '/usr/lib/chromium/chromium', // Debian's binary behind the /usr/bin/chromium shell wrapper
     '/usr/bin/chromium',
     '/usr/bin/chromium-browser',
     '/usr/bin/google-chrome',
-  ].filter(Boolean);
+  ];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) throw new Error('Chromium not found: apt-get install chromium, or set SPAN_LENS_CHROMIUM to a Chrome/Chromium binary');
   return found;
@@ -140,6 +144,7 @@ function serveScreenshotRequests(requestDir, takeScreenshot) {
 async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
   const started = Date.now();
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-vscode-${pass.name}-`));
+  live.tempRoot = tempRoot;
   const logDir = path.join(resultsDir, 'vscode-logs', pass.name);
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
@@ -155,7 +160,8 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
   let timers = [];
 
   try {
-    const port = Number(process.env.SPAN_LENS_CODE_SERVER_PORT) || (await codeServer.findFreePort());
+    const fixedPort = Number(process.env.SPAN_LENS_CODE_SERVER_PORT);
+    const port = fixedPort || (await codeServer.findFreePort());
     const server = await codeServer.startCodeServer({
       port,
       userDataDir,
@@ -173,6 +179,9 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
         fs.writeSync(codeServerLog, text);
         if (verbose) process.stdout.write(text.replace(/^/gm, '[code-server] '));
       },
+    }).catch((err) => {
+      if (fixedPort && /already in use/.test(err.message)) err.message += `\n  (SPAN_LENS_CODE_SERVER_PORT=${fixedPort}: unset it to let the runner pick a free port)`;
+      throw err;
     });
     live.codeServer = server;
     say(`${pass.name}: code-server listening on port ${port} after ${seconds(started)}; suite test/vscode/${pass.suite} on ${path.relative(repoRoot, pass.workspace) || '.'}, ${pass.trusted ? 'trusted' : 'untrusted (Restricted Mode)'}`);
@@ -248,7 +257,7 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
       code = await outcome;
     } finally {
       // The last state of the workbench, even after a timeout: often the quickest diagnosis.
-      await shoot(`${plan.screenshotPrefix(pass)}workbench.png`).catch((err) => say(`${pass.name}: no final screenshot: ${err.message}`));
+      await shoot(`${plan.screenshotPrefix(pass)}workbench.png`).catch((err) => interrupted || say(`${pass.name}: no final screenshot: ${err.message}`));
     }
     say(`${pass.name}: ${code === 0 ? 'passed' : `FAILED (exit code ${code})`} in ${seconds(started)}`);
     return code;
@@ -257,9 +266,13 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
     if (fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(logDir, 'report.txt'));
     stopScreenshots();
     await stopEverything();
+    // The server side's own logs (remote agent, extension host, language servers).
+    const serverLogs = path.join(userDataDir, 'logs');
+    if (fs.existsSync(serverLogs)) fs.cpSync(serverLogs, path.join(logDir, 'server-logs'), { recursive: true });
     fs.closeSync(codeServerLog);
     fs.closeSync(workbenchLog);
     fs.rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+    live.tempRoot = undefined;
   }
 }
 
@@ -294,19 +307,28 @@ async function main() {
 
 // Whatever ends this process, code-server's group goes with it (playwright-core does the same
 // for Chromium from its own exit handler).
-process.on('exit', () => live.codeServer?.killNow());
+process.on('exit', () => {
+  live.codeServer?.killNow();
+  if (live.tempRoot) fs.rmSync(live.tempRoot, { recursive: true, force: true });
+});
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     say(`${signal}: stopping code-server and Chromium`);
-    const hardExit = setTimeout(() => process.exit(130), 5000);
-    hardExit.unref();
+    setTimeout(() => process.exit(130), 5000).unref();
     stopEverything().finally(() => process.exit(130));
   });
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (err) => {
+    // After Ctrl-C the run fails because its browser went away; that is not news.
+    if (interrupted) return;
     say(`ERROR: ${err.message}`);
     stopEverything().finally(() => process.exit(1));
   },
