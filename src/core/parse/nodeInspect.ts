@@ -11,43 +11,120 @@
  * far as they were printed and listed in `span.lossy`; fields an SDK version does not print at
  * all are listed in `span.unknown`.
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanLink, StatusCode, UnknownField } from '../model';
-import { SPAN_KINDS, emptySpan } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanLink, StatusCode, UnknownField } from '../model';
+import { SPAN_KINDS } from '../model';
 import type { BlockFormat, BlockResult } from './types';
 
+/** Base of the reader's own value kinds, so that anything else of type object is an array or an object literal. */
+class Special {}
+
 /** A string util.inspect cut at `maxStringLength`: the printed start and how many characters are missing. */
-class CutString {
+class CutString extends Special {
   constructor(
     readonly text: string,
     readonly more: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** An array (or Map/Set) util.inspect cut at `maxArrayLength`: the printed items and how many are missing. */
-class CutArray {
+class CutArray extends Special {
   constructor(
     readonly items: unknown[],
     readonly more: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** A value util.inspect did not print: `[Array]`, `[Object]`, `[TraceStateImpl]`, `[Circular *1]`, `[Function: f]`. */
-class Elided {
-  constructor(readonly tag: string) {}
+class Elided extends Special {
+  constructor(readonly tag: string) {
+    super();
+  }
 }
 
-/** The printed digits of a number, kept as text where float conversion would lose nanoseconds. */
-class NumberText {
-  constructor(readonly text: string) {}
+/**
+ * An object literal (`{ a: 1 }`, `Foo { ... }`, `Map(1) { 'k' => 'v' }`) as a plain object: objects
+ * of one shape repeat span after span and V8 makes those cheap, and attribute maps made only of
+ * plain values are handed on as they are. `__proto__` is defined, never assigned.
+ */
+type InspectObject = Record<string, unknown>;
+
+function isObject(v: unknown): v is InspectObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Special);
 }
 
-/** An object literal (`{ a: 1 }`, `Foo { ... }`, `Map(1) { 'k' => 'v' }`) with keys in printed order. */
-type InspectObject = Map<string, unknown>;
+function setKey(obj: InspectObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** The exporter's top-level fields, read straight into a fixed shape. */
+class TopFields {
+  traceId: unknown = undefined;
+  id: unknown = undefined;
+  name: unknown = undefined;
+  hasName = false;
+  /** Start and duration in µs: the printed number text (exact), or another value when not a number. */
+  timestamp: unknown = undefined;
+  duration: unknown = undefined;
+  parent: unknown = undefined;
+  /** Which parent field was printed: SDK 2.x `parentSpanContext`, 1.x `parentId`, or none. */
+  parentField: 'context' | 'id' | null = null;
+  kind: unknown = undefined;
+  hasKind = false;
+  traceState: unknown = undefined;
+  attributes: unknown = undefined;
+  status: unknown = undefined;
+  hasStatus = false;
+  events: unknown = undefined;
+  hasEvents = false;
+  links: unknown = undefined;
+  hasLinks = false;
+  resource: unknown = undefined;
+  hasResource = false;
+  scope: unknown = undefined;
+  hasScope = false;
+  /** Where resource / scope were read from, to memoise them; or their memoised values. */
+  resourceKey: MemoKey | null = null;
+  resourceHit: Attributes | null = null;
+  scopeKey: MemoKey | null = null;
+  scopeHit: InstrumentationScope | null = null;
+}
+
+/** The exact text a value was read from: whole lines, and where in them it starts and ends. */
+interface MemoKey {
+  lines: string[];
+  start: number;
+  end: number;
+}
+
+/**
+ * The last resource / scope read, by the exact lines they were printed on. Every span of a run
+ * repeats them verbatim, and for small spans re-reading them is most of the work; equal lines
+ * read to equal values, so reuse is exact. Callers get copies.
+ */
+class Memo<T> {
+  key: MemoKey | null = null;
+  value: T | null = null;
+}
+const resourceMemo = new Memo<Attributes>();
+const scopeMemo = new Memo<InstrumentationScope>();
+
+/** The exporter's top-level keys by length, so the hot loop matches them without slicing. */
+const TOP_KEYS = new Map<number, string[]>();
+for (const key of [
+  'id', 'name', 'kind', 'links', 'status', 'events', 'traceId', 'resource', 'parentId', 'duration', 'timestamp',
+  'traceState', 'attributes', 'parentSpanId', 'parentSpanContext', 'instrumentationScope', 'instrumentationLibrary',
+]) {
+  const same = TOP_KEYS.get(key.length) ?? [];
+  same.push(key);
+  TOP_KEYS.set(key.length, same);
+}
 
 class InspectSyntaxError extends Error {}
-
-/** Top-level keys whose numbers are read as text: µs values that exceed float precision in ns. */
-const EXACT_NUMBER_KEYS = new Set(['timestamp', 'duration']);
 
 const MAX_EMPTY_ITEMS = 10000;
 
@@ -155,16 +232,102 @@ class InspectReader {
     return this.peek() === -1;
   }
 
-  /** The whole block as one object; `EXACT_NUMBER_KEYS` keep their number text. */
-  readTop(): InspectObject {
+  /** The whole block: the exporter's object, its µs numbers kept as text. Unknown keys are skipped. */
+  readTop(): TopFields {
     if (this.peek() !== 123) this.fail('expected {');
-    return this.readObject(true);
+    this.p++;
+    const top = new TopFields();
+    if (this.peek() === 125) {
+      this.p++;
+      return top;
+    }
+    for (;;) {
+      const key = this.readTopKey();
+      this.expect(58, ':');
+      switch (key) {
+        case 'timestamp':
+        case 'duration': {
+          const c = this.peek();
+          // Number text, not a float: 1795592759793000.5 µs has more digits than a double keeps.
+          const value = isDigit(c) || c === 45 ? this.readNumberText() : this.readValue();
+          if (key === 'timestamp') top.timestamp = value;
+          else top.duration = value;
+          break;
+        }
+        case 'traceId': top.traceId = this.readValue(); break;
+        case 'id': top.id = this.readValue(); break;
+        case 'name': top.name = this.readValue(); top.hasName = true; break;
+        case 'parentSpanContext': top.parent = this.readValue(); top.parentField = 'context'; break;
+        case 'parentId':
+        case 'parentSpanId': top.parent = this.readValue(); top.parentField = 'id'; break;
+        case 'kind': top.kind = this.readValue(); top.hasKind = true; break;
+        case 'traceState': top.traceState = this.readValue(); break;
+        case 'attributes': top.attributes = this.readValue(); break;
+        case 'status': top.status = this.readValue(); top.hasStatus = true; break;
+        case 'events': top.events = this.readValue(); top.hasEvents = true; break;
+        case 'links': top.links = this.readValue(); top.hasLinks = true; break;
+        case 'resource':
+          top.hasResource = true;
+          if (this.skipMemoised(resourceMemo.key)) top.resourceHit = resourceMemo.value;
+          else [top.resource, top.resourceKey] = this.readNoted();
+          break;
+        case 'instrumentationScope':
+        case 'instrumentationLibrary':
+          top.hasScope = true;
+          if (this.skipMemoised(scopeMemo.key)) top.scopeHit = scopeMemo.value;
+          else [top.scope, top.scopeKey] = this.readNoted();
+          break;
+        default: this.readValue();
+      }
+      const d = this.peek();
+      if (d === 44) this.p++;
+      else if (d === 125) {
+        this.p++;
+        return top;
+      } else this.fail('expected , or }');
+    }
+  }
+
+  /** A top-level key: one of TOP_KEYS as the constant string, else the key as read. */
+  private readTopKey(): string {
+    const c = this.peek();
+    const s = this.s;
+    const start = this.p;
+    let i = start;
+    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    if (i === start || s.charCodeAt(i) !== 58) return this.readKey();
+    const candidates = TOP_KEYS.get(i - start);
+    if (candidates && c >= 0) for (const k of candidates) if (s.startsWith(k, start)) {
+      this.p = i;
+      return k;
+    }
+    return this.readKey();
+  }
+
+  /** When the coming lines are exactly those `key` was read from, skip past the value and say so. */
+  private skipMemoised(key: MemoKey | null): boolean {
+    if (!key || this.p !== key.start) return false;
+    const m = key.lines;
+    if (this.li + m.length > this.lines.length) return false;
+    for (let k = 0; k < m.length; k++) if (this.lines[this.li + k] !== m[k]) return false;
+    this.li += m.length - 1;
+    this.s = this.lines[this.li];
+    this.p = key.end;
+    return true;
+  }
+
+  /** A value and the exact text it was read from. */
+  private readNoted(): [unknown, MemoKey] {
+    const fromLine = this.li;
+    const start = this.p;
+    const value = this.readValue();
+    return [value, { lines: this.lines.slice(fromLine, this.li + 1), start, end: this.p }];
   }
 
   readValue(): unknown {
     const c = this.peek();
     if (isQuote(c)) return this.readString();
-    if (c === 123) return this.readObject(false);
+    if (c === 123) return this.readObject();
     if (c === 91) return this.readBracket();
     if (isDigit(c) || c === 45) return this.readNumber();
     if (c === 60) return this.readAngle();
@@ -350,7 +513,7 @@ class InspectReader {
     if (c === 123) {
       if (word === 'Map') return this.readMap();
       if (word === 'Set') return this.readList(125);
-      return this.readObject(false);
+      return this.readObject();
     }
     if (c === 91) return this.readList(93);
     return this.fail(`unexpected word "${word}"`);
@@ -366,7 +529,7 @@ class InspectReader {
     const tag = s.slice(this.p + 1, close);
     this.p = close + 1;
     const c = this.peekSameLine();
-    if (c === 123) return this.readObject(false);
+    if (c === 123) return this.readObject();
     if (c === 91 && tag.endsWith('null prototype')) return this.readList(93);
     return new Elided(tag);
   }
@@ -430,9 +593,9 @@ class InspectReader {
     return s.slice(start, i);
   }
 
-  private readObject(exactNumbers: boolean): InspectObject {
+  private readObject(): InspectObject {
     this.p++;
-    const obj: InspectObject = new Map();
+    const obj: InspectObject = {};
     if (this.peek() === 125) {
       this.p++;
       return obj;
@@ -440,12 +603,7 @@ class InspectReader {
     for (;;) {
       const key = this.readKey();
       this.expect(58, ':');
-      let value: unknown;
-      if (exactNumbers && EXACT_NUMBER_KEYS.has(key)) {
-        const c = this.peek();
-        value = isDigit(c) || c === 45 ? new NumberText(this.readNumberText()) : this.readValue();
-      } else value = this.readValue();
-      obj.set(key, value);
+      setKey(obj, key, this.readValue());
       const d = this.peek();
       if (d === 44) this.p++;
       else if (d === 125) {
@@ -458,7 +616,7 @@ class InspectReader {
   /** `Map(n) { key => value, ... }`; keys become strings. */
   private readMap(): InspectObject | CutArray {
     this.p++;
-    const map: InspectObject = new Map();
+    const map: InspectObject = {};
     let more = 0;
     if (this.peek() === 125) {
       this.p++;
@@ -470,13 +628,13 @@ class InspectReader {
         const key = this.readValue();
         if (this.peek() !== 61 || this.s.charCodeAt(this.p + 1) !== 62) this.fail('expected =>');
         this.p += 2;
-        map.set(key instanceof CutString ? key.text : String(key), this.readValue());
+        setKey(map, key instanceof CutString ? key.text : String(key), this.readValue());
       }
       const d = this.peek();
       if (d === 44) this.p++;
       else if (d === 125) {
         this.p++;
-        return more ? new CutArray([...map.entries()], more) : map;
+        return more ? new CutArray(Object.entries(map), more) : map;
       } else this.fail('expected , or }');
     }
   }
@@ -492,6 +650,42 @@ function isPlainInteger(text: string): boolean {
  * the decimal digits (rounded half up past the nanosecond). Null when the text is no number.
  */
 export function microsToNanos(text: string): bigint | null {
+  return microsToNanosFast(text) ?? microsToNanosExact(text);
+}
+
+/** Plain `[-]digits[.digits]` with a safe integer part, in float arithmetic that stays exact; else null. */
+function microsToNanosFast(text: string): bigint | null {
+  let i = 0;
+  const neg = text.charCodeAt(0) === 45;
+  if (neg) i++;
+  const intFrom = i;
+  let whole = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) break;
+    whole = whole * 10 + (c - 48);
+  }
+  if (i === intFrom || !Number.isSafeInteger(whole)) return null;
+  let frac = 0;
+  let fracDigits = 0;
+  let roundUp = false;
+  if (text.charCodeAt(i) === 46) {
+    for (i++; i < text.length; i++, fracDigits++) {
+      const c = text.charCodeAt(i);
+      if (!isDigit(c)) break;
+      if (fracDigits < 3) frac = frac * 10 + (c - 48);
+      else if (fracDigits === 3) roundUp = c >= 53;
+    }
+  }
+  if (i !== text.length) return null;
+  for (let k = fracDigits; k < 3; k++) frac *= 10;
+  if (roundUp) frac++;
+  const ns = whole * 1000 + frac;
+  const n = Number.isSafeInteger(ns) ? BigInt(ns) : BigInt(whole) * 1000n + BigInt(frac);
+  return neg ? -n : n;
+}
+
+function microsToNanosExact(text: string): bigint | null {
   let i = 0;
   const neg = text.charCodeAt(0) === 45;
   if (neg) i++;
@@ -534,17 +728,43 @@ export function microsToNanos(text: string): bigint | null {
 // ---- mapping the printed object onto a Span
 
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
-const TRACE_ID = /^[0-9a-fA-F]{32}$/;
-const SPAN_ID = /^[0-9a-fA-F]{16}$/;
 const INVALID_SPAN_ID = '0000000000000000';
 
-/** Collects lossy marks for one span. */
+function isHex(s: string, length: number): boolean {
+  if (s.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+/** Ids print lower-case; only lower-case a hand-made one that is not. */
+function lowerHex(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 70) return s.toLowerCase();
+  }
+  return s;
+}
+
+/** Collects lossy marks for one span; most spans have none, so the list is made on the first. */
 class LossyLog {
-  readonly marks: LossyField[] = [];
+  marks: LossyField[] | null = null;
+  get count(): number {
+    return this.marks ? this.marks.length : 0;
+  }
   add(path: string, reason: string): void {
-    this.marks.push({ path, reason });
+    (this.marks ??= []).push({ path, reason });
   }
 }
+
+/** Placeholders while a span is filled in; replaced by fresh objects before it is returned. */
+const NO_EVENTS: SpanEvent[] = [];
+const NO_LINKS: SpanLink[] = [];
+const NO_ATTRIBUTES: Attributes = {};
+const NO_SCOPE: InstrumentationScope = { name: '', version: null, schemaUrl: null };
+const UNSET_STATUS = { code: 'UNSET' as StatusCode, message: null };
 
 function elidedReason(e: Elided): string {
   return `console.dir depth limit: util.inspect printed [${e.tag}] instead of the value`;
@@ -611,10 +831,23 @@ function attributeValue(v: unknown, path: string, lossy: LossyLog): AttributeVal
 }
 
 function attributes(v: unknown, path: string, lossy: LossyLog): Attributes {
+  if (!isObject(v)) {
+    if (v instanceof Elided) lossy.add(path, elidedReason(v));
+    return {};
+  }
+  let plain = true;
+  for (const k in v) {
+    const t = typeof v[k];
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') {
+      plain = false;
+      break;
+    }
+  }
+  // The common case: the object read is already a valid attribute map.
+  if (plain) return v as Attributes;
   const out: Attributes = {};
-  if (v instanceof Elided) lossy.add(path, elidedReason(v));
-  if (!(v instanceof Map)) return out;
-  for (const [k, x] of v as InspectObject) {
+  for (const k of Object.keys(v)) {
+    const x = v[k];
     // The SDK drops undefined values, and so does the JSON the ground truth is written in.
     if (x === undefined) continue;
     const value = typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : attributeValue(x, `${path}.${k}`, lossy);
@@ -632,11 +865,11 @@ function count(v: unknown): number {
 function traceState(v: unknown, path: string, lossy: LossyLog): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string' || v instanceof CutString || v instanceof Elided) return text(v, path, lossy);
-  if (v instanceof Map) {
-    const state = v.get('_internalState');
-    if (state instanceof Map) {
+  if (isObject(v)) {
+    const state = v._internalState;
+    if (isObject(state)) {
       const pairs: string[] = [];
-      for (const [k, x] of state) pairs.push(`${k}=${x}`);
+      for (const k of Object.keys(state)) pairs.push(`${k}=${String(state[k])}`);
       return pairs.reverse().join(',');
     }
   }
@@ -660,13 +893,13 @@ function events(v: unknown, start: bigint, lossy: LossyLog): SpanEvent[] {
   for (let i = 0; i < items.length; i++) {
     const e = items[i];
     const at = `events.${i}`;
-    if (!(e instanceof Map)) {
+    if (!(isObject(e))) {
       lossy.add(at, e instanceof Elided ? elidedReason(e) : 'an event in an unexpected shape');
       out.push({ name: '', timeUnixNano: start, attributes: {}, droppedAttributesCount: 0 });
       continue;
     }
     let time: bigint | null = null;
-    const t = e.get('time');
+    const t = e.time;
     if (Array.isArray(t) && t.length === 2 && Number.isSafeInteger(t[0]) && Number.isSafeInteger(t[1])) {
       time = BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
     } else if (typeof t === 'number' && Number.isFinite(t)) {
@@ -674,10 +907,10 @@ function events(v: unknown, start: bigint, lossy: LossyLog): SpanEvent[] {
     }
     if (time === null) lossy.add(`${at}.timeUnixNano`, t instanceof Elided ? elidedReason(t) : 'the event time was not printed');
     out.push({
-      name: text(e.get('name'), `${at}.name`, lossy) ?? '',
+      name: text(e.name, `${at}.name`, lossy) ?? '',
       timeUnixNano: time ?? start,
-      attributes: attributes(e.get('attributes'), `${at}.attributes`, lossy),
-      droppedAttributesCount: count(e.get('droppedAttributesCount')),
+      attributes: attributes(e.attributes, `${at}.attributes`, lossy),
+      droppedAttributesCount: count(e.droppedAttributesCount),
     });
   }
   return out;
@@ -689,28 +922,28 @@ function links(v: unknown, lossy: LossyLog): SpanLink[] {
   for (let i = 0; i < items.length; i++) {
     const l = items[i];
     const at = `links.${i}`;
-    const ctx = l instanceof Map ? l.get('context') : undefined;
-    if (!(l instanceof Map) || !(ctx instanceof Map)) {
+    const ctx = isObject(l) ? l.context : undefined;
+    if (!(isObject(l)) || !(isObject(ctx))) {
       const why = l instanceof Elided ? l : ctx instanceof Elided ? ctx : null;
       lossy.add(at, why ? elidedReason(why) : 'a link in an unexpected shape');
       out.push({ traceId: '', spanId: '', traceState: null, attributes: {}, droppedAttributesCount: 0 });
       continue;
     }
-    const traceId = ctx.get('traceId');
-    const spanId = ctx.get('spanId');
+    const traceId = ctx.traceId;
+    const spanId = ctx.spanId;
     out.push({
-      traceId: typeof traceId === 'string' ? traceId.toLowerCase() : '',
-      spanId: typeof spanId === 'string' ? spanId.toLowerCase() : '',
-      traceState: traceState(ctx.get('traceState'), `${at}.traceState`, lossy),
-      attributes: attributes(l.get('attributes'), `${at}.attributes`, lossy),
-      droppedAttributesCount: count(l.get('droppedAttributesCount')),
+      traceId: typeof traceId === 'string' ? lowerHex(traceId) : '',
+      spanId: typeof spanId === 'string' ? lowerHex(spanId) : '',
+      traceState: traceState(ctx.traceState, `${at}.traceState`, lossy),
+      attributes: attributes(l.attributes, `${at}.attributes`, lossy),
+      droppedAttributesCount: count(l.droppedAttributesCount),
     });
   }
   return out;
 }
 
 function nanosField(v: unknown): bigint | null {
-  if (v instanceof NumberText) return microsToNanos(v.text);
+  if (typeof v === 'string') return microsToNanos(v);
   if (typeof v === 'number' && Number.isFinite(v)) return microsToNanos(String(v));
   return null;
 }
@@ -719,79 +952,112 @@ function nanosField(v: unknown): bigint | null {
  * The printed object -> Span. Null when it is not the exporter's span info (a program's own
  * `console.dir` of something else); a string when it is one but cannot be used.
  */
-function spanFrom(top: InspectObject): Span | string | null {
-  const traceId = top.get('traceId');
-  const spanId = top.get('id');
-  if (typeof traceId !== 'string' || typeof spanId !== 'string' || !TRACE_ID.test(traceId) || !SPAN_ID.test(spanId) || !top.has('name')) return null;
+function spanFrom(top: TopFields): Span | string | null {
+  const { traceId, id: spanId } = top;
+  if (typeof traceId !== 'string' || typeof spanId !== 'string' || !isHex(traceId, 32) || !isHex(spanId, 16) || !top.hasName) return null;
   const lossy = new LossyLog();
   const unknown: UnknownField[] = [];
-  const span = emptySpan();
-  span.traceId = traceId.toLowerCase();
-  span.spanId = spanId.toLowerCase();
-  span.name = text(top.get('name'), 'name', lossy) ?? '';
+  const name = text(top.name, 'name', lossy) ?? '';
+  const start = nanosField(top.timestamp);
+  if (start === null) return `the span "${name}" has no readable timestamp`;
+  const duration = nanosField(top.duration);
+  if (duration === null) return `the span "${name}" has no readable duration`;
+  const span: Span = {
+    traceId: lowerHex(traceId),
+    spanId: lowerHex(spanId),
+    parentSpanId: null,
+    parentIsRemote: null,
+    name,
+    kind: 'INTERNAL',
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + duration,
+    attributes: attributes(top.attributes, 'attributes', lossy),
+    droppedAttributesCount: 0,
+    events: NO_EVENTS,
+    droppedEventsCount: 0,
+    links: NO_LINKS,
+    droppedLinksCount: 0,
+    status: UNSET_STATUS,
+    traceState: null,
+    resource: NO_ATTRIBUTES,
+    scope: NO_SCOPE,
+  };
 
-  const start = nanosField(top.get('timestamp'));
-  if (start === null) return `the span "${span.name}" has no readable timestamp`;
-  span.startTimeUnixNano = start;
-  const duration = nanosField(top.get('duration'));
-  if (duration === null) return `the span "${span.name}" has no readable duration`;
-  span.endTimeUnixNano = start + duration;
-
-  if (top.has('parentSpanContext')) {
-    const parent = top.get('parentSpanContext');
-    if (parent instanceof Map) {
-      const id = parent.get('spanId');
-      if (typeof id === 'string' && id !== INVALID_SPAN_ID) span.parentSpanId = id.toLowerCase();
-      const remote = parent.get('isRemote');
+  const parent = top.parent;
+  if (top.parentField === 'context') {
+    if (isObject(parent)) {
+      const id = parent.spanId;
+      if (typeof id === 'string' && id !== INVALID_SPAN_ID) span.parentSpanId = lowerHex(id);
+      const remote = parent.isRemote;
       span.parentIsRemote = typeof remote === 'boolean' ? remote : null;
     } else if (parent !== undefined) {
       lossy.add('parentSpanId', parent instanceof Elided ? elidedReason(parent) : 'a parent in an unexpected shape');
     }
-  } else if (top.has('parentId') || top.has('parentSpanId')) {
+  } else if (top.parentField === 'id') {
     // SDK 1.x printed only the parent's span id.
-    const id = top.has('parentId') ? top.get('parentId') : top.get('parentSpanId');
-    if (typeof id === 'string' && id && id !== INVALID_SPAN_ID) span.parentSpanId = id.toLowerCase();
+    if (typeof parent === 'string' && parent && parent !== INVALID_SPAN_ID) span.parentSpanId = lowerHex(parent);
   } else unknown.push('parent');
 
-  const kind = top.get('kind');
+  const kind = top.kind;
   if (typeof kind === 'number' && kind >= 0 && kind < SPAN_KINDS.length && Number.isInteger(kind)) span.kind = SPAN_KINDS[kind];
-  else if (kind === undefined && !top.has('kind')) unknown.push('kind');
+  else if (!top.hasKind) unknown.push('kind');
   else lossy.add('kind', `an unknown span kind ${String(kind)}`);
 
-  span.attributes = attributes(top.get('attributes'), 'attributes', lossy);
-
-  const status = top.get('status');
-  if (status instanceof Map) {
-    const code = status.get('code');
+  const status = top.status;
+  if (isObject(status)) {
+    const code = status.code;
     span.status = {
       code: typeof code === 'number' && STATUS_CODES[code] ? STATUS_CODES[code] : 'UNSET',
-      message: text(status.get('message'), 'status.message', lossy),
+      message: text(status.message, 'status.message', lossy),
     };
-  } else if (status === undefined) unknown.push('status');
+  } else if (!top.hasStatus) unknown.push('status');
   else lossy.add('status', status instanceof Elided ? elidedReason(status) : 'a status in an unexpected shape');
 
-  if (top.has('events')) span.events = events(top.get('events'), start, lossy);
+  if (top.hasEvents) span.events = events(top.events, start, lossy);
   else unknown.push('events');
-  if (top.has('links')) span.links = links(top.get('links'), lossy);
+  if (top.hasLinks) span.links = links(top.links, lossy);
   else unknown.push('links');
+  // The placeholders above are shared; every span owns its containers.
+  if (span.events === NO_EVENTS) span.events = [];
+  if (span.links === NO_LINKS) span.links = [];
+  if (span.status === UNSET_STATUS) span.status = { code: 'UNSET', message: null };
 
-  span.traceState = traceState(top.get('traceState'), 'traceState', lossy);
+  span.traceState = traceState(top.traceState, 'traceState', lossy);
 
-  if (top.has('resource')) {
-    const resource = top.get('resource');
-    span.resource = attributes(resource instanceof Map ? resource.get('attributes') : resource, 'resource', lossy);
-  } else unknown.push('resource');
+  if (top.resourceHit) span.resource = { ...top.resourceHit };
+  else if (top.hasResource) {
+    const marks = lossy.count;
+    const resource = top.resource;
+    span.resource = attributes(isObject(resource) ? resource.attributes : resource, 'resource', lossy);
+    if (lossy.count === marks && top.resourceKey) {
+      resourceMemo.key = top.resourceKey;
+      resourceMemo.value = { ...span.resource };
+    }
+  } else {
+    span.resource = {};
+    unknown.push('resource');
+  }
 
-  const scope = top.get('instrumentationScope') ?? top.get('instrumentationLibrary');
-  if (scope instanceof Map) {
+  const scope = top.scope;
+  if (top.scopeHit) span.scope = { ...top.scopeHit };
+  else if (isObject(scope)) {
+    const marks = lossy.count;
     span.scope = {
-      name: text(scope.get('name'), 'scope.name', lossy) ?? '',
-      version: text(scope.get('version'), 'scope.version', lossy),
-      schemaUrl: text(scope.get('schemaUrl'), 'scope.schemaUrl', lossy),
+      name: text(scope.name, 'scope.name', lossy) ?? '',
+      version: text(scope.version, 'scope.version', lossy),
+      schemaUrl: text(scope.schemaUrl, 'scope.schemaUrl', lossy),
     };
-  } else unknown.push('scope');
+    if (lossy.count === marks && top.scopeKey) {
+      scopeMemo.key = top.scopeKey;
+      scopeMemo.value = { ...span.scope };
+    }
+  } else {
+    span.scope = { name: '', version: null, schemaUrl: null };
+    if (!top.hasScope) unknown.push('scope');
+    else lossy.add('scope', scope instanceof Elided ? elidedReason(scope) : 'a scope in an unexpected shape');
+  }
 
-  if (lossy.marks.length) span.lossy = lossy.marks;
+  if (lossy.marks) span.lossy = lossy.marks;
   if (unknown.length) span.unknown = unknown;
   return span;
 }
@@ -822,7 +1088,7 @@ export const nodeInspect: BlockFormat = {
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     if (!looksLikeInspect(lines)) return null;
     const reader = new InspectReader(lines);
-    let top: InspectObject;
+    let top: TopFields;
     try {
       top = reader.readTop();
       if (!reader.atEnd()) throw new InspectSyntaxError('text after the closing }');
