@@ -63,6 +63,7 @@ export type FormatName =
   | 'java-otlp-json'
   | 'rust-tracing-fmt'
   | 'rust-tracing-json'
+  | 'rust-otel-stdout'
   | 'otlp-json';
 
 export const FORMAT_NAMES: readonly FormatName[] = [
@@ -74,6 +75,7 @@ export const FORMAT_NAMES: readonly FormatName[] = [
   'java-otlp-json',
   'rust-tracing-fmt',
   'rust-tracing-json',
+  'rust-otel-stdout',
   'otlp-json',
 ];
 
