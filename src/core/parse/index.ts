@@ -9,6 +9,7 @@ import { nodeInspect } from './nodeInspect';
 import { otlpJsonBlock, otlpJsonLines } from './otlpJson';
 import { pythonConsole } from './python';
 import { rustTracingFmt, rustTracingJson } from './rust';
+import { rustOtelStdout } from './rustOtelStdout';
 
 export { StreamParser, mergeFacts, type StreamParserOptions } from './demux';
 
@@ -16,7 +17,7 @@ export { StreamParser, mergeFacts, type StreamParserOptions } from './demux';
 export const defaultRegistry: FormatRegistry = {
   blocks: [pythonConsole, nodeInspect, goStdouttracePretty, otlpJsonBlock],
   jsonLines: [goStdouttraceLines, otlpJsonLines],
-  lines: [javaLogging, javaOtlpJson, rustTracingFmt, rustTracingJson],
+  lines: [javaLogging, javaOtlpJson, rustTracingFmt, rustTracingJson, rustOtelStdout],
 };
 
 /** Parse a complete output text (or bytes). Never throws. */
