@@ -1,7 +1,11 @@
 /**
  * Spotting attribute values that should not be shown at a glance: passwords, tokens, API keys,
- * email addresses, card numbers. The waterfall masks them until the user reveals them; a check
- * may reuse the same test to warn about secrets recorded on spans. Pure: no vscode, no Node APIs.
+ * email addresses, card numbers. The waterfall masks them until the user reveals them, and the
+ * `sensitive-attribute` check warns about them: this is the one detector both use.
+ * Pure: no vscode, no Node APIs.
+ *
+ * Runs on every attribute of every span (100k spans in a run), so each regex sits behind a cheap
+ * substring test and attribute-name verdicts are remembered.
  */
 
 /** Why a value counts as sensitive. */
@@ -11,6 +15,7 @@ export type SensitiveKind =
   | 'jwt'
   | 'api-key' // a well-known provider key format (sk-…, ghp_…, AKIA…, …)
   | 'url-credentials' // scheme://user:password@host
+  | 'secret-param' // password=…, access_token=…, api_key=… inside a URL or connection string
   | 'email'
   | 'card-number';
 
@@ -45,6 +50,24 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
 const API_KEY =
   /\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}|(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})/;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+/** Parameter names whose value is a secret in `name=value` (query strings, form bodies, `;Password=…;` connection strings). */
+const SECRET_PARAMS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'api-key',
+  'apikey',
+  'sig',
+  'signature',
+  'x-amz-signature',
+]);
 /** 13–19 digits, optionally grouped by single spaces or dashes, starting like a card network does (2–6). */
 const CARD_CANDIDATE = /(?<![\d])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\d])/g;
 
@@ -63,17 +86,69 @@ export function sensitiveKind(key: string, value: unknown): SensitiveKind | null
   }
   if (typeof value === 'number' || typeof value === 'bigint') {
     if (typeof value === 'number' && !Number.isSafeInteger(value)) return null;
+    if (typeof value === 'number' && value < 1e12 && value > -1e12) return null; // fewer than 13 digits: no card number
     return cardNumberIn(String(value)) ? 'card-number' : null;
   }
   if (typeof value !== 'string' || value.length === 0) return null;
   if (isSecretKey(key) && !isPlaceholder(value)) return 'secret-key';
-  if (JWT.test(value)) return 'jwt';
-  if (BEARER.test(value)) return 'bearer';
-  if (API_KEY.test(value)) return 'api-key';
-  if (URL_CREDENTIALS.test(value)) return 'url-credentials';
-  if (EMAIL.test(value)) return 'email';
-  if (cardNumberIn(value)) return 'card-number';
+  return sensitiveTextKind(value);
+}
+
+/** The kind of secret or personal data found in a free text (no attribute name to go by), or null. */
+export function sensitiveTextKind(value: string): SensitiveKind | null {
+  // Each pattern runs only when a substring it cannot match without is present.
+  if (value.includes('eyJ') && JWT.test(value)) return 'jwt';
+  if ((value.includes('earer') || value.includes('EARER')) && BEARER.test(value)) return 'bearer';
+  if (mayHoldApiKey(value) && API_KEY.test(value)) return 'api-key';
+  const at = value.includes('@');
+  if (at && value.includes('://') && URL_CREDENTIALS.test(value)) return 'url-credentials';
+  if (value.includes('=') && hasSecretParam(value)) return 'secret-param';
+  if (at && EMAIL.test(value)) return 'email';
+  if (hasDigits(value, 13) && cardNumberIn(value)) return 'card-number';
   return null;
+}
+
+function mayHoldApiKey(v: string): boolean {
+  return (
+    v.includes('sk-') ||
+    v.includes('k_') || // sk_live_, pk_test_, rk_live_
+    v.includes('gh') || // ghp_, gho_, github_pat_
+    v.includes('glpat-') ||
+    v.includes('xox') ||
+    v.includes('AKIA') ||
+    v.includes('AIza')
+  );
+}
+
+/** True when some `name=value` in `text` names a secret and the value is 4+ characters and not a placeholder. */
+function hasSecretParam(text: string): boolean {
+  for (let eq = text.indexOf('='); eq > 0; eq = text.indexOf('=', eq + 1)) {
+    let start = eq;
+    while (start > 0 && eq - start < 20 && isParamNameChar(text.charCodeAt(start - 1))) start--;
+    if (start === eq || (start > 0 && isParamNameChar(text.charCodeAt(start - 1)))) continue;
+    if (!SECRET_PARAMS.has(text.slice(start, eq).toLowerCase())) continue;
+    let end = eq + 1;
+    while (end < text.length && !PARAM_END.has(text.charCodeAt(end))) end++;
+    if (end - eq - 1 >= 4 && !isPlaceholder(text.slice(eq + 1, end))) return true;
+  }
+  return false;
+}
+
+/** Characters that end a parameter value: `&`, `;`, `,`, whitespace, quotes. */
+const PARAM_END = new Set([38, 59, 44, 32, 9, 10, 13, 34, 39]);
+
+function isParamNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+/** True when `text` holds at least `n` ASCII digits. */
+function hasDigits(text: string, n: number): boolean {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++count >= n) return true;
+  }
+  return false;
 }
 
 /** True when the attribute value should be masked until the user asks to see it. */
@@ -83,6 +158,19 @@ export function isSensitive(key: string, value: unknown): boolean {
 
 /** True when the attribute name says its value is a secret (`db.password`, `http.request.header.authorization`). */
 export function isSecretKey(key: string): boolean {
+  let verdict = secretKeyVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = secretKeyWords(key);
+    // Attribute names repeat across spans; a run with unbounded distinct names must not grow this forever.
+    if (secretKeyVerdicts.size >= 10_000) secretKeyVerdicts.clear();
+    secretKeyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+const secretKeyVerdicts = new Map<string, boolean>();
+
+function secretKeyWords(key: string): boolean {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -93,6 +181,17 @@ export function isSecretKey(key: string): boolean {
     if (i + 1 < words.length && SECRET_PAIRS.has(words[i] + words[i + 1])) return true;
   }
   return false;
+}
+
+/**
+ * A value shown without revealing it: the first two characters (only for values long enough that
+ * two characters give nothing away) and the length, e.g. `ey…(redacted, 212 chars)`.
+ */
+export function mask(value: unknown): string {
+  if (Array.isArray(value)) return `[…(redacted, ${value.length} item${value.length === 1 ? '' : 's'})]`;
+  const text = typeof value === 'string' ? value : String(value);
+  const shown = text.length >= 8 ? Array.from(text.slice(0, 4)).slice(0, 2).join('') : '';
+  return `${shown}…(redacted, ${text.length} char${text.length === 1 ? '' : 's'})`;
 }
 
 /** Values that are already redacted or empty-ish: nothing to hide. */
