@@ -1,0 +1,137 @@
+/**
+ * What the rules share about one run: a parent lookup, the language of a file, and where in
+ * the code the tracer provider is made (run-level findings point there). Built lazily, so a rule
+ * that needs none of it costs nothing.
+ */
+import type { RunFacts, SourceLocation, Span } from '../model';
+import type { CheckContextLike, CheckInput, SourceLanguage } from './types';
+
+const EXTENSIONS: Record<string, SourceLanguage> = {
+  py: 'python',
+  pyw: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'typescript',
+  go: 'go',
+  java: 'java',
+  kt: 'java',
+  rs: 'rust',
+};
+
+/** The language of a file from its extension; `other` when unknown. */
+export function languageOfFile(file: string | undefined): SourceLanguage {
+  if (!file) return 'other';
+  const dot = file.lastIndexOf('.');
+  if (dot < 0 || dot < file.lastIndexOf('/')) return 'other';
+  return EXTENSIONS[file.slice(dot + 1).toLowerCase()] ?? 'other';
+}
+
+/** Code that makes a tracer provider (or an SDK object that makes one), per language. */
+const PROVIDER_PATTERNS: RegExp[] = [
+  /\bnew\s+(?:Node|Basic|Web)?TracerProvider\s*\(/, // JS/TS SDK
+  /\bnew\s+NodeSDK\s*\(/, // @opentelemetry/sdk-node
+  /\bTracerProvider\s*\(/, // Python SDK
+  /\bNewTracerProvider\s*\(/, // Go sdktrace
+  /\bSdkTracerProvider\s*\.\s*builder\s*\(/, // Java
+  /\bSdkTracerProvider\s*::\s*builder\s*\(/, // Rust opentelemetry_sdk
+];
+
+export class CheckContext implements CheckContextLike {
+  readonly spans: readonly Span[];
+  readonly facts: RunFacts;
+  readonly sources: ReadonlyMap<string, string>;
+  private readonly language?: SourceLanguage;
+  private byId?: Map<string, Span>;
+  /** Every span whose id is shared with an earlier span, by id (rare; only for parent lookups across traces). */
+  private sharedIds?: Map<string, Span[]>;
+  private provider?: SourceLocation | null;
+
+  constructor(input: CheckInput) {
+    this.spans = input.spans;
+    this.facts = input.facts ?? {};
+    this.sources = input.sources ?? new Map();
+    this.language = input.language;
+  }
+
+  parentOf(span: Span): Span | undefined {
+    const pid = span.parentSpanId;
+    if (!pid) return undefined;
+    if (!this.byId) this.index();
+    const first = this.byId!.get(pid);
+    if (!first) return undefined;
+    if (first.traceId === span.traceId) return first === span ? undefined : first;
+    const others = this.sharedIds?.get(pid);
+    if (others) for (const s of others) if (s.traceId === span.traceId && s !== span) return s;
+    return undefined;
+  }
+
+  languageOf(file: string | undefined): SourceLanguage {
+    const lang = languageOfFile(file);
+    return lang === 'other' && this.language ? this.language : lang;
+  }
+
+  providerLocation(): SourceLocation | undefined {
+    if (this.provider === undefined) this.provider = this.findProvider();
+    return this.provider ?? undefined;
+  }
+
+  firstLocated(spans: readonly Span[] = this.spans): Span | undefined {
+    for (const s of spans) if (s.location) return s;
+    return undefined;
+  }
+
+  private index(): void {
+    const byId = new Map<string, Span>();
+    for (const span of this.spans) {
+      const first = byId.get(span.spanId);
+      if (first === undefined) byId.set(span.spanId, span);
+      else {
+        if (!this.sharedIds) this.sharedIds = new Map();
+        let list = this.sharedIds.get(span.spanId);
+        if (!list) this.sharedIds.set(span.spanId, (list = []));
+        list.push(span);
+      }
+    }
+    this.byId = byId;
+  }
+
+  /** The provider's line, searching first the files the spans were started in. */
+  private findProvider(): SourceLocation | null {
+    const files: string[] = [];
+    const seen = new Set<string>();
+    for (const span of this.spans) {
+      const f = span.location?.file;
+      if (f && !seen.has(f)) {
+        seen.add(f);
+        if (this.sources.has(f)) files.push(f);
+      }
+      if (seen.size > 50) break;
+    }
+    for (const f of this.sources.keys()) if (!seen.has(f)) files.push(f);
+    for (const file of files) {
+      const found = findInCode(this.sources.get(file)!, PROVIDER_PATTERNS);
+      if (found) return { file, line: found.line, column: found.column };
+    }
+    return null;
+  }
+}
+
+/** The first match of any pattern on a line that is not a comment; 0-based line and column. */
+export function findInCode(text: string, patterns: readonly RegExp[]): { line: number; column: number; match: string } | null {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith('//') || trimmed.startsWith('#') || trimmed.startsWith('*') || trimmed.startsWith('/*')) continue;
+    for (const p of patterns) {
+      const m = p.exec(line);
+      if (m) return { line: i, column: m.index, match: m[0] };
+    }
+  }
+  return null;
+}

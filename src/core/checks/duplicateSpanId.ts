@@ -1,0 +1,41 @@
+/**
+ * duplicate-span-id: two spans with one span id. Either the same span was exported twice (two
+ * processors with an exporter each), or an id generator repeats ids; backends then merge or
+ * drop spans and parent links point at the wrong one.
+ */
+import type { Span } from '../model';
+import { shows, type Rule } from './types';
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.traceId === b.traceId && a.name === b.name && a.startTimeUnixNano === b.startTimeUnixNano && a.endTimeUnixNano === b.endTimeUnixNano;
+}
+
+export const duplicateSpanId: Rule = {
+  id: 'duplicate-span-id',
+  title: 'Two spans with one span id',
+  defaultSeverity: 'error',
+  docs: 'docs/rules/duplicate-span-id.md',
+  fixable: false,
+  options: {},
+  check(ctx, report) {
+    const first = new Map<string, Span>();
+    for (const span of ctx.spans) {
+      if (!span.spanId || !shows(span, 'ids')) continue;
+      const earlier = first.get(span.spanId);
+      if (!earlier) {
+        first.set(span.spanId, span);
+        continue;
+      }
+      const twice = sameSpan(earlier, span);
+      report({
+        span,
+        key: twice ? 'exported-twice' : 'shared-id',
+        message: twice
+          ? `span "${span.name}" (${span.spanId}) was exported twice: two span processors export it (e.g. a console exporter added on top of another); keep one`
+          : `spans "${earlier.name}" and "${span.name}" share the span id ${span.spanId}: ids must be unique; use the SDK's default id generator`,
+        data: { spanId: span.spanId, otherName: earlier.name },
+        affects: [earlier, span],
+      });
+    }
+  },
+};

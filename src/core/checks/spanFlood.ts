@@ -1,0 +1,116 @@
+/**
+ * span-flood: a loop that makes a span per item (hundreds of same-named siblings under one
+ * parent), or a trace made mostly of tiny INTERNAL spans. Each span costs more than the work it
+ * times, batch queues overflow and drop spans, and the trace becomes unreadable.
+ */
+import { formatDuration } from '../format';
+import type { Span } from '../model';
+import { shows, type Rule } from './types';
+
+export const spanFlood: Rule = {
+  id: 'span-flood',
+  title: 'Hundreds of same-named siblings under one parent, or a trace dominated by tiny INTERNAL spans',
+  defaultSeverity: 'warning',
+  docs: 'docs/rules/span-flood.md',
+  fixable: false,
+  options: {
+    maxSameNameSiblings: {
+      default: 100,
+      description: 'Report this many (or more) spans with one name under one parent.',
+    },
+    tinySpanMicros: {
+      default: 50,
+      description: 'An INTERNAL span shorter than this many microseconds counts as tiny.',
+    },
+    tinyShare: {
+      default: 0.8,
+      description: 'Report a trace when at least this share (0–1) of its spans are tiny INTERNAL spans.',
+    },
+    minTraceSpans: {
+      default: 200,
+      description: 'Only judge the tiny-span share of traces with at least this many spans.',
+    },
+  },
+  check(ctx, report, options) {
+    const maxSiblings = options.number('maxSameNameSiblings');
+    const tinyNs = BigInt(Math.round(options.number('tinySpanMicros') * 1000));
+    const tinyShare = options.number('tinyShare');
+    const minTrace = options.number('minTraceSpans');
+
+    // Siblings are grouped by parent id, so children of a lost parent still count as one flood.
+    // Roots count as siblings of each other when a loop makes them (not requests or messages).
+    const siblings = new Map<string, Map<string, Span[]>>();
+    const traces = new Map<string, { total: number; tiny: number }>();
+    for (const span of ctx.spans) {
+      if (shows(span, 'parent')) {
+        const parentKey = span.parentSpanId ?? (span.kind === 'SERVER' || span.kind === 'CONSUMER' ? null : '');
+        if (parentKey !== null) {
+          let byName = siblings.get(parentKey);
+          if (!byName) siblings.set(parentKey, (byName = new Map()));
+          const list = byName.get(span.name);
+          if (list) list.push(span);
+          else byName.set(span.name, [span]);
+        }
+      }
+      if (shows(span, 'time') && shows(span, 'ids')) {
+        let t = traces.get(span.traceId);
+        if (!t) traces.set(span.traceId, (t = { total: 0, tiny: 0 }));
+        t.total++;
+        if (isTiny(span, tinyNs)) t.tiny++;
+      }
+    }
+    for (const [parentId, byName] of siblings) {
+      for (const [name, list] of byName) {
+        if (list.length < maxSiblings) continue;
+        const parent = parentId ? ctx.parentOf(list[0]) : undefined;
+        const under = parentId === '' ? 'as separate traces' : parent ? `under one parent "${parent.name}"` : `under one parent (${parentId}, not in the run)`;
+        report({
+          span: list[0],
+          key: 'siblings',
+          message:
+            `${list.length} spans named "${name}" ${under}: a span per loop item costs more than it tells; ` +
+            'make one span for the loop and record the count (or per-item details as events), or sample',
+          data: { name, count: String(list.length) },
+          affects: list,
+          counted: true,
+        });
+      }
+    }
+    const flooded = new Set<string>();
+    for (const [traceId, t] of traces) if (t.total >= minTrace && t.tiny >= tinyShare * t.total) flooded.add(traceId);
+    if (!flooded.size) return;
+    // Second pass only over flooded traces: where do their tiny spans come from?
+    const byTrace = new Map<string, { spans: Span[]; byName: Map<string, Span[]>; root?: Span }>();
+    for (const span of ctx.spans) {
+      if (!flooded.has(span.traceId)) continue;
+      let g = byTrace.get(span.traceId);
+      if (!g) byTrace.set(span.traceId, (g = { spans: [], byName: new Map() }));
+      if (!span.parentSpanId && !g.root) g.root = span;
+      if (!isTiny(span, tinyNs)) continue;
+      g.spans.push(span);
+      const list = g.byName.get(span.name);
+      if (list) list.push(span);
+      else g.byName.set(span.name, [span]);
+    }
+    for (const [traceId, g] of byTrace) {
+      const t = traces.get(traceId)!;
+      let top: Span[] = [];
+      for (const list of g.byName.values()) if (list.length > top.length) top = list;
+      report({
+        span: top[0],
+        key: 'tiny',
+        message:
+          `${t.tiny} of the ${t.total} spans of trace "${g.root?.name ?? traceId}" are INTERNAL spans shorter than ` +
+          `${formatDuration(Number(tinyNs))} (most are "${top[0].name}"): spans this small cost more than the work they time; ` +
+          'record the work as an event or an attribute on the enclosing span instead',
+        data: { traceId, count: String(t.tiny) },
+        affects: g.spans,
+        counted: true,
+      });
+    }
+  },
+};
+
+function isTiny(span: Span, tinyNs: bigint): boolean {
+  return span.kind === 'INTERNAL' && span.endTimeUnixNano !== null && span.endTimeUnixNano - span.startTimeUnixNano < tinyNs;
+}

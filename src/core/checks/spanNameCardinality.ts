@@ -1,0 +1,199 @@
+/**
+ * span-name-cardinality: span names that carry ids, UUIDs, long hex, emails, IP addresses,
+ * numbers or full URLs, and call sites that make many distinct names. Backends index span names
+ * as operations; a name per user or per order floods that index and breaks grouping.
+ */
+import { mask } from '../sensitive';
+import type { Hit, Rule, Span } from './types';
+
+/** What kind of variable part a span name holds, in the order messages prefer them. */
+export type NamePartKind = 'url' | 'email' | 'uuid' | 'hex' | 'ip' | 'number';
+
+export interface NameAnalysis {
+  kinds: NamePartKind[];
+  /** The name with each variable part replaced by a placeholder (`GET /users/{id}`). */
+  template: string;
+}
+
+const VARIABLE_PART = new RegExp(
+  [
+    /(?<url>\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]+)/.source,
+    /(?<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/.source,
+    /(?<uuid>(?<![0-9A-Za-z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z]))/.source,
+    /(?<ip>(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]))/.source,
+    // 12+ hex characters with at least one digit and one letter (all digits is a number below).
+    /(?<hex>(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z]))/.source,
+    // A whole path segment of digits (`/users/42`), a value after `=` or `#`, or a free run of 3+
+    // digits that is not part of a version (`1.2.300`) or a port (`:8080`).
+    /(?<number>(?<=\/)\d+(?=\/|\?|#|$|\s)|(?<=[=#])\d+(?![0-9A-Za-z])|(?<![0-9A-Za-z.:])\d{3,}(?![0-9A-Za-z]|\.\d))/.source,
+  ].join('|'),
+  'g',
+);
+
+const PLACEHOLDER: Record<NamePartKind, string> = {
+  url: '',
+  email: '{email}',
+  uuid: '{id}',
+  hex: '{id}',
+  ip: '{ip}',
+  number: '{id}',
+};
+
+const KIND_ORDER: NamePartKind[] = ['url', 'email', 'uuid', 'hex', 'ip', 'number'];
+
+/** Names longer than this are analysed by their start only: linear time whatever the program does. */
+const MAX_ANALYSED = 512;
+
+/**
+ * The variable parts of a span name, or null when it has none. A full URL is replaced by its
+ * path (itself templated), since `GET https://api.example.com/users/8` should be `GET /users/{id}`.
+ */
+export function analyseSpanName(name: string): NameAnalysis | null {
+  if (!mayHoldVariablePart(name)) return null;
+  const text = name.length > MAX_ANALYSED ? name.slice(0, MAX_ANALYSED) : name;
+  const kinds = new Set<NamePartKind>();
+  const template = text.replace(VARIABLE_PART, (...args: unknown[]) => {
+    const groups = args[args.length - 1] as Record<string, string | undefined>;
+    for (const kind of KIND_ORDER) {
+      const value = groups[kind];
+      if (value === undefined) continue;
+      kinds.add(kind);
+      if (kind === 'url') {
+        const path = urlPath(value);
+        const inner = analyseSpanName(path);
+        if (inner) for (const k of inner.kinds) kinds.add(k);
+        return inner ? inner.template : path;
+      }
+      return PLACEHOLDER[kind];
+    }
+    return String(args[0]);
+  });
+  if (!kinds.size) return null;
+  return { kinds: KIND_ORDER.filter((k) => kinds.has(k)), template: name.length > MAX_ANALYSED ? template + '…' : template };
+}
+
+/** Cheap pre-test: every variable part needs a digit, `@` or `://`. */
+function mayHoldVariablePart(name: string): boolean {
+  for (let i = 0; i < name.length && i < MAX_ANALYSED; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 64) return true;
+  }
+  return name.includes('://');
+}
+
+/** `https://host:8080/users/8?x=1#top` -> `/users/8`. */
+function urlPath(url: string): string {
+  const afterScheme = url.indexOf('://') + 3;
+  const slash = url.indexOf('/', afterScheme);
+  if (slash < 0) return '/';
+  let end = url.length;
+  for (const stop of ['?', '#']) {
+    const i = url.indexOf(stop, slash);
+    if (i >= 0 && i < end) end = i;
+  }
+  return url.slice(slash, end) || '/';
+}
+
+const KIND_WORDS: Record<NamePartKind, string> = {
+  url: 'a full URL',
+  email: 'an email address',
+  uuid: 'a UUID',
+  hex: 'a long hex id',
+  ip: 'an IP address',
+  number: 'an id',
+};
+
+/** The name as it may be shown: email addresses in it are masked (they are personal data). */
+function displayName(name: string, analysis: NameAnalysis): string {
+  if (!analysis.kinds.includes('email')) return name;
+  return name.replace(VARIABLE_PART, (m: string, ...rest: unknown[]) => {
+    const groups = rest[rest.length - 1] as Record<string, string | undefined>;
+    return groups.email !== undefined ? mask(m) : m;
+  });
+}
+
+function patternMessage(name: string, a: NameAnalysis): string {
+  const what = a.kinds.map((k) => KIND_WORDS[k]);
+  const list = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}` : what[0];
+  const put = a.kinds[0] === 'url' ? 'put the URL in url.full' : a.kinds[0] === 'email' ? "don't record the address" : `put the ${a.kinds[0] === 'ip' ? 'address' : 'id'} in an attribute`;
+  return `span name "${displayName(name, a)}" contains ${list}: use a fixed name like "${a.template}" and ${put}`;
+}
+
+interface CallSite {
+  spans: Span[];
+  names: Set<string>;
+  /** First span whose name has a variable part, and what it has. */
+  pattern?: { span: Span; analysis: NameAnalysis; spans: Span[] };
+}
+
+export const spanNameCardinality: Rule = {
+  id: 'span-name-cardinality',
+  title: 'Span names with ids, UUIDs, emails, numbers or URLs; call sites that make many distinct names',
+  defaultSeverity: 'warning',
+  docs: 'docs/rules/span-name-cardinality.md',
+  fixable: true,
+  options: {
+    maxNamesPerCallSite: {
+      default: 20,
+      description: 'Report a call site that starts spans with at least this many distinct names.',
+    },
+  },
+  check(ctx, report, options) {
+    const maxNames = options.number('maxNamesPerCallSite');
+    const analysed = new Map<string, NameAnalysis | null>();
+    const analyse = (name: string) => {
+      let a = analysed.get(name);
+      if (a === undefined) analysed.set(name, (a = analyseSpanName(name)));
+      return a;
+    };
+    const sites = new Map<string, CallSite>();
+    /** Spans without a location, grouped by their name's template. */
+    const unlocated = new Map<string, { span: Span; analysis: NameAnalysis; spans: Span[] }>();
+    for (const span of ctx.spans) {
+      const a = analyse(span.name);
+      const loc = span.location;
+      if (!loc) {
+        if (!a) continue;
+        const g = unlocated.get(a.template);
+        if (g) g.spans.push(span);
+        else unlocated.set(a.template, { span, analysis: a, spans: [span] });
+        continue;
+      }
+      const key = `${loc.file}:${loc.line}:${loc.column}`;
+      let site = sites.get(key);
+      if (!site) sites.set(key, (site = { spans: [], names: new Set() }));
+      site.spans.push(span);
+      site.names.add(span.name);
+      if (a) {
+        if (site.pattern) site.pattern.spans.push(span);
+        else site.pattern = { span, analysis: a, spans: [span] };
+      }
+    }
+    const hit = (g: { span: Span; analysis: NameAnalysis; spans: Span[] }, distinct: number): Hit => ({
+      span: g.span,
+      message: patternMessage(g.span.name, g.analysis),
+      data: { name: g.span.name, template: g.analysis.template, kinds: g.analysis.kinds.join(',') },
+      affects: g.spans,
+      note: distinct > 1 ? `${distinct} distinct names` : undefined,
+    });
+    for (const site of sites.values()) {
+      if (site.pattern) report(hit(site.pattern, site.names.size));
+      else if (site.names.size >= maxNames) {
+        const examples = [...site.names].slice(0, 2).map((n) => `"${n}"`);
+        report({
+          span: site.spans[0],
+          message:
+            `this call site starts spans with ${site.names.size} distinct names ` +
+            `(e.g. ${examples.join(', ')}): use one fixed name and put the part that varies in an attribute`,
+          data: { name: site.spans[0].name },
+          affects: site.spans,
+        });
+      }
+    }
+    for (const g of unlocated.values()) {
+      const names = new Set<string>();
+      for (const s of g.spans) names.add(s.name);
+      report({ ...hit(g, names.size), group: g.analysis.template });
+    }
+  },
+};
