@@ -242,6 +242,14 @@ export class StreamParser {
       if (trimmed.length > first + 1 && trimmed.charCodeAt(trimmed.length - 1) === 125 /* } */ && this.jsonLines.length) {
         if (this.jsonLine(trimmed.slice(first), lineNo, text)) return;
       }
+    } else if (this.jsonLines.length && text.length > 2 && text.trimEnd().endsWith('}')) {
+      // A partial line printed without a newline, glued before a JSON record (Go's compact
+      // stdouttrace after fmt.Print): the record is read, the text before it stays output.
+      const k = text.indexOf('{"');
+      if (k > 0 && this.jsonLine(text.trimEnd().slice(k), lineNo, text, true)) {
+        this.output(lineNo, text.slice(0, k));
+        return;
+      }
     }
     const trimmed = text.length && text.charCodeAt(text.length - 1) !== 123 ? text.trimEnd() : text;
     if (trimmed.length && trimmed.charCodeAt(trimmed.length - 1) === 123 && this.blocks.length) {
@@ -254,12 +262,13 @@ export class StreamParser {
     this.output(lineNo, text);
   }
 
-  private jsonLine(json: string, lineNo: number, raw: string): boolean {
+  private jsonLine(json: string, lineNo: number, raw: string, glued = false): boolean {
     let value: unknown;
     try {
       value = parseJson(json);
     } catch {
-      if (SPANLIKE.test(json.slice(0, 4096))) {
+      // After a glued prefix the `{"` may be the program's own text: no damage report then.
+      if (!glued && SPANLIKE.test(json.slice(0, 4096))) {
         this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: 'a span line is not valid JSON (cut off or damaged)', text: clip(raw) });
         return true;
       }
