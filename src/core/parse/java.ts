@@ -145,7 +145,13 @@ function readAttributes(text: string): AttributeReading | null {
     if (!end) return null;
     const entries = splitEntries(text.slice('AttributesMap{data={'.length, end.index));
     const attributes: Attributes = {};
-    for (const [k, v] of entries) attributes[k] = javaValue(v);
+    for (const [k, v] of entries) {
+      const value = javaValue(v);
+      attributes[k] = value;
+      if (Array.isArray(value) && value.length > 1 && typeof value[0] === 'string') {
+        lossy.push({ path: `attributes.${k}`, reason: "list elements are printed unquoted: an element holding ', ' reads as two" });
+      }
+    }
     const added = Number(end[2]);
     if (entries.length > added) {
       lossy.push({ path: 'attributes', reason: "values hold ', key=' so Java's unquoted attribute list cannot be split reliably" });
