@@ -126,8 +126,8 @@ export class RunView {
   }
 
   /**
-   * Spans of trace range `[first, end)` whose name, attribute key, non-sensitive attribute value
-   * or event name contains `query` (case-insensitive), as a 0/1 mask over all spans.
+   * Spans of trace range `[first, end)` whose name, service, attribute key or non-sensitive value, or
+   * event name or attribute contains `query` (case-insensitive), as a 0/1 mask over all spans.
    */
   match(query: string, first: number, end: number): Uint8Array {
     const mask = new Uint8Array(this.n);
@@ -138,7 +138,7 @@ export class RunView {
     for (let i = 0; i < hit.length; i++) if (this.lowerStrings[i].includes(q)) hit[i] = 1;
     const { spans, attrs, events } = this.run;
     for (let i = first; i < end; i++) {
-      if (hit[spans.name[i]]) {
+      if (hit[spans.name[i]] || hit[spans.service[i]]) {
         mask[i] = 1;
         continue;
       }
@@ -146,7 +146,12 @@ export class RunView {
       for (let a = spans.attrStart[i]; a < spans.attrStart[i + 1] && !m; a++) {
         if (hit[attrs.key[a]] || (!(attrs.flags[a] & AttrFlag.Sensitive) && hit[attrs.value[a]])) m = 1;
       }
-      for (let e = spans.eventStart[i]; e < spans.eventStart[i + 1] && !m; e++) if (hit[events.name[e]]) m = 1;
+      for (let e = spans.eventStart[i]; e < spans.eventStart[i + 1] && !m; e++) {
+        if (hit[events.name[e]]) m = 1;
+        for (let a = events.attrStart[e]; a < events.attrStart[e + 1] && !m; a++) {
+          if (hit[attrs.key[a]] || (!(attrs.flags[a] & AttrFlag.Sensitive) && hit[attrs.value[a]])) m = 1;
+        }
+      }
       mask[i] = m;
     }
     return mask;

@@ -98,6 +98,8 @@ export function checkoutSpans(): Span[] {
       events: [{ name: 'exception', at: 94, attrs: { 'exception.type': 'CardDeclined', 'exception.message': 'card declined' } }],
     }),
     span({ id: 'a000000000000006', parent: 'a000000000000005', name: 'POST /charge', start: 61, end: 90, kind: 'CLIENT', service: 'payments' }),
+    // Runs beside POST /charge, which ends later: not on the critical path.
+    span({ id: 'a000000000000008', parent: 'a000000000000005', name: 'fraud.check', start: 62, end: 70, service: 'payments' }),
     span({ id: 'a000000000000007', parent: 'a000000000000001', name: 'render', start: 96, end: 99 }),
     // Second trace: its root's parent was never exported.
     span({ trace: 'b0000000000000000000000000000002', id: 'b000000000000001', parent: 'ffffffffffffffff', name: 'worker.job', start: 110, end: 140, service: 'worker' }),
@@ -113,6 +115,7 @@ export const CHECKOUT_ORDER: [string, number][] = [
   ['db.connect', 2],
   ['payment', 1],
   ['POST /charge', 2],
+  ['fraud.check', 2],
   ['render', 1],
 ];
 

@@ -74,27 +74,21 @@ export async function openWaterfall(
   page.on('request', (r) => observed.requests.push(r.url()));
   await page.exposeFunction('__recordHostMessage', (m: { type: string }) => observed.messages.push(m));
   await page.exposeFunction('__recordCsp', (v: string) => observed.cspViolations.push(v));
-  await page.addInitScript(
-    ({ vscodeState }: { vscodeState: unknown }) => {
-      // Runs in the page; the Node tsconfig has no DOM types, hence `any`.
-      const w = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-      w.document.addEventListener('securitypolicyviolation', (e: any) => w.__recordCsp(`${e.violatedDirective} ${e.blockedURI}`));
-      w.addEventListener('span-lens:host-message', (e: any) => w.__recordHostMessage(e.detail));
-      if (vscodeState !== undefined) {
-        // Stand in for VS Code's webview API: messages and state go to the test.
-        let state: unknown = vscodeState === null ? undefined : vscodeState;
-        w.acquireVsCodeApi = () => ({
-          postMessage: (m: unknown) => (w.__recordHostMessage as (m: unknown) => void)(m),
-          getState: () => state,
-          setState: (s: unknown) => {
-            state = s;
-            w.__savedState = s;
-          },
-        });
-      }
-    },
-    { vscodeState: o.vscodeState },
-  );
+  // A string, not a function: tsx would wrap named functions in a `__name` helper the page lacks.
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (e) => window.__recordCsp(e.violatedDirective + ' ' + e.blockedURI));
+    window.addEventListener('span-lens:host-message', (e) => window.__recordHostMessage(e.detail));
+    const vscodeState = ${JSON.stringify(o.vscodeState === undefined ? '__none__' : o.vscodeState)};
+    if (vscodeState !== '__none__') {
+      // Stand in for VS Code's webview API: messages and state go to the test.
+      let state = vscodeState === null ? undefined : vscodeState;
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__recordHostMessage(m),
+        getState: () => state,
+        setState: (s) => { state = s; window.__savedState = s; },
+      });
+    }
+  `);
   await page.goto('file://' + file);
   await page.waitForSelector('.app');
   return { page, observed, file };
