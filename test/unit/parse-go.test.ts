@@ -1,0 +1,263 @@
+/**
+ * Go stdouttrace: real otel-go 1.1.0 outputs with tricky values (test/unit/data/go), and inputs
+ * built from the printed shape for what that version cannot print (v1.29+ InstrumentationScope,
+ * the newer EMPTY/BYTESLICE/SLICE/MAP value types, zone offsets, WithoutTimestamps).
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseText } from '../../src/core/parse';
+import { rfc3339ToUnixNano } from '../../src/core/parse/go';
+import type { Span } from '../../src/core/model';
+
+const data = (name: string) => fs.readFileSync(path.join(__dirname, 'data', 'go', name));
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const ZERO_CTX = { TraceID: '0'.repeat(32), SpanID: '0'.repeat(16), TraceFlags: '00', TraceState: '', Remote: false };
+
+/** A SpanStub as otel-go 1.1.0 prints it; `over` replaces top-level keys. */
+function stub(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Name: 'op',
+    SpanContext: { TraceID: TRACE, SpanID: '00f067aa0ba902b7', TraceFlags: '01', TraceState: '', Remote: false },
+    Parent: ZERO_CTX,
+    SpanKind: 1,
+    StartTime: '2026-11-25T07:47:04.720651007Z',
+    EndTime: '2026-11-25T07:47:04.735927686Z',
+    Attributes: null,
+    Events: null,
+    Links: null,
+    Status: { Code: 'Unset', Description: '' },
+    DroppedAttributes: 0,
+    DroppedEvents: 0,
+    DroppedLinks: 0,
+    ChildSpanCount: 0,
+    Resource: [{ Key: 'service.name', Value: { Type: 'STRING', Value: 'svc' } }],
+    InstrumentationLibrary: { Name: 'shop', Version: '', SchemaURL: '' },
+    ...over,
+  };
+}
+
+/** Go's encoder escapes <, > and & in strings. */
+function goCompact(o: unknown): string {
+  return JSON.stringify(o).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+function goPretty(o: unknown): string {
+  return JSON.stringify(o, null, '\t').replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+function only(text: string): Span {
+  const r = parseText(text);
+  assert.deepStrictEqual(r.unparsed, []);
+  assert.strictEqual(r.spans.length, 1, 'one span');
+  return r.spans[0];
+}
+
+describe('Go stdouttrace times (RFC 3339 with nanoseconds)', () => {
+  it('reads UTC nanoseconds exactly', () => {
+    assert.strictEqual(rfc3339ToUnixNano('2026-11-25T07:47:04.720651007Z'), 1795592824720651007n);
+  });
+  it('applies any zone offset, east or west', () => {
+    const utc = rfc3339ToUnixNano('2026-11-25T07:47:04.72065Z');
+    assert.strictEqual(rfc3339ToUnixNano('2026-11-25T13:17:04.72065+05:30'), utc);
+    assert.strictEqual(rfc3339ToUnixNano('2026-11-24T23:47:04.72065-08:00'), utc);
+  });
+  it('pads a trimmed fraction and accepts none', () => {
+    assert.strictEqual(rfc3339ToUnixNano('2026-11-25T07:47:04.5Z'), 1795592824500000000n);
+    assert.strictEqual(rfc3339ToUnixNano('2026-11-25T07:47:04Z'), 1795592824000000000n);
+  });
+  it('handles leap days and times before 1970', () => {
+    assert.strictEqual(rfc3339ToUnixNano('2024-02-29T00:00:00Z'), BigInt(Date.UTC(2024, 1, 29)) * 1_000_000n);
+    assert.strictEqual(rfc3339ToUnixNano('1969-12-31T23:59:59.999999999Z'), -1n);
+  });
+  it('refuses what is not a timestamp', () => {
+    for (const bad of ['', 'yesterday', '2026-11-25 07:47', '2026-13-25T07:47:04Z', '2026-11-25T07:47:04.Z', '2026-11-25T07:47:04+0530', '2026-11-25T07:47:04Zjunk']) {
+      assert.strictEqual(rfc3339ToUnixNano(bad), null, bad);
+    }
+  });
+});
+
+describe('Go stdouttrace real output: tricky values (otel-go 1.1.0, WithSyncer)', () => {
+  const compact = parseText(data('tricky_compact.stdout.txt'));
+  const pretty = parseText(data('tricky_pretty.stdout.txt'));
+
+  it('finds every exported span in both layouts, and nothing unparsed', () => {
+    const names = ['child', 'after-progress', 'goroutine-2', 'goroutine-0', 'goroutine-1', "it's \"quoted\" <b>&amp; ünïcødé 🚀\n\tline2"];
+    assert.deepStrictEqual(compact.spans.map((s) => s.name), names);
+    assert.deepStrictEqual(pretty.spans.map((s) => s.name), names);
+    assert.deepStrictEqual(compact.unparsed, []);
+    assert.deepStrictEqual(pretty.unparsed, []);
+    assert.deepStrictEqual(compact.formats, ['go-stdouttrace']);
+  });
+
+  it('does not invent the span whose NaN attribute broke the encoder', () => {
+    // stderr holds "json: unsupported value: NaN"; that span never reached stdout.
+    assert.match(data('tricky.stderr.txt').toString(), /unsupported value: NaN/);
+    assert.ok(!compact.spans.some((s) => s.name === 'nan-span'));
+  });
+
+  it('keeps the program lines, the glued "progress: " and the JSON lookalikes as output', () => {
+    const expected = ['progress: ', '', '{', '\t"Name": "not a span",', '\t"SpanContext": {', '\t\t"TraceID": "x"', '\t}', '}', '{', '}'];
+    assert.deepStrictEqual(compact.output.map((o) => o.text), expected);
+    assert.deepStrictEqual(pretty.output.map((o) => o.text), expected);
+  });
+
+  for (const [layout, result] of [['compact', compact], ['pretty', pretty]] as const) {
+    it(`${layout}: values arrive exact and unescaped`, () => {
+      const child = result.spans[0];
+      const a = child.attributes;
+      assert.strictEqual(a.html, "<script>alert('x')</script> & \u2028");
+      assert.strictEqual(a.ansi, '\u001b[31mred\u001b[0m');
+      assert.strictEqual(a.nul, 'a\u0000b');
+      assert.strictEqual(a['invalid.utf8'], 'ok\ufffdbad');
+      assert.strictEqual((a.long as string).length, 10050);
+      assert.strictEqual(a['int.max'], 9223372036854775807n);
+      assert.strictEqual(a['int.min'], -9223372036854775808n);
+      assert.strictEqual(a['float.whole'], 3);
+      assert.strictEqual(a['float.big'], 1e21);
+      assert.strictEqual(a['float.small'], 1e-7);
+      assert.deepStrictEqual(a.bools, [true, false]);
+      assert.deepStrictEqual(a.ints, [1, 9223372036854775807n]);
+      assert.deepStrictEqual(a.floats, [1.5, 2]);
+      assert.deepStrictEqual(a.strs, ['a, b', 'c"d']);
+      assert.strictEqual(child.lossy, undefined);
+    });
+
+    it(`${layout}: kinds, parents, status, events and scope`, () => {
+      const [child, , , , , root] = result.spans;
+      assert.strictEqual(root.kind, 'SERVER');
+      assert.strictEqual(root.parentSpanId, null);
+      assert.strictEqual(root.parentIsRemote, null);
+      assert.strictEqual(child.kind, 'CLIENT');
+      assert.strictEqual(child.parentSpanId, root.spanId);
+      assert.strictEqual(child.parentIsRemote, false);
+      assert.deepStrictEqual(child.status, { code: 'ERROR', message: 'failed: "bad"' });
+      assert.deepStrictEqual(
+        child.events.map((e) => [e.name, e.attributes]),
+        [
+          ['evt', { k: 'v' }],
+          ['exception', { 'exception.type': '*errors.errorString', 'exception.message': 'boom <err>' }],
+        ],
+      );
+      assert.ok(child.events[0].timeUnixNano >= child.startTimeUnixNano && child.events[0].timeUnixNano <= child.endTimeUnixNano!);
+      assert.deepStrictEqual(child.scope, { name: 'tricky', version: '0.1', schemaUrl: '' });
+      assert.strictEqual(child.resource['telemetry.sdk.version'], '1.1.0');
+      assert.ok(root.endTimeUnixNano! > child.endTimeUnixNano!);
+    });
+  }
+
+  it('pretty spans carry the line range of their block', () => {
+    const s = pretty.spans[1];
+    const lines = data('tricky_pretty.stdout.txt').toString().split('\n');
+    assert.strictEqual(lines[s.origin!.line], 'progress: {');
+    assert.strictEqual(lines[s.origin!.endLine], '}');
+  });
+});
+
+describe('Go stdouttrace real output: panic after spans (exit 2)', () => {
+  const r = parseText(data('panic_after_spans.stdout.txt'));
+  it('reads the spans ended while unwinding, with the recorded exception event', () => {
+    assert.deepStrictEqual(r.spans.map((s) => s.name), ['step-ok', 'step-bad', 'request']);
+    for (const s of r.spans.slice(1)) {
+      assert.deepStrictEqual(s.events.map((e) => [e.name, e.attributes['exception.message']]), [['exception', 'assignment to entry in nil map']]);
+    }
+    assert.deepStrictEqual(r.output.map((o) => o.text), ['about to panic']);
+  });
+});
+
+describe('Go stdouttrace shapes built from the format description', () => {
+  it('v1.29+: InstrumentationScope wins over the deprecated duplicate', () => {
+    const s = only(
+      goCompact(
+        stub({
+          InstrumentationScope: { Name: 'shop', Version: '1.2.3', SchemaURL: 'https://opentelemetry.io/schemas/1.26.0', Attributes: null },
+          InstrumentationLibrary: { Name: 'shop', Version: '1.2.3', SchemaURL: 'https://opentelemetry.io/schemas/1.26.0', Attributes: null },
+        }),
+      ),
+    );
+    assert.deepStrictEqual(s.scope, { name: 'shop', version: '1.2.3', schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' });
+  });
+
+  it('newer value types: EMPTY, BYTESLICE (base64, marked lossy), SLICE, MAP (as JSON text, marked lossy)', () => {
+    const s = only(
+      goPretty(
+        stub({
+          Attributes: [
+            { Key: 'empty', Value: { Type: 'EMPTY', Value: null } },
+            { Key: 'bytes', Value: { Type: 'BYTESLICE', Value: 'aGk=' } },
+            { Key: 'slice', Value: { Type: 'SLICE', Value: [{ Type: 'INT64', Value: 1 }, { Type: 'STRING', Value: 'two' }] } },
+            { Key: 'map', Value: { Type: 'MAP', Value: [{ Key: 'a', Value: { Type: 'BOOL', Value: true } }] } },
+          ],
+        }),
+      ),
+    );
+    assert.strictEqual(s.attributes.empty, null);
+    assert.strictEqual(s.attributes.bytes, 'aGk=');
+    assert.deepStrictEqual(s.attributes.slice, [1, 'two']);
+    assert.strictEqual(typeof s.attributes.map, 'string');
+    assert.match(s.attributes.map as string, /"Key":"a"/);
+    assert.deepStrictEqual(
+      s.lossy?.map((l) => l.path),
+      ['attributes.bytes', 'attributes.map'],
+    );
+  });
+
+  it('SpanKind 0..5, with unspecified as INTERNAL', () => {
+    const kinds = [0, 1, 2, 3, 4, 5].map((k) => only(goCompact(stub({ SpanKind: k }))).kind);
+    assert.deepStrictEqual(kinds, ['INTERNAL', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']);
+  });
+
+  it('a remote parent and link trace state come through', () => {
+    const s = only(
+      goCompact(
+        stub({
+          Parent: { TraceID: TRACE, SpanID: 'a3ce929d0e0e4736', TraceFlags: '01', TraceState: 'vendor=abc', Remote: true },
+          Links: [{ SpanContext: { TraceID: TRACE, SpanID: '00f067aa0ba902b8', TraceFlags: '01', TraceState: 'vendor=abc,other=x', Remote: true }, Attributes: null, DroppedAttributeCount: 2 }],
+          Status: { Code: 'Ok', Description: '' },
+          DroppedAttributes: 3,
+        }),
+      ),
+    );
+    assert.strictEqual(s.parentSpanId, 'a3ce929d0e0e4736');
+    assert.strictEqual(s.parentIsRemote, true);
+    assert.deepStrictEqual(s.links, [{ traceId: TRACE, spanId: '00f067aa0ba902b8', traceState: 'vendor=abc,other=x', attributes: {}, droppedAttributesCount: 2 }]);
+    assert.strictEqual(s.status.code, 'OK');
+    assert.strictEqual(s.droppedAttributesCount, 3);
+  });
+
+  it('WithoutTimestamps: zero times are unknown, not year 1', () => {
+    const s = only(
+      goCompact(stub({ StartTime: '0001-01-01T00:00:00Z', EndTime: '0001-01-01T00:00:00Z', Events: [{ Name: 'e', Attributes: null, DroppedAttributeCount: 0, Time: '0001-01-01T00:00:00Z' }] })),
+    );
+    assert.deepStrictEqual(s.unknown, ['time']);
+    assert.strictEqual(s.startTimeUnixNano, 0n);
+    assert.strictEqual(s.events[0].timeUnixNano, 0n);
+  });
+
+  it('times in a local zone become the same instant', () => {
+    const s = only(goCompact(stub({ StartTime: '2026-11-25T13:17:05.903094155+05:30', EndTime: '2026-11-25T13:17:05.9031+05:30' })));
+    assert.strictEqual(s.startTimeUnixNano, rfc3339ToUnixNano('2026-11-25T07:47:05.903094155Z'));
+    assert.strictEqual(s.endTimeUnixNano! - s.startTimeUnixNano, 5845n);
+  });
+
+  it('Windows line ends and a block cut off by the end of output', () => {
+    const one = goPretty(stub({ Name: 'first' })).replace(/\n/g, '\r\n') + '\r\n';
+    const cut = goPretty(stub({ Name: 'second' })).split('\n').slice(0, 12).join('\n');
+    const r = parseText(one + cut);
+    assert.deepStrictEqual(r.spans.map((s) => s.name), ['first']);
+    assert.strictEqual(r.unparsed.length, 1);
+    assert.match(r.unparsed[0].reason, /never closes/);
+  });
+
+  it('a JSON line that is not a span stays program output', () => {
+    const r = parseText('{"Name":"x","Other":1}\n' + goCompact(stub()) + '\n{"level":"info","msg":"done"}\n');
+    assert.strictEqual(r.spans.length, 1);
+    assert.deepStrictEqual(r.output.map((o) => o.text), ['{"Name":"x","Other":1}', '{"level":"info","msg":"done"}']);
+  });
+
+  it('a span printed after a partial program line (fmt.Print) in compact mode', () => {
+    const r = parseText('progress: ' + goCompact(stub({ Name: 'glued' })) + '\n');
+    assert.deepStrictEqual(r.spans.map((s) => s.name), ['glued']);
+    assert.deepStrictEqual(r.output.map((o) => o.text), ['progress: ']);
+  });
+});
