@@ -33,8 +33,10 @@ rg_path="$(command -v rg || true)"
 
 mkdir -p "$install_dir"
 # Two test runs starting at once must not install over each other.
-exec 9>"$install_dir/.install.lock"
-flock 9
+if command -v flock >/dev/null; then
+  exec 9>"$install_dir/.install.lock"
+  flock 9
+fi
 if installed; then
   exit 0
 fi
