@@ -1,0 +1,344 @@
+/**
+ * Run a file with Span Lens and collect its trace: the one function the editor and the CLI call.
+ *
+ * launch.ts plans the command and its injection, process.ts runs it and owns its process tree,
+ * and each of stdout and stderr is read by its own stream parser (src/core/parse) while the raw
+ * output is passed on for display exactly as the program printed it, minus Span Lens's own frames.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FormatName, OutputLine, RunFacts, Span, Unparsed } from '../core/model';
+import { createStreamParser, mergeFacts } from '../core/parse';
+import { SPAN_LENS_MARKER } from '../core/parse/spanLens';
+import { LaunchError, commandNotFoundMessage, planLaunch, type LaunchPlan, type RunLanguage, type RunSettings } from './launch';
+import { runProcess } from './process';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+/** A stretch of output that looked like spans but could not be read, and the stream it was on. */
+export type RunUnparsed = Unparsed & { stream: OutputStream };
+
+export interface RunOptions {
+  /** Aborting stops the program and every process it started (within about 2 s). */
+  signal?: AbortSignal;
+  /** Stop the program after this many milliseconds. Default: no limit. */
+  timeoutMs?: number;
+  /** Program output kept and passed to onOutput, in bytes over both streams. Default 16 MiB. */
+  maxOutputBytes?: number;
+  /** Spans kept. Default 200,000. The run goes on past either cap; `RunResult.cut` says what was cut. */
+  maxSpans?: number;
+  /** Raw program output as it arrives, without Span Lens frames: show it as is. */
+  onOutput?(stream: OutputStream, chunk: string): void;
+  /**
+   * Each span as it is read. A span first reported as never ended (at exit) may be reported
+   * again, ended, if the program ends it later in its exit handlers: same spanId, replace it.
+   */
+  onSpan?(span: Span): void;
+  onUnparsed?(u: RunUnparsed): void;
+  /** Messages about the run itself (a cap reached), for a status line or the output channel. */
+  onNotice?(message: string): void;
+  /** Use this nonce instead of a fresh random one (tests). */
+  nonce?: string;
+  /** Between SIGTERM and SIGKILL when stopping. Default 1000 ms. */
+  killGraceMs?: number;
+}
+
+export interface RunResult {
+  file: string;
+  language?: RunLanguage;
+  /** What was run, for display. */
+  command?: { command: string; args: string[]; cwd: string };
+  /** The program's exit code; null when a signal ended it or it never started. */
+  exitCode: number | null;
+  /** The signal that ended the program (`SIGTERM` when Span Lens stopped it). */
+  signal: string | null;
+  /** Set when Span Lens stopped the run. */
+  stopped?: 'aborted' | 'timeout';
+  /** Spans in the order they were read; `location` is set where the call site was captured. */
+  spans: Span[];
+  unparsed: RunUnparsed[];
+  /** Program lines that are not span output, per stream; line numbers count every line of that stream. */
+  output: { stdout: OutputLine[]; stderr: OutputLine[] };
+  facts: RunFacts;
+  formats: FormatName[];
+  durationMs: number;
+  /** What the caps cut: program output bytes not kept, spans not kept. */
+  cut: { outputBytes: number; spans: number };
+  /** Why the run could not happen, in the user's words (missing toolchain, unsupported file). */
+  error?: string;
+}
+
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+const DEFAULT_MAX_SPANS = 200_000;
+
+/**
+ * Removes Span Lens frames (`@@span-lens/1 <nonce> ...` up to and including the newline) from
+ * output arriving in chunks, keeping everything else byte for byte, including text a frame was
+ * glued after. Only a tail that could be the start of a frame is held back until the next chunk.
+ */
+export class FrameStripper {
+  private readonly token: string;
+  private pending = '';
+  private inFrame = false;
+
+  constructor(nonce: string) {
+    this.token = `${SPAN_LENS_MARKER}${nonce} `;
+  }
+
+  /** Feed text; returns what can be shown now. */
+  push(text: string): string {
+    const s = this.pending ? this.pending + text : text;
+    this.pending = '';
+    let out = '';
+    let i = 0;
+    while (i < s.length) {
+      if (this.inFrame) {
+        const nl = s.indexOf('\n', i);
+        if (nl < 0) return out;
+        i = nl + 1;
+        this.inFrame = false;
+        continue;
+      }
+      const k = s.indexOf(this.token, i);
+      if (k >= 0) {
+        out += s.slice(i, k);
+        i = k + this.token.length;
+        this.inFrame = true;
+        continue;
+      }
+      const keep = this.partialTokenAtEnd(s, i);
+      out += s.slice(i, s.length - keep);
+      this.pending = keep ? s.slice(s.length - keep) : '';
+      return out;
+    }
+    return out;
+  }
+
+  /** End of output: whatever was held back was not a frame after all. */
+  end(): string {
+    const rest = this.inFrame ? '' : this.pending;
+    this.pending = '';
+    this.inFrame = false;
+    return rest;
+  }
+
+  /** Length of the longest tail of s[from..] that is a proper prefix of the token. */
+  private partialTokenAtEnd(s: string, from: number): number {
+    const max = Math.min(this.token.length - 1, s.length - from);
+    const at = s.lastIndexOf('@', s.length - 1);
+    if (at < 0 || at < s.length - max) return 0;
+    for (let len = max; len > 0; len--) {
+      if (s.charCodeAt(s.length - len) !== 64) continue;
+      if (this.token.startsWith(s.slice(s.length - len))) return len;
+    }
+    return 0;
+  }
+}
+
+function emptyResult(file: string): RunResult {
+  return {
+    file,
+    exitCode: null,
+    signal: null,
+    spans: [],
+    unparsed: [],
+    output: { stdout: [], stderr: [] },
+    facts: {},
+    formats: [],
+    durationMs: 0,
+    cut: { outputBytes: 0, spans: 0 },
+  };
+}
+
+/**
+ * Run `file` with Span Lens and resolve with its spans, output and exit status. Never rejects:
+ * a run that cannot start resolves with `error` set.
+ */
+export async function runFile(file: string, settings: RunSettings = {}, options: RunOptions = {}): Promise<RunResult> {
+  const abs = path.resolve(file);
+  const result = emptyResult(abs);
+  let plan: LaunchPlan;
+  try {
+    plan = planLaunch(abs, settings, { nonce: options.nonce });
+  } catch (err) {
+    result.error = err instanceof LaunchError ? err.message : `cannot run ${abs}: ${(err as Error).message}`;
+    return result;
+  }
+  result.language = plan.language;
+  result.command = { command: plan.command, args: plan.args, cwd: plan.cwd };
+
+  if (!fs.existsSync(abs)) {
+    result.error = `${abs}: no such file`;
+    return result;
+  }
+  if (!isDirectory(plan.cwd)) {
+    result.error = `the working folder ${plan.cwd} does not exist: set spanLens.run.cwd`;
+    return result;
+  }
+  const missing = plan.injectFiles.find((f) => !fs.existsSync(f));
+  if (missing) {
+    result.error = `Span Lens's injection for ${plan.language} is missing (${missing}): rebuild Span Lens (npm run build:inject)`;
+    return result;
+  }
+
+  const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
+  if (plan.framed && maxSpans > 0) plan.env.SPAN_LENS_MAX_SPANS = String(maxSpans);
+
+  const collector = new SpanCollector(plan.framed, maxSpans, options, result);
+  let forwarded = 0;
+  let keptOutput = 0;
+  let outputCutNoticed = false;
+
+  const forward = (stream: OutputStream, text: string) => {
+    if (!text) return;
+    const bytes = Buffer.byteLength(text);
+    if (forwarded + bytes > maxOutput) {
+      const room = Math.max(0, maxOutput - forwarded);
+      const head = room > 0 ? Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '') : '';
+      if (head) options.onOutput?.(stream, head);
+      forwarded = maxOutput;
+      result.cut.outputBytes += bytes - Buffer.byteLength(head);
+      if (!outputCutNoticed) {
+        outputCutNoticed = true;
+        options.onNotice?.(`output past ${formatBytes(maxOutput)} is not shown (spanLens.run.maxOutputBytes); the run goes on and its spans are still read`);
+      }
+      return;
+    }
+    forwarded += bytes;
+    options.onOutput?.(stream, text);
+  };
+
+  const makeStream = (stream: OutputStream) => {
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    const stripper = new FrameStripper(plan.nonce);
+    const parser = createStreamParser({
+      nonce: plan.nonce,
+      onSpan: (span) => collector.add(span),
+      onOutput: (line) => {
+        if (keptOutput >= maxOutput) return;
+        keptOutput += line.text.length + 1;
+        result.output[stream].push(line);
+      },
+      onUnparsed: (u) => {
+        const ru = { ...u, stream };
+        result.unparsed.push(ru);
+        options.onUnparsed?.(ru);
+      },
+      onFacts: (f) => mergeFacts(result.facts, f),
+      onFormat: (f) => {
+        if (!result.formats.includes(f)) result.formats.push(f);
+      },
+    });
+    return {
+      write(chunk: Buffer) {
+        const text = decoder.decode(chunk, { stream: true });
+        if (!text) return;
+        parser.write(text);
+        forward(stream, stripper.push(text));
+      },
+      end() {
+        const tail = decoder.decode();
+        if (tail) {
+          parser.write(tail);
+          forward(stream, stripper.push(tail));
+        }
+        forward(stream, stripper.end());
+        parser.end();
+      },
+    };
+  };
+
+  const out = makeStream('stdout');
+  const err = makeStream('stderr');
+  const outcome = await runProcess(plan, {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    onStdout: (c) => out.write(c),
+    onStderr: (c) => err.write(c),
+  });
+  out.end();
+  err.end();
+  collector.finish();
+
+  result.exitCode = outcome.exitCode;
+  result.signal = outcome.signal;
+  result.durationMs = outcome.durationMs;
+  if (outcome.stopped) result.stopped = outcome.stopped;
+  if (outcome.spawnError) result.error = spawnErrorMessage(plan, outcome.spawnError);
+  if (result.cut.spans) options.onNotice?.(`${result.cut.spans} span(s) past ${maxSpans} were not kept (spanLens.run.maxSpans)`);
+  return result;
+}
+
+/** Keeps spans in arrival order, applies the cap, and drops repeats of framed spans. */
+class SpanCollector {
+  /** spanId -> index in result.spans, for framed spans. */
+  private readonly framedIds = new Map<string, number>();
+  /** In framed runs, spans the program's own console exporter printed: kept only if no frame had them. */
+  private readonly held: Span[] = [];
+
+  constructor(
+    private readonly framed: boolean,
+    private readonly maxSpans: number,
+    private readonly options: RunOptions,
+    private readonly result: RunResult,
+  ) {}
+
+  add(span: Span): void {
+    if (!this.framed) {
+      this.keep(span);
+      return;
+    }
+    if (span.origin?.format !== 'span-lens') {
+      this.held.push(span);
+      return;
+    }
+    const at = this.framedIds.get(span.spanId);
+    if (at !== undefined) {
+      // A span reported unended at exit and ended afterwards (in a later exit handler).
+      const earlier = this.result.spans[at];
+      if (earlier.endTimeUnixNano === null && span.endTimeUnixNano !== null) {
+        this.result.spans[at] = span;
+        this.options.onSpan?.(span);
+      }
+      return;
+    }
+    if (this.keep(span)) this.framedIds.set(span.spanId, this.result.spans.length - 1);
+  }
+
+  finish(): void {
+    for (const span of this.held) if (!this.framedIds.has(span.spanId)) this.keep(span);
+    this.held.length = 0;
+  }
+
+  private keep(span: Span): boolean {
+    if (this.maxSpans > 0 && this.result.spans.length >= this.maxSpans) {
+      this.result.cut.spans++;
+      return false;
+    }
+    this.result.spans.push(span);
+    this.options.onSpan?.(span);
+    return true;
+  }
+}
+
+function spawnErrorMessage(plan: LaunchPlan, err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOENT') return commandNotFoundMessage(plan);
+  if (err.code === 'EACCES') return `${plan.command} cannot be run (permission denied): set ${plan.commandSetting}`;
+  return `${plan.command} could not be started (${err.code ?? err.message}): check ${plan.commandSetting}`;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} bytes`;
+}
