@@ -157,7 +157,7 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
   const codeServerLog = fs.openSync(path.join(logDir, 'code-server.log'), 'w');
   const workbenchLog = fs.openSync(path.join(logDir, 'workbench.log'), 'w');
   let stopScreenshots = () => {};
-  let timers = [];
+  const timers = [];
 
   try {
     const fixedPort = Number(process.env.SPAN_LENS_CODE_SERVER_PORT);
@@ -190,7 +190,7 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
     live.browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      // This runner stops the browser itself, after code-server (see main()).
+      // Signals are handled at the bottom of this file, for code-server and Chromium together.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
@@ -214,34 +214,37 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
     const logFilter = createLogFilter();
     stopScreenshots = serveScreenshotRequests(requestDir, (name) => shoot(`${plan.screenshotPrefix(pass)}${name}.png`));
 
+    let settle;
     const outcome = new Promise((resolve, reject) => {
-      page.exposeFunction('codeAutomationLog', (level, message) => {
-        const line = formatLogMessage(message);
-        fs.writeSync(workbenchLog, `[${level}] ${line}\n`);
-        const wasStarted = logFilter.started;
-        const shown = logFilter.filter(level, line);
-        if (!wasStarted && logFilter.started) say(`${pass.name}: tests started ${seconds(started)} after start`);
-        if (shown !== undefined) process.stdout.write(shown + '\n');
-      });
-      page.exposeFunction('codeAutomationExit', (code, logs) => {
-        for (const log of Array.isArray(logs) ? logs : []) {
-          const file = path.join(logDir, 'workbench-logs', log.relativePath);
-          if (!file.startsWith(logDir)) continue;
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(file, log.contents);
-        }
-        resolve(code);
-      });
-      page.on('crash', () => reject(new Error('the workbench page crashed')));
-      live.browser.on('disconnected', () => reject(new Error('Chromium exited during the run')));
-      server.exited.then(({ code, signal }) =>
-        reject(new Error(`code-server exited during the run (exit code ${code}${signal ? `, signal ${signal}` : ''}).\n${codeServer.tail(server.output)}`)));
-      timers.push(setTimeout(() => {
-        if (!logFilter.started) reject(new Error(`no test output ${startupTimeoutMs / 1000}s after start: the extension host did not run test/vscode/index.js (see ${path.relative(repoRoot, logDir)}/)`));
-      }, startupTimeoutMs));
-      timers.push(setTimeout(() => reject(new Error(`the suite did not finish within ${overallTimeoutMs / 1000}s`)), overallTimeoutMs));
+      settle = { resolve, reject };
     });
     outcome.catch(() => {}); // awaited below; a rejection before that must not crash the process
+    // The workbench calls these two when it runs in extension-test mode.
+    await page.exposeFunction('codeAutomationLog', (level, message) => {
+      const line = formatLogMessage(message);
+      fs.writeSync(workbenchLog, `[${level}] ${line}\n`);
+      const wasStarted = logFilter.started;
+      const shown = logFilter.filter(level, line);
+      if (!wasStarted && logFilter.started) say(`${pass.name}: tests started ${seconds(started)} after start`);
+      if (shown !== undefined) process.stdout.write(shown + '\n');
+    });
+    await page.exposeFunction('codeAutomationExit', (code, logs) => {
+      for (const log of Array.isArray(logs) ? logs : []) {
+        const file = path.join(logDir, 'workbench-logs', log.relativePath);
+        if (!file.startsWith(logDir)) continue;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, log.contents);
+      }
+      settle.resolve(code);
+    });
+    page.on('crash', () => settle.reject(new Error('the workbench page crashed')));
+    live.browser.on('disconnected', () => settle.reject(new Error('Chromium exited during the run')));
+    server.exited.then(({ code, signal }) =>
+      settle.reject(new Error(`code-server exited during the run (exit code ${code}${signal ? `, signal ${signal}` : ''}).\n${codeServer.tail(server.output)}`)));
+    timers.push(setTimeout(() => {
+      if (!logFilter.started) settle.reject(new Error(`no test output ${startupTimeoutMs / 1000}s after start: the extension host did not run test/vscode/index.js (see ${path.relative(repoRoot, logDir)}/)`));
+    }, startupTimeoutMs));
+    timers.push(setTimeout(() => settle.reject(new Error(`the suite did not finish within ${overallTimeoutMs / 1000}s`)), overallTimeoutMs));
 
     const url = codeServer.workbenchUrl({
       port,
