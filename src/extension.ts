@@ -1,9 +1,76 @@
-// TEMPORARY placeholder so the editor test tier has an extension to load; the real
-// activate() replaces this file.
-import type * as vscode from 'vscode';
+/**
+ * activate(): wires the objects together and pushes every disposable; no logic lives here.
+ * Nothing runs until a Span Lens command, a restored waterfall, or a trace file is used.
+ */
+import * as vscode from 'vscode';
+import { Command } from './commands';
+import { readConfig } from './config';
+import { SpanCodeLensProvider } from './editor/codeLens';
+import { FindingDiagnostics } from './editor/diagnostics';
+import { SpanHoverProvider } from './editor/hover';
+import { revealSpan } from './editor/reveal';
+import { RunController } from './editor/runController';
+import { RunStatusBar } from './editor/statusBar';
+import { TraceStore } from './editor/traceStore';
+import { WaterfallPanel } from './editor/waterfallPanel';
+import { SpanCodeActionProvider } from './editor/codeActions';
 
-/** Called by VS Code when one of the extension's activation events fires. */
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What tests and other extensions can reach (`extension.exports`). */
+export interface SpanLensApi {
+  readonly store: TraceStore;
+  readonly waterfall: WaterfallPanel;
+  readonly runs: RunController;
+  /** Milliseconds activate() took, measured in the extension host. */
+  readonly activationMs: number;
+}
 
-/** Called by VS Code on shutdown; everything is disposed through the context. */
+const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }];
+
+export function activate(context: vscode.ExtensionContext): SpanLensApi {
+  const t0 = performance.now();
+  const output = vscode.window.createOutputChannel('Span Lens');
+  const store = new TraceStore();
+  const diagnostics = new FindingDiagnostics(context.extensionUri);
+  const status = new RunStatusBar();
+  const waterfall = new WaterfallPanel(context.extensionUri, store, (line) => output.appendLine(line));
+  const runs = new RunController(context.extensionUri, store, diagnostics, status, output);
+  const lenses = new SpanCodeLensProvider(store, () => readConfig().codeLensEnabled);
+
+  context.subscriptions.push(
+    output,
+    store,
+    diagnostics,
+    status,
+    waterfall,
+    runs,
+    lenses,
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(SELECTOR, new SpanHoverProvider(store)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new SpanCodeActionProvider(diagnostics), {
+      providedCodeActionKinds: SpanCodeActionProvider.kinds,
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('spanLens.codeLens')) lenses.refresh();
+    }),
+    vscode.commands.registerCommand(Command.RunFile, (uri?: vscode.Uri) => runs.runFile(uri)),
+    vscode.commands.registerCommand(Command.Stop, () => runs.stop()),
+    vscode.commands.registerCommand(Command.Rerun, () => runs.rerun()),
+    vscode.commands.registerCommand(Command.OpenTraceFile, (uri?: vscode.Uri) => runs.openTraceFile(uri)),
+    vscode.commands.registerCommand(Command.ShowWaterfall, (focus?: { spanId?: string; traceId?: string }) => waterfall.show(focus)),
+    vscode.commands.registerCommand(Command.Clear, () => {
+      store.clear();
+      diagnostics.clear();
+      status.hide();
+      void vscode.commands.executeCommand('setContext', 'spanLens.hasRun', false);
+    }),
+    vscode.commands.registerCommand(Command.RevealSpan, (arg?: { spanId?: string; traceId?: string } | string) => {
+      const spanId = typeof arg === 'string' ? arg : arg?.spanId;
+      const traceId = typeof arg === 'string' ? undefined : arg?.traceId;
+      return revealSpan(spanId ? store.findSpan(spanId, traceId) : undefined);
+    }),
+  );
+  return { store, waterfall, runs, activationMs: performance.now() - t0 };
+}
+
+/** Everything is disposed through the context. */
 export function deactivate(): void {}

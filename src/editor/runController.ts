@@ -1,0 +1,304 @@
+/**
+ * Run with Span Lens, in the editor: trust, progress with cancel, the program's own output in an
+ * output channel, then the run's spans and findings handed to the store every presenter reads.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ContextKey } from '../commands';
+import { readConfig, type SpanLensConfig } from '../config';
+import { analyzeRun } from '../core/analyze';
+import type { CheckConfig } from '../core/checks';
+import { languageOfFile } from '../core/checks';
+import { parseText } from '../core/parse';
+import { collectSources } from '../run/sources';
+import { runFile, type RunResult } from '../run/runFile';
+import type { RunSettings } from '../run/launch';
+import type { FindingDiagnostics } from './diagnostics';
+import type { RunStatusBar } from './statusBar';
+import type { RunView, TraceStore } from './traceStore';
+
+let runCounter = 0;
+
+export class RunController implements vscode.Disposable {
+  private abort: AbortController | undefined;
+  private lastFile: vscode.Uri | undefined;
+  private readonly output: vscode.OutputChannel;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TraceStore,
+    private readonly diagnostics: FindingDiagnostics,
+    private readonly status: RunStatusBar,
+    output: vscode.OutputChannel,
+  ) {
+    this.output = output;
+  }
+
+  get running(): boolean {
+    return this.abort !== undefined;
+  }
+
+  /** `spanLens.runFile`: run the given file (or the active editor's). */
+  async runFile(target?: vscode.Uri): Promise<RunView | undefined> {
+    const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== 'file') {
+      void vscode.window.showInformationMessage('Span Lens: open a .js, .ts, .py, .go, .java or .rs file to run it.');
+      return undefined;
+    }
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      const open = 'Open Trace File…';
+      void vscode.window
+        .showWarningMessage('Span Lens runs code only in a trusted workspace: this one is in Restricted Mode. Trust it to run files, or open a saved trace file instead.', manage, open)
+        .then((choice) => {
+          if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+          else if (choice === open) void vscode.commands.executeCommand('spanLens.openTraceFile');
+        });
+      return undefined;
+    }
+    if (this.abort) {
+      void vscode.window.showInformationMessage('Span Lens: a run is already going. Stop it first.');
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    this.lastFile = uri;
+    const file = uri.fsPath;
+    const config = readConfig(uri);
+    const settings = await this.runSettings(uri, config);
+    const abort = new AbortController();
+    this.abort = abort;
+    void vscode.commands.executeCommand('setContext', ContextKey.Running, true);
+    this.status.running(path.basename(file));
+    this.output.clear();
+    this.output.appendLine(`▶ ${path.basename(file)} — Span Lens run started ${new Date().toLocaleTimeString()}`);
+    const started = Date.now();
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Span Lens: running ${path.basename(file)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          let spans = 0;
+          let lastReport = 0;
+          return runFile(file, settings, {
+            signal: abort.signal,
+            timeoutMs: config.timeoutSeconds > 0 ? config.timeoutSeconds * 1000 : undefined,
+            maxOutputBytes: config.maxOutputBytes,
+            maxSpans: config.maxSpans,
+            onOutput: (_stream, text) => this.output.append(text),
+            onNotice: (message) => this.output.appendLine(`\n⚠ Span Lens: ${message}`),
+            onSpan: () => {
+              spans++;
+              const now = Date.now();
+              if (now - lastReport > 250) {
+                lastReport = now;
+                progress.report({ message: `${spans} span${spans === 1 ? '' : 's'} so far` });
+              }
+            },
+          });
+        },
+      );
+      return this.finish(uri, result, config, Date.now() - started);
+    } finally {
+      this.abort = undefined;
+      void vscode.commands.executeCommand('setContext', ContextKey.Running, false);
+    }
+  }
+
+  /** `spanLens.stop`. */
+  stop(): void {
+    if (!this.abort) {
+      void vscode.window.showInformationMessage('Span Lens: nothing is running.');
+      return;
+    }
+    this.abort.abort();
+  }
+
+  /** `spanLens.rerun`: the last file again. */
+  async rerun(): Promise<RunView | undefined> {
+    if (!this.lastFile) {
+      void vscode.window.showInformationMessage('Span Lens: nothing has run yet.');
+      return undefined;
+    }
+    return this.runFile(this.lastFile);
+  }
+
+  /** `spanLens.openTraceFile`: show a saved output or OTLP JSON file without running anything. */
+  async openTraceFile(target?: vscode.Uri): Promise<RunView | undefined> {
+    let uri = target instanceof vscode.Uri ? target : undefined;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Show trace',
+        title: 'Span Lens: open a saved program output or OTLP JSON file',
+        filters: { 'Trace output': ['txt', 'log', 'out', 'json', 'jsonl', 'ndjson'], 'All files': ['*'] },
+      });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Span Lens: cannot read ${uri.fsPath}: ${(err as Error).message}`);
+      return undefined;
+    }
+    const parsed = parseText(bytes);
+    const sources = new Map<string, string>();
+    // Spans in a saved file point at sources only through their names: search the open workspace's
+    // files of the languages the output came from (bounded). Reading is safe in Restricted Mode.
+    await this.addWorkspaceSources(parsed.formats, sources);
+    const config = readConfig(uri);
+    const analysis = analyzeRun({ spans: parsed.spans, facts: parsed.facts, sources }, this.checkConfig(config));
+    const view: RunView = {
+      id: `trace-${++runCounter}`,
+      title: path.basename(uri.fsPath),
+      traceFile: uri.fsPath,
+      spans: parsed.spans,
+      findings: analysis.findings,
+      facts: parsed.facts,
+      unparsed: parsed.unparsed,
+      score: analysis.score,
+    };
+    this.publish(view);
+    if (!parsed.spans.length) {
+      void vscode.window.showWarningMessage(
+        `Span Lens: no spans found in ${path.basename(uri.fsPath)}${parsed.unparsed.length ? ` (${parsed.unparsed.length} place(s) looked like span output but could not be read)` : ''}.`,
+      );
+    }
+    return view;
+  }
+
+  private async addWorkspaceSources(formats: readonly string[], into: Map<string, string>): Promise<void> {
+    const globs: string[] = [];
+    if (formats.includes('go-stdouttrace')) globs.push('**/*.go');
+    if (formats.some((f) => f.startsWith('java'))) globs.push('**/*.java');
+    if (formats.some((f) => f.startsWith('rust'))) globs.push('**/*.rs');
+    if (formats.includes('python-console')) globs.push('**/*.py');
+    if (formats.includes('node-inspect')) globs.push('**/*.{js,ts,mjs,cjs}');
+    for (const g of globs) {
+      const files = await vscode.workspace.findFiles(g, '**/{node_modules,target,.git}/**', 300);
+      for (const f of files) {
+        try {
+          into.set(f.fsPath, Buffer.from(await vscode.workspace.fs.readFile(f)).toString('utf8'));
+        } catch {
+          // skip unreadable files
+        }
+      }
+    }
+  }
+
+  private finish(uri: vscode.Uri, result: RunResult, config: SpanLensConfig, elapsedMs: number): RunView {
+    const file = uri.fsPath;
+    if (result.error) {
+      this.output.appendLine(`\n✗ ${result.error}`);
+      const open = 'Open Settings';
+      void vscode.window.showErrorMessage(`Span Lens: ${result.error}`, open).then((c) => {
+        if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'spanLens');
+      });
+    }
+    const sources = collectSources(file);
+    const language = languageOfFile(file);
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources, language }, this.checkConfig(config));
+    const view: RunView = {
+      id: `run-${++runCounter}`,
+      title: path.basename(file),
+      sourceFile: file,
+      spans: result.spans,
+      findings: analysis.findings,
+      facts: result.facts,
+      unparsed: result.unparsed,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      durationMs: elapsedMs,
+      score: analysis.score,
+      cut: describeCut(result, config),
+    };
+    const how =
+      result.stopped === 'aborted'
+        ? 'was stopped'
+        : result.stopped === 'timeout'
+          ? `was stopped after the ${config.timeoutSeconds} s timeout (spanLens.run.timeoutSeconds)`
+          : result.signal
+            ? `was ended by ${result.signal}`
+            : `exited with code ${result.exitCode}`;
+    this.output.appendLine(`\n■ ${path.basename(file)} ${how} after ${(elapsedMs / 1000).toFixed(1)} s — ${result.spans.length} spans, ${analysis.findings.length} findings, score ${analysis.score}`);
+    for (const c of view.cut ?? []) this.output.appendLine(`  ⚠ ${c}`);
+    for (const u of analysis.unlocated) this.output.appendLine(`  span "${u.name}" has no source location: ${u.reason}`);
+    for (const f of analysis.failures) this.output.appendLine(`  ⚠ check ${f.rule} failed: ${f.message}`);
+    if (result.unparsed.length) this.output.appendLine(`  ${result.unparsed.length} place(s) in the output looked like spans but could not be read`);
+    this.publish(view);
+    if (!result.error && result.spans.length === 0) {
+      void vscode.window.showInformationMessage(`Span Lens: ${path.basename(file)} ${how} and made no spans.`);
+    }
+    return view;
+  }
+
+  private publish(view: RunView): void {
+    const cwd = view.sourceFile ? path.dirname(view.sourceFile) : undefined;
+    this.store.set(view, cwd);
+    this.diagnostics.show(view.findings);
+    this.status.finished(view);
+    void vscode.commands.executeCommand('setContext', ContextKey.HasRun, true);
+  }
+
+  private checkConfig(config: SpanLensConfig): CheckConfig {
+    return { rules: config.checks as CheckConfig['rules'] };
+  }
+
+  /** VS Code settings → the runner's plain settings. */
+  private async runSettings(uri: vscode.Uri, config: SpanLensConfig): Promise<RunSettings> {
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    const expand = (s: string) => s.replace(/^~(?=$|[/\\:])/, os.homedir()).replace(/([:;])~(?=[/\\])/g, `$1${os.homedir()}`).replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, v: string) => process.env[v] ?? '');
+    const lang = (l: keyof SpanLensConfig['languages']) => ({
+      command: config.languages[l].command ? expand(config.languages[l].command!) : undefined,
+      args: config.languages[l].args,
+      env: config.languages[l].env,
+    });
+    return {
+      cwd: config.cwd ? expand(config.cwd) : folder,
+      env: config.env,
+      injectDir: vscode.Uri.joinPath(this.extensionUri, 'dist', 'inject').fsPath,
+      node: lang('node'),
+      typescript: { ...lang('typescript'), esbuildPath: esbuildNextTo(this.extensionUri.fsPath) },
+      python: { ...lang('python'), path: config.pythonPath ? expand(config.pythonPath) : undefined, extensionInterpreter: await pythonExtensionInterpreter(uri) },
+      go: lang('go'),
+      java: { ...lang('java'), classPath: config.javaClassPath ? expand(config.javaClassPath) : undefined },
+      rust: lang('rust'),
+    };
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+  }
+}
+
+/** What the run's caps cut, in the user's words. */
+function describeCut(result: RunResult, config: SpanLensConfig): string[] {
+  const out: string[] = [];
+  if (result.cut.outputBytes > 0)
+    out.push(`${result.cut.outputBytes.toLocaleString()} bytes of program output beyond ${config.maxOutputBytes.toLocaleString()} were not kept (spanLens.run.maxOutputBytes); spans in it were still read`);
+  if (result.cut.spans > 0) out.push(`${result.cut.spans.toLocaleString()} spans beyond ${config.maxSpans.toLocaleString()} were not kept (spanLens.run.maxSpans)`);
+  return out;
+}
+
+function esbuildNextTo(extensionPath: string): string | undefined {
+  const p = path.join(extensionPath, 'node_modules', 'esbuild');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+/** The interpreter the Python extension selected, when it is installed (its public API). */
+async function pythonExtensionInterpreter(uri: vscode.Uri): Promise<string | undefined> {
+  const ext = vscode.extensions.getExtension('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    const api = (ext.isActive ? ext.exports : await ext.activate()) as {
+      environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } };
+    };
+    return api?.environments?.getActiveEnvironmentPath(uri)?.path;
+  } catch {
+    return undefined;
+  }
+}
