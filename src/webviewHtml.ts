@@ -144,6 +144,7 @@ function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** For double-quoted attribute values (single quotes stay, so the CSP reads as written). */
 function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeText(s).replace(/"/g, '&quot;');
 }
