@@ -159,6 +159,8 @@ function endOf(span: Span): bigint {
 }
 
 describe('run: Python injection without OpenTelemetry', function () {
+  // Each case starts Python twice (with and without Span Lens) on a shared machine.
+  this.timeout(30000);
   before(function () {
     const why = pythonWorks();
     if (why) {
@@ -195,6 +197,7 @@ describe('run: Python injection without OpenTelemetry', function () {
 });
 
 describe('run: Python injection with OpenTelemetry', function () {
+  this.timeout(30000);
   before(function () {
     const why = otelMissing();
     if (why) {

@@ -149,20 +149,43 @@ def _json_default(value):
     return str(value)
 
 
+def _make_encoder():
+    import json
+
+    encoder = json.JSONEncoder(
+        ensure_ascii=True, allow_nan=False, check_circular=False, separators=(",", ":"), default=_json_default
+    )
+    encode = encoder.encode
+    # The C encoder called directly skips building it anew on every encode(), which is most of
+    # the cost for the small objects a span has. It is json's internal API: used only if it
+    # gives the same text as the public one here.
+    try:
+        from json.encoder import c_make_encoder, encode_basestring_ascii
+
+        if c_make_encoder is not None:
+            direct = c_make_encoder(None, _json_default, encode_basestring_ascii, None, ":", ",", False, False, False)
+            sample = {"a": [1, 2.5, True, None, "\u00e9\n"], "b": {"c": 2**70}}
+
+            def encode_direct(value):
+                return "".join(direct(value, 0))
+
+            if encode_direct(sample) == encode(sample):
+                return encode_direct
+    except Exception:
+        pass
+    return encode
+
+
 def _to_json(value):
     """Compact ASCII JSON (safe on any stdout encoding), exact integers, NaN as {"$float": "NaN"}."""
     global _json_encoder
     if _json_encoder is None:
-        import json
-
-        _json_encoder = json.JSONEncoder(
-            ensure_ascii=True, allow_nan=False, check_circular=False, separators=(",", ":"), default=_json_default
-        )
+        _json_encoder = _make_encoder()
     try:
-        return _json_encoder.encode(value)
+        return _json_encoder(value)
     except ValueError:
         # allow_nan=False refused a non-finite float: the rare slow path.
-        return _json_encoder.encode(_json_safe(value))
+        return _json_encoder(_json_safe(value))
 
 
 def _attributes(attributes):
@@ -206,72 +229,117 @@ def _scope_fragment(scope):
     return fragment
 
 
+_encode_string = None
+
+
+def _string_json(value):
+    global _encode_string
+    if type(value) is str:
+        if _encode_string is None:
+            from json.encoder import encode_basestring_ascii
+
+            _encode_string = encode_basestring_ascii
+        return _encode_string(value)
+    return _to_json(value)
+
+
 def _span_record(record_type, span, location_fragment):
-    """The SCHEMA.md span object of an SDK span (ReadableSpan or a live Span), as a framed record."""
+    """The SCHEMA.md span object of an SDK span (ReadableSpan or a live Span), as a framed record.
+
+    Built from pieces rather than one dict through json: this runs for every span, and the fixed
+    fields need no encoder.
+    """
     ctx = span.context
     parent = span.parent
-    if parent is not None and not getattr(parent, "is_valid", True):
-        parent = None
-    start = span.start_time
+    if parent is not None and getattr(parent, "is_valid", True):
+        parent_json = '"' + format(parent.span_id, "016x") + '","parentIsRemote":' + ("true" if parent.is_remote else "false")
+    else:
+        parent_json = 'null,"parentIsRemote":null'
+    start = int(span.start_time or 0)
     end = span.end_time
+    if end is not None:
+        end_json = '"' + str(end) + '","durationNano":"' + str(end - start) + '"'
+    else:
+        end_json = 'null,"durationNano":null'
+    attributes = span.attributes
+    events = span.events
+    links = span.links
     status = span.status
+    message = getattr(status, "description", None)
     trace_state = getattr(ctx, "trace_state", None)
-    events = []
-    for event in span.events:
-        events.append(
+    return "".join(
+        (
+            '{"type":"',
+            record_type,
+            '","span":{"traceId":"',
+            format(ctx.trace_id, "032x"),
+            '","spanId":"',
+            format(ctx.span_id, "016x"),
+            '","parentSpanId":',
+            parent_json,
+            ',"name":',
+            _string_json(span.name),
+            ',"kind":"',
+            getattr(span.kind, "name", "INTERNAL"),
+            '","startTimeUnixNano":"',
+            str(start),
+            '","endTimeUnixNano":',
+            end_json,
+            ',"attributes":',
+            _to_json(_attributes(attributes)) if attributes else "{}",
+            ',"droppedAttributesCount":',
+            str(span.dropped_attributes),
+            ',"events":',
+            _events_json(events) if events else "[]",
+            ',"droppedEventsCount":',
+            str(span.dropped_events),
+            ',"links":',
+            _links_json(links) if links else "[]",
+            ',"droppedLinksCount":',
+            str(span.dropped_links),
+            ',"status":{"code":"',
+            getattr(getattr(status, "status_code", None), "name", "UNSET"),
+            '","message":',
+            _string_json(message) if message is not None else "null",
+            '},"traceState":',
+            (_string_json(trace_state.to_header()) if trace_state else '""') if trace_state is not None else "null",
+            _resource_fragment(span.resource),
+            _scope_fragment(span.instrumentation_scope),
+            location_fragment,
+            "}}",
+        )
+    )
+
+
+def _events_json(events):
+    return _to_json(
+        [
             {
                 "name": event.name,
                 "timeUnixNano": str(event.timestamp),
                 "attributes": _attributes(event.attributes),
                 "droppedAttributesCount": getattr(event, "dropped_attributes", 0),
             }
-        )
-    links = []
-    for link in span.links:
-        link_ctx = link.context
-        link_state = getattr(link_ctx, "trace_state", None)
-        links.append(
+            for event in events
+        ]
+    )
+
+
+def _links_json(links):
+    out = []
+    for link in links:
+        ctx = link.context
+        trace_state = getattr(ctx, "trace_state", None)
+        out.append(
             {
-                "traceId": format(link_ctx.trace_id, "032x"),
-                "spanId": format(link_ctx.span_id, "016x"),
-                "traceState": link_state.to_header() if link_state is not None else None,
+                "traceId": format(ctx.trace_id, "032x"),
+                "spanId": format(ctx.span_id, "016x"),
+                "traceState": trace_state.to_header() if trace_state is not None else None,
                 "attributes": _attributes(link.attributes),
                 "droppedAttributesCount": getattr(link, "dropped_attributes", 0),
             }
         )
-    body = {
-        "traceId": format(ctx.trace_id, "032x"),
-        "spanId": format(ctx.span_id, "016x"),
-        "parentSpanId": format(parent.span_id, "016x") if parent is not None else None,
-        "parentIsRemote": bool(parent.is_remote) if parent is not None else None,
-        "name": span.name,
-        "kind": getattr(span.kind, "name", "INTERNAL"),
-        "startTimeUnixNano": str(start),
-        "endTimeUnixNano": str(end) if end is not None else None,
-        "durationNano": str(end - start) if end is not None and start is not None else None,
-        "attributes": _attributes(span.attributes),
-        "droppedAttributesCount": span.dropped_attributes,
-        "events": events,
-        "droppedEventsCount": span.dropped_events,
-        "links": links,
-        "droppedLinksCount": span.dropped_links,
-        "status": {
-            "code": getattr(getattr(status, "status_code", None), "name", "UNSET"),
-            "message": getattr(status, "description", None),
-        },
-        "traceState": trace_state.to_header() if trace_state is not None else None,
-    }
-    encoded = _to_json(body)
-    return (
-        '{"type":"'
-        + record_type
-        + '","span":'
-        + encoded[:-1]
-        + _resource_fragment(span.resource)
-        + _scope_fragment(span.instrumentation_scope)
-        + location_fragment
-        + "}}"
-    )
+    return _to_json(out)
 
 
 # --- call sites ------------------------------------------------------------------------------
@@ -344,7 +412,7 @@ def _location_json(filename, line, column, function):
 
 def _frame_location(frame):
     code = frame.f_code
-    key = (code, frame.f_lasti, frame.f_lineno)
+    key = (code, frame.f_lasti)  # the instruction fixes the line; f_lineno costs a line-table scan
     hit = _location_cache.get(key)
     if hit is not None:
         return hit
@@ -867,7 +935,6 @@ def _run_next_sitecustomize():
     """Run the next `sitecustomize` on sys.path after this directory, as site.py would have."""
     try:
         from importlib.machinery import PathFinder
-        import importlib.util
 
         def same_dir(entry):
             try:
@@ -883,6 +950,8 @@ def _run_next_sitecustomize():
             return
         if spec.origin and os.path.normcase(os.path.abspath(spec.origin)) == os.path.normcase(os.path.abspath(__file__)):
             return
+        import importlib.util
+
         module = importlib.util.module_from_spec(spec)
         _MY_GLOBALS["chained_sitecustomize"] = module
         spec.loader.exec_module(module)
