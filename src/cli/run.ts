@@ -1,5 +1,185 @@
-/** `span-lens run`. TODO: implement. */
-export async function runCommand(_args: string[]): Promise<number> {
-  process.stderr.write('span-lens run: not implemented yet\n');
-  return 2;
+/**
+ * `span-lens run FILE [--json] [--timeout S] [-- ARGS...]`: run FILE with Span Lens, show its
+ * output as it happens, then its trace as a tree and a summary (or, with --json, the spans as
+ * SCHEMA.md JSON).
+ */
+import { stringifyJson } from '../core/json';
+import type { RunFacts } from '../core/model';
+import { spanToSchema } from '../core/schema';
+import { runFile, type RunResult } from '../run/runFile';
+import { formatTree } from './parse';
+
+const HELP = `usage: span-lens run FILE [--json] [--timeout S] [-- ARGS...]
+
+Runs FILE (.js .mjs .cjs .ts .mts .cts .py .go .java .rs) with Span Lens, shows the program's
+output as it prints it, then each trace as a tree and a summary.
+
+  --json         print {"exitCode", "signal", "spans": [...], "unparsed": [...], "facts", ...}
+                 on stdout (spans as SCHEMA.md objects, locations 1-based); the program's own
+                 output goes to stderr
+  --timeout S    stop the program (and everything it started) after S seconds
+  -- ARGS...     arguments for the program
+
+Ctrl-C stops the program and everything it started.
+Exit status: the program's (128 + signal number when a signal ended it), 2 when it could not be run.`;
+
+/** Where the command writes; tests pass their own. */
+export interface RunCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: RunCommandIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+};
+
+interface RunArgs {
+  file: string;
+  json: boolean;
+  timeoutMs?: number;
+  programArgs: string[];
+}
+
+class UsageError extends Error {}
+
+function parseRunArgs(args: string[]): RunArgs {
+  let file: string | undefined;
+  let json = false;
+  let timeoutMs: number | undefined;
+  const dashes = args.indexOf('--');
+  const own = dashes >= 0 ? args.slice(0, dashes) : args;
+  const programArgs = dashes >= 0 ? args.slice(dashes + 1) : [];
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i];
+    if (a === '--json') json = true;
+    else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : own[++i];
+      const s = Number(v);
+      if (v === undefined || !Number.isFinite(s) || s <= 0) throw new UsageError(`run: --timeout needs a number of seconds above 0, not '${v ?? ''}'`);
+      timeoutMs = Math.round(s * 1000);
+    } else if (a.startsWith('-')) throw new UsageError(`run: unknown option '${a}' (program arguments go after --)`);
+    else if (file === undefined) file = a;
+    else programArgs.push(a);
+  }
+  if (file === undefined) throw new UsageError('run: which file? usage: span-lens run FILE [--json] [--timeout S] [-- ARGS...]');
+  return { file, json, timeoutMs, programArgs };
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+/** `span-lens run`; resolves to the exit status. */
+export async function runCommand(args: string[], io: RunCommandIo = processIo, signal?: AbortSignal): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(HELP + '\n');
+    return 0;
+  }
+  let parsed: RunArgs;
+  try {
+    parsed = parseRunArgs(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`span-lens ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const controller = new AbortController();
+  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  let interrupts = 0;
+  const onInterrupt = () => {
+    // The program runs in its own process group, so Ctrl-C reaches only us: stop it.
+    if (++interrupts > 1) process.exit(130);
+    io.stderr('\nspan-lens: stopping the program (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  const listenForInterrupt = signal === undefined;
+  if (listenForInterrupt) process.on('SIGINT', onInterrupt);
+
+  let result: RunResult;
+  try {
+    result = await runFile(
+      parsed.file,
+      { args: parsed.programArgs, cwd: process.cwd() },
+      {
+        signal: controller.signal,
+        timeoutMs: parsed.timeoutMs,
+        // With --json, stdout carries only the JSON: the program's output goes to stderr.
+        onOutput: (stream, chunk) => (parsed.json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
+        onNotice: (message) => io.stderr(`\nspan-lens: ${message}\n`),
+      },
+    );
+  } finally {
+    if (listenForInterrupt) process.removeListener('SIGINT', onInterrupt);
+  }
+
+  if (result.error) {
+    io.stderr(`span-lens run: ${result.error}\n`);
+    if (parsed.json) io.stdout(stringifyJson(jsonReport(result), 2) + '\n');
+    return 2;
+  }
+  if (parsed.json) io.stdout(stringifyJson(jsonReport(result), 2) + '\n');
+  else io.stdout(humanReport(result));
+  if (result.exitCode !== null) return result.exitCode;
+  return 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 1);
+}
+
+function jsonReport(result: RunResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    spans: result.spans.map(spanToSchema),
+    unparsed: result.unparsed.map((u) => ({
+      stream: u.stream,
+      startLine: u.startLine + 1,
+      endLine: u.endLine + 1,
+      reason: u.reason,
+      ...(u.format ? { format: u.format } : {}),
+    })),
+    facts: result.facts,
+    durationMs: result.durationMs,
+    cut: result.cut,
+  };
+  if (result.stopped) out.stopped = result.stopped;
+  if (result.error) out.error = result.error;
+  return out;
+}
+
+/** The tree and a summary, after the program's own output. */
+export function humanReport(result: RunResult): string {
+  const lines: string[] = [''];
+  lines.push(`── trace ${'─'.repeat(60)}`);
+  lines.push(formatTree(result.spans).trimEnd());
+  lines.push('');
+  const traces = new Set(result.spans.map((s) => s.traceId)).size;
+  const status = result.stopped
+    ? `stopped (${result.stopped === 'timeout' ? 'timed out' : 'cancelled'})`
+    : result.exitCode !== null
+      ? `exit code ${result.exitCode}`
+      : `ended by ${result.signal}`;
+  lines.push(`${result.spans.length} span${result.spans.length === 1 ? '' : 's'} in ${traces} trace${traces === 1 ? '' : 's'}, ${status}, ${formatRunTime(result.durationMs)}`);
+  const unended = result.spans.filter((s) => s.endTimeUnixNano === null).length;
+  if (unended) lines.push(`${unended} span${unended === 1 ? ' was' : 's were'} started and never ended`);
+  lines.push(...factLines(result.facts));
+  if (result.cut.spans) lines.push(`${result.cut.spans} span(s) were not kept: the span limit was reached`);
+  if (result.cut.outputBytes) lines.push(`${result.cut.outputBytes} bytes of program output were not shown: the output limit was reached`);
+  if (result.unparsed.length) {
+    lines.push(`${result.unparsed.length} place(s) in the output looked like spans but could not be read:`);
+    for (const u of result.unparsed.slice(0, 10)) lines.push(`  ${u.stream} lines ${u.startLine + 1}-${u.endLine + 1}: ${u.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function factLines(facts: RunFacts): string[] {
+  const out: string[] = [];
+  if (facts.noExporter) out.push('the program configured no exporter: without Span Lens these spans would go nowhere');
+  if (facts.lostAtExit && facts.lostAtExit.length) {
+    out.push(`${facts.lostAtExit.length} ended span(s) were never exported by the program's own exporter (no shutdown or flush before exit)`);
+  }
+  return out;
+}
+
+function formatRunTime(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

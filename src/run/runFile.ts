@@ -62,7 +62,7 @@ export interface RunResult {
   facts: RunFacts;
   formats: FormatName[];
   durationMs: number;
-  /** What the caps cut: program output bytes not kept, spans not kept. */
+  /** What the caps cut: program output bytes not shown or kept, spans not kept (here or by the injection). */
   cut: { outputBytes: number; spans: number };
   /** Why the run could not happen, in the user's words (missing toolchain, unsupported file). */
   error?: string;
@@ -267,6 +267,8 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   result.durationMs = outcome.durationMs;
   if (outcome.stopped) result.stopped = outcome.stopped;
   if (outcome.spawnError) result.error = spawnErrorMessage(plan, outcome.spawnError);
+  // The preload stops printing at the same cap and counts what it did not print.
+  result.cut.spans += result.facts.droppedSpans ?? 0;
   if (result.cut.spans) options.onNotice?.(`${result.cut.spans} span(s) past ${maxSpans} were not kept (spanLens.run.maxSpans)`);
   return result;
 }
