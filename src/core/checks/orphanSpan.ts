@@ -56,6 +56,21 @@ export const orphanSpan: Rule = {
 };
 
 /**
+ * Node prints whole-millisecond starts with exact durations, so an enclosing span can appear to
+ * end up to 1 ms before a span it really encloses; the output order settles such cases.
+ */
+const END_SLACK_NS = 1_000_000n;
+
+/**
+ * True when the output shows `a` ended before `b`: exporters print spans as they end, so in one
+ * output stream an earlier record ended earlier. Rounded times cannot tell two spans started in
+ * the same millisecond apart; this can (a loop's spans all "start" together but end in turn).
+ */
+function endedFirst(a: Span, b: Span): boolean {
+  return !!a.origin && !!b.origin && a.origin.format === b.origin.format && a.origin.line < b.origin.line;
+}
+
+/**
  * A root R of trace T whose interval lies inside an ended span S of another trace in the same
  * process. One sweep by start time per process: keep the two latest-ending spans of distinct
  * traces seen so far; R nests if the best one not of T ends after R.
@@ -94,7 +109,6 @@ function reportNestedRoots(roots: Span[], spans: readonly Span[], report: Parame
     for (const root of g.roots) {
       while (i < g.spans.length && g.spans[i].startTimeUnixNano <= root.startTimeUnixNano) {
         const s = g.spans[i++];
-        if (s === root) continue;
         const end = s.endTimeUnixNano!;
         if (!best || end > best.endTimeUnixNano!) {
           if (best && best.traceId !== s.traceId) second = best;
@@ -102,9 +116,10 @@ function reportNestedRoots(roots: Span[], spans: readonly Span[], report: Parame
         } else if (s.traceId !== best.traceId && (!second || end > second.endTimeUnixNano!)) second = s;
       }
       const around = best && best.traceId !== root.traceId ? best : second;
-      if (!around || around.traceId === root.traceId || around.endTimeUnixNano! < root.endTimeUnixNano!) continue;
+      if (!around || around.traceId === root.traceId || around.endTimeUnixNano! + END_SLACK_NS < root.endTimeUnixNano!) continue;
       // Nesting within the same instant says nothing (a zero-length root at a span's start).
       if (around.startTimeUnixNano === root.startTimeUnixNano && around.endTimeUnixNano === root.endTimeUnixNano) continue;
+      if (endedFirst(around, root)) continue;
       report({
         span: root,
         key: 'nested-root',
