@@ -22,6 +22,11 @@ const PERSIST_RUN_MAX_SPANS = 10_000;
 const host = connectHost();
 let run: RunView | null = null;
 let saveTimer = 0;
+/**
+ * UI state saved for a run too big to keep in the state: applied when the host sends that run
+ * again (after the panel was hidden or the window reloaded).
+ */
+let restoredUi: { runId: string; ui: WaterfallUiState } | null = null;
 
 const post = (m: FromWebviewMessage) => host.post(m);
 
@@ -89,7 +94,9 @@ function onMessage(m: ToWebviewMessage): void {
     case 'load': {
       // A new run of the same program keeps the user's place (trace, zoom, search); another run starts fresh.
       const same = run && run.run.runId && run.run.runId === m.run.runId;
-      const ui = same ? waterfall.uiState() : {};
+      let ui: WaterfallUiState = same ? waterfall.uiState() : {};
+      if (!run && restoredUi && restoredUi.runId === m.run.runId) ui = restoredUi.ui;
+      restoredUi = null;
       const focus = m.focusSpanId ? { spanId: m.focusSpanId, traceId: m.focusTraceId } : undefined;
       load(m.run, ui, focus);
       break;
@@ -138,6 +145,7 @@ watchTheme(() => waterfall.themeChanged());
 // Start-up: a restored panel shows its saved run at once; the standalone page reads its embedded run.
 const saved = host.getState();
 const embedded = document.getElementById(EMBEDDED_DATA_ID);
+if (saved && !saved.run && saved.runId) restoredUi = { runId: saved.runId, ui: saved.ui };
 if (saved?.run) load(saved.run, saved.ui);
 else if (embedded?.textContent) {
   try {
@@ -146,4 +154,5 @@ else if (embedded?.textContent) {
     waterfall.clear('The embedded trace data could not be read.');
   }
 } else waterfall.clear(host.standalone ? 'No trace data in this page.' : 'Run a file with Span Lens to see its trace here.');
-post({ type: 'ready', runId: saved?.runId });
+// `runId` only when the run itself came back from the state: otherwise the host must send it.
+post({ type: 'ready', runId: saved?.run ? saved.runId : undefined });

@@ -400,6 +400,19 @@ describe('waterfall webview (headless Chromium)', function () {
     assert.strictEqual(ready.runId, 'run-1');
     clean(second.observed);
     await p2.context().close();
+
+    // A big run is not kept in the state: the webview asks for it (no runId in 'ready') and
+    // applies the saved UI when the host sends the same run again.
+    const third = await openWaterfall(browser, undefined, { vscodeState: { ...saved, run: undefined } });
+    const p3 = third.page;
+    const ready3 = await waitForMessage(third.observed, 'ready');
+    assert.strictEqual(ready3.runId, undefined);
+    await p3.evaluate((r) => (globalThis as any).postMessage({ type: 'load', run: r }, '*'), run as any);
+    await p3.waitForSelector('.row.selected');
+    assert.strictEqual(await p3.textContent('.row.selected .row-name'), 'payment');
+    assert.strictEqual((await visibleRows(p3)).length, 7);
+    clean(third.observed);
+    await p3.context().close();
   });
 
   it('uses no network and only nonce-d inline script and style', async () => {
