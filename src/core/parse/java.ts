@@ -99,25 +99,40 @@ function keyAt(s: string, i: number): boolean {
 }
 
 /**
- * Split `k1=v1, k2=v2` (a HashMap's toString) into entries. Values are unquoted, so a value
- * holding `, x=` cannot be told from a new entry; the split happens at every `, key=`.
+ * Split `k1=v1, k2=v2` (a map's toString) into entries. Values are unquoted, so a value holding
+ * `, x=` cannot be told from a new entry; the split happens at every `, key=`. With
+ * `quotedStrings` (immutable attributes quote string values) a quoted value runs to its closing
+ * quote.
  */
-function splitEntries(body: string): [string, string][] {
+function splitEntries(body: string, quotedStrings = false): [string, string][] {
   const out: [string, string][] = [];
   if (body === '') return out;
   let start = 0;
   let from = 0;
+  let quotedFrom = quotedStrings ? quotedValueStart(body, 0) : -1;
   for (;;) {
     const k = body.indexOf(', ', from);
     if (k < 0) break;
-    if (keyAt(body, k + 2)) {
+    const insideQuotes = quotedFrom >= 0 && (k - 1 <= quotedFrom || body.charCodeAt(k - 1) !== 34);
+    if (!insideQuotes && keyAt(body, k + 2)) {
       out.push(entry(body.slice(start, k)));
       start = k + 2;
+      if (quotedStrings) quotedFrom = quotedValueStart(body, start);
     }
     from = k + 2;
   }
   out.push(entry(body.slice(start)));
   return out;
+}
+
+/** Index of the opening quote when the entry at `start` has a quoted value, else -1. */
+function quotedValueStart(body: string, start: number): number {
+  for (let i = start; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 61 /* = */) return body.charCodeAt(i + 1) === 34 ? i + 1 : -1;
+    if (c === 44 || c === 32) return -1;
+  }
+  return -1;
 }
 
 function entry(text: string): [string, string] {
@@ -162,7 +177,7 @@ function readAttributes(text: string): AttributeReading | null {
     const close = text.trimEnd();
     if (!close.endsWith('}')) return null;
     const attributes: Attributes = {};
-    for (const [k, v] of splitEntries(close.slice(1, -1))) {
+    for (const [k, v] of splitEntries(close.slice(1, -1), true)) {
       attributes[k] = v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : javaValue(v);
     }
     return { attributes, lossy };
@@ -230,8 +245,9 @@ class JavaLoggingReader implements LineReader {
       this.header = { line: lineNo, text, prefix: gluedPrefix(text), sdk: false };
       return LineVerdict.Mine;
     }
-    if (text.indexOf(BATCH_PROCESSOR) >= 0 && !this.sdkMessage(text)) {
-      // The SDK's own JUL record (e.g. spans dropped by a full queue); its message comes next.
+    if (this.sdkMessage(text)) return LineVerdict.Mine;
+    if (text.indexOf(BATCH_PROCESSOR) >= 0) {
+      // The SDK's own JUL header (e.g. spans dropped by a full queue); its message comes next.
       this.header = { line: lineNo, text, prefix: gluedPrefix(text), sdk: true };
       return LineVerdict.Mine;
     }
@@ -242,7 +258,7 @@ class JavaLoggingReader implements LineReader {
       this.messageChars = text.length;
       return LineVerdict.Mine;
     }
-    return this.sdkMessage(text) ? LineVerdict.Mine : LineVerdict.NotMine;
+    return LineVerdict.NotMine;
   }
 
   end(): void {
