@@ -722,7 +722,9 @@ interface Open {
   map?: Map<string, string>;
   attributes: Attributes;
   parent: Open | null;
-  rootSeq: number;
+  /** JSON `new` lines show the thread's current stack, which is not the parent when one was given explicitly. */
+  parentUncertain: boolean;
+  /** Open children by name (a span cannot close while it has any). */
   kids: Map<string, Open[]> | null;
   events: SpanEvent[];
   /** Exact start (FmtSpan::NEW line). */
@@ -736,7 +738,6 @@ interface Open {
   firstLine: number;
   lastLine: number;
   lossy: LossyField[] | null;
-  open: boolean;
 }
 
 /** How well an open span matches a printed segment: 2 the same fields, 1 fields recorded since, 0 not it. */
@@ -757,6 +758,18 @@ function jsonCompat(o: Open, seg: Segment): number {
 
 const BASE_UNKNOWN: UnknownField[] = ['ids', 'kind', 'status', 'links', 'resource'];
 
+const enum Use {
+  Event,
+  Close,
+  Other,
+}
+
+/** When two spans printed alike closed, and where, to notice spans that were open at the same time. */
+interface Twin {
+  start: bigint;
+  end: bigint;
+}
+
 /**
  * The open spans of one output, keyed by their place in the tree. Matching a printed path walks it
  * from the root; at each level, among the open children with the segment's name and compatible
@@ -766,10 +779,14 @@ const BASE_UNKNOWN: UnknownField[] = ['ids', 'kind', 'status', 'links', 'resourc
 class SpanTracker {
   private seq = 0;
   private readonly roots = new Map<string, Open[]>();
+  /** Every open span by name, in creation order. */
+  private readonly byName = new Map<string, Open[]>();
   private readonly live = new Set<Open>();
+  private readonly closedTwins = new Map<string, Twin>();
+  /** The parent of the last closed span with a given name and fields. */
+  private readonly twinParents = new Map<string, Open>();
   sawClose = false;
   sawNew = false;
-  private readonly names = new Map<string, number>();
 
   constructor(
     private readonly sink: Sink,
@@ -780,20 +797,19 @@ class SpanTracker {
   ) {}
 
   isOpenName(name: string): boolean {
-    return (this.names.get(name) ?? 0) > 0;
+    return this.byName.has(name);
   }
 
   private create(seg: Segment, parent: Open | null, time: bigint | null, thread: string | undefined, lineNo: number): Open {
-    const seq = ++this.seq;
     const d = this.decode(seg);
     const o: Open = {
-      seq,
+      seq: ++this.seq,
       name: seg.name,
       fields: seg.fields,
       map: seg.map,
       attributes: d.attrs,
-      parent,
-      rootSeq: parent ? parent.rootSeq : seq,
+      parent: null,
+      parentUncertain: false,
       kids: null,
       events: [],
       start: null,
@@ -803,107 +819,193 @@ class SpanTracker {
       firstLine: lineNo,
       lastLine: lineNo,
       lossy: null,
-      open: true,
     };
     if (d.lossy) for (const key of d.lossy) this.note(o, `attributes.${key}`, 'a non-finite float (NaN or ±Infinity) is printed as null');
-    const level = parent ? (parent.kids ??= new Map()) : this.roots;
-    const list = level.get(seg.name);
-    if (list) list.push(o);
-    else level.set(seg.name, [o]);
+    this.attach(o, parent);
+    push(this.byName, seg.name, o);
     this.live.add(o);
-    this.names.set(seg.name, (this.names.get(seg.name) ?? 0) + 1);
     return o;
+  }
+
+  private attach(o: Open, parent: Open | null): void {
+    o.parent = parent;
+    push(parent ? (parent.kids ??= new Map()) : this.roots, o.name, o);
+  }
+
+  private detach(o: Open): void {
+    const level = o.parent ? o.parent.kids : this.roots;
+    if (level) remove(level, o.name, o);
   }
 
   private note(o: Open, path: string, reason: string): void {
     (o.lossy ??= []).push({ path, reason });
   }
 
-  /**
-   * The open span a path names (creating those not seen before). `forceNewLeaf` for a `new` line:
-   * its last segment is a span being created now, whatever else is open.
-   */
-  resolve(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, forceNewLeaf: boolean): { span: Open; ambiguous: number } {
+  private refresh(o: Open, seg: Segment): void {
+    // Fields recorded since creation (Span::record): the longer text is the newer one.
+    o.fields = seg.fields;
+    o.map = seg.map;
+    o.attributes = this.decode(seg).attrs;
+  }
+
+  /** The open child of `parent` (or root) a segment names, or null when none can be it. */
+  private pick(parent: Open | null, seg: Segment, thread: string | undefined, leaf: boolean, use: Use): { o: Open | null; ties: number } {
+    const list = (parent ? parent.kids : this.roots)?.get(seg.name);
+    if (!list) return { o: null, ties: 0 };
+    let best: Open | null = null;
+    let bestScore = -1;
+    let ties = 0;
+    let otherThreadOnly = thread !== undefined;
+    for (const o of list) {
+      const c = this.compat(o, seg);
+      if (!c) continue;
+      if (leaf && use === Use.Close && o.kids && o.kids.size) continue; // children keep a span alive
+      const same = thread !== undefined && o.thread === thread;
+      if (same || o.thread === undefined) otherThreadOnly = false;
+      const score = (same ? 4 : 0) + c;
+      if (score > bestScore) {
+        bestScore = score;
+        ties = 1;
+      } else if (score === bestScore) ties++;
+      if (score >= bestScore) best = o; // later in the list = more recent
+    }
+    // An event in a span of this name that is open only on other threads: concurrent work printed
+    // alike, unless `new` lines show every creation (then the span moved, as async tasks do). Only
+    // for the innermost span: outer ones are commonly shared by worker threads.
+    if (best && otherThreadOnly && leaf && use === Use.Event && !this.sawNew) return { o: null, ties: 0 };
+    if (best && bestScore % 4 === 1) this.refresh(best, seg);
+    return { o: best, ties };
+  }
+
+  /** A JSON span created with an uncertain parent, now seen under `parent`: move it there. */
+  private adopt(parent: Open | null, seg: Segment, thread: string | undefined, sameThreadOnly: boolean): Open | null {
+    const list = this.byName.get(seg.name);
+    if (!list) return null;
+    let best: Open | null = null;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const o = list[k];
+      if (!o.parentUncertain || !this.compat(o, seg)) continue;
+      let a = parent;
+      while (a && a !== o) a = a.parent;
+      if (a) continue; // would make a cycle
+      if (thread !== undefined && o.thread !== undefined && o.thread !== thread) {
+        if (!sameThreadOnly) best ??= o;
+        continue;
+      }
+      best = o;
+      break;
+    }
+    if (!best) return null;
+    this.detach(best);
+    this.attach(best, parent);
+    best.parentUncertain = false;
+    return best;
+  }
+
+  /** The open span a path names, creating those not seen before (a `new` line's last segment always). */
+  resolve(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, use: Use, newLeaf: boolean): { span: Open; ambiguous: number; created: boolean } {
     let parent: Open | null = null;
     let ambiguous = 0;
+    let created = false;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
+      const leaf = i === path.length - 1;
       let found: Open | null = null;
-      if (!(forceNewLeaf && i === path.length - 1)) {
-        const level: Map<string, Open[]> | null = parent ? parent.kids : this.roots;
-        const list: Open[] | undefined = level?.get(seg.name);
-        if (list && list.length) {
-          let best: Open | null = null;
-          let bestScore = -1;
-          let ties = 0;
-          let otherThreadOnly = thread !== undefined;
-          for (const o of list as Open[]) {
-            const c = this.compat(o, seg);
-            if (!c) continue;
-            const same = thread !== undefined && o.thread === thread;
-            if (same || o.thread === undefined) otherThreadOnly = false;
-            const score = (same ? 4 : 0) + c;
-            if (score > bestScore) {
-              best = o;
-              bestScore = score;
-              ties = 1;
-            } else if (score === bestScore) {
-              best = o; // later in the list = more recent
-              ties++;
-            }
-          }
-          // A span of the same name open only on other threads is a different span (concurrent
-          // work), unless `new` lines show every creation (then it moved threads, as async tasks do).
-          if (best && otherThreadOnly && !this.sawNew) best = null;
-          if (best) {
-            found = best;
-            if (ties > 1) ambiguous = Math.max(ambiguous, ties);
-            if (bestScore % 4 === 1) {
-              // Fields recorded since (Span::record): take the longer text.
-              found.fields = seg.fields;
-              found.map = seg.map;
-              found.attributes = this.decode(seg).attrs;
-            }
-          }
+      if (!(newLeaf && leaf)) {
+        const p = this.pick(parent, seg, thread, leaf, use);
+        found = p.o;
+        // A span created on this thread with an uncertain parent beats one from another thread.
+        const adopted = !found || (thread !== undefined && found.thread !== thread) ? this.adopt(parent, seg, thread, found !== null) : null;
+        if (adopted) found = adopted;
+        else if (found) {
+          found.parentUncertain = false;
+          if (p.ties > 1) ambiguous = Math.max(ambiguous, p.ties);
         }
       }
-      if (!found) found = this.create(seg, parent, time, thread, lineNo);
-      if (time !== null && (found.last === null || time > found.last)) found.last = time;
-      if (time !== null && (found.first === null || time < found.first)) found.first = time;
-      found.lastLine = lineNo;
+      created = !found;
+      // A line's thread is the innermost span's; outer spans are often shared by several threads.
+      if (!found) found = this.create(seg, parent, time, leaf ? thread : undefined, lineNo);
+      else if (leaf && found.thread === undefined) found.thread = thread;
+      this.seen(found, time, lineNo);
       parent = found;
     }
-    return { span: parent!, ambiguous };
+    return { span: parent!, ambiguous, created };
+  }
+
+  private seen(o: Open, time: bigint | null, lineNo: number): void {
+    if (time !== null) {
+      if (o.last === null || time > o.last) o.last = time;
+      if (o.first === null || time < o.first) o.first = time;
+    }
+    o.lastLine = lineNo;
+  }
+
+  /**
+   * JSON close/enter/exit lines: `span` is the span, but `spans` is the thread's current stack, not
+   * its ancestry. Find it among all open spans (same thread first, then one whose ancestry `spans`
+   * matches), or create it under `spans`.
+   */
+  locate(stack: Segment[], seg: Segment, time: bigint | null, thread: string | undefined, lineNo: number, use: Use): { span: Open; ambiguous: number; created: boolean } {
+    const list = this.byName.get(seg.name);
+    let best: Open | null = null;
+    let bestScore = -1;
+    let ties = 0;
+    if (list) {
+      for (const o of list) {
+        const c = this.compat(o, seg);
+        if (!c) continue;
+        if (use === Use.Close && o.kids && o.kids.size) continue;
+        let score = c + (thread !== undefined && o.thread === thread ? 8 : 0);
+        if (ancestryIs(o, stack)) score += 4;
+        if (score > bestScore) {
+          bestScore = score;
+          ties = 1;
+        } else if (score === bestScore) ties++;
+        if (score >= bestScore) best = o;
+      }
+    }
+    if (!best) {
+      // Closed on a thread whose stack is empty (the span was given an explicit parent): a span
+      // printed alike that closed before had a parent, and this one most likely shares it.
+      const twinParent = stack.length ? undefined : this.twinParents.get(seg.name + '\0' + seg.fields);
+      if (twinParent && this.live.has(twinParent)) {
+        const o = this.create(seg, twinParent, time, thread, lineNo);
+        o.parentUncertain = true;
+        return { span: o, ambiguous: 0, created: true };
+      }
+      return this.resolve([...stack, seg], time, thread, lineNo, use, true);
+    }
+    if (bestScore % 4 === 1) this.refresh(best, seg);
+    this.seen(best, time, lineNo);
+    return { span: best, ambiguous: ties > 1 ? ties : 0, created: false };
   }
 
   event(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, name: string, attrs: Attributes): void {
     if (!path.length) return; // an event outside any span: tracing output, but no span's
-    const { span, ambiguous } = this.resolve(path, time, thread, lineNo, false);
+    const { span, ambiguous } = this.resolve(path, time, thread, lineNo, Use.Event, false);
     span.events.push({ name, timeUnixNano: time ?? 0n, attributes: attrs, droppedAttributesCount: 0 });
     if (ambiguous) this.note(span, `events.${span.events.length - 1}`, `${ambiguous} open spans print the same path; this event may belong to another of them`);
   }
 
-  opened(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, target: string | undefined, location: SourceLocation | undefined): void {
+  /** A `new` line: the last segment is a span created now. */
+  opened(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, target: string | undefined, location: SourceLocation | undefined, parentUncertain: boolean): void {
     this.sawNew = true;
-    const { span } = this.resolve(path, time, thread, lineNo, true);
+    const { span } = this.resolve(path, time, thread, lineNo, Use.Other, true);
     span.start = time;
     span.thread = thread;
+    span.parentUncertain = parentUncertain;
     if (target !== undefined) span.target = target;
     if (location) span.location = location;
   }
 
-  touched(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number): void {
-    this.resolve(path, time, thread, lineNo, false);
-  }
-
-  closed(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, target: string | undefined, location: SourceLocation | undefined, lifetimeNs: number | undefined): void {
+  /** A `close` line for a span already found; `lifetimeNs` is busy + idle when printed. */
+  closed(found: { span: Open; ambiguous: number; created: boolean }, time: bigint | null, target: string | undefined, location: SourceLocation | undefined, lifetimeNs: number | undefined): void {
     this.sawClose = true;
-    const { span, ambiguous } = this.resolve(path, time, thread, lineNo, false);
+    const { span, ambiguous, created } = found;
     if (ambiguous) this.note(span, 'events', `${ambiguous} open spans print the same path; which of them closed here, and so which events are whose, is a guess`);
     if (target !== undefined) span.target = target;
     if (location && !span.location) span.location = location;
     let start = span.start;
-    let end = time;
     if (start === null) {
       if (time !== null && lifetimeNs !== undefined) {
         start = time - BigInt(Math.round(lifetimeNs));
@@ -914,26 +1016,31 @@ class SpanTracker {
         this.note(span, 'startTimeUnixNano', 'the output has no start time for this span; this is the first time it appears');
       }
     }
-    if (end === null) end = span.last;
+    const end = time ?? span.last;
+    const key = (span.parent ? span.parent.seq : 0) + '\0' + span.name + '\0' + span.fields;
+    if (created && start !== null) {
+      // Nothing open matched this close: a span printed exactly like one that closed earlier
+      // while this one was already running. Their lines were indistinguishable.
+      const twin = this.closedTwins.get(key);
+      if (twin && twin.end > start) this.note(span, 'events', 'another span printed exactly like this one was open at the same time; their events cannot be told apart and went to the one that closed first');
+    }
+    if (start !== null && end !== null) this.closedTwins.set(key, { start, end });
+    if (span.parent) this.twinParents.set(span.name + '\0' + span.fields, span.parent);
     this.finishSpan(span, start ?? 0n, end, time === null);
   }
 
   private finishSpan(o: Open, start: bigint, end: bigint | null, timeUnknown: boolean): void {
-    o.open = false;
     this.live.delete(o);
-    const level = o.parent ? o.parent.kids : this.roots;
-    const list = level?.get(o.name);
-    if (list) {
-      const k = list.indexOf(o);
-      if (k >= 0) list.splice(k, 1);
-      if (!list.length) level!.delete(o.name);
-    }
-    this.names.set(o.name, (this.names.get(o.name) ?? 1) - 1);
+    this.detach(o);
+    remove(this.byName, o.name, o);
     if (o.parent && (o.parent.first === null || start < o.parent.first)) o.parent.first = start;
+    let root = o;
+    while (root.parent) root = root.parent;
+    const p = this.idPrefix;
     const span = emptySpan();
-    span.traceId = this.idPrefix + o.rootSeq.toString(16).padStart(32 - this.idPrefix.length, '0');
-    span.spanId = this.idPrefix + o.seq.toString(16).padStart(16 - this.idPrefix.length, '0');
-    span.parentSpanId = o.parent ? this.idPrefix + o.parent.seq.toString(16).padStart(16 - this.idPrefix.length, '0') : null;
+    span.traceId = p + root.seq.toString(16).padStart(32 - p.length, '0');
+    span.spanId = p + o.seq.toString(16).padStart(16 - p.length, '0');
+    span.parentSpanId = o.parent ? p + o.parent.seq.toString(16).padStart(16 - p.length, '0') : null;
     span.name = o.name;
     span.startTimeUnixNano = start;
     span.endTimeUnixNano = end;
@@ -946,12 +1053,13 @@ class SpanTracker {
     const unknown = BASE_UNKNOWN.slice();
     if (o.target === undefined) unknown.push('scope');
     if (timeUnknown) unknown.push('time');
+    if (o.parentUncertain) unknown.push('parent');
     span.unknown = unknown;
     if (o.lossy) span.lossy = o.lossy;
     this.sink.span(span);
   }
 
-  /** End of input: spans still open. */
+  /** End of input: spans still open, in the order they first appeared. */
   end(): void {
     for (const o of [...this.live]) {
       if (this.sawClose) {
@@ -964,6 +1072,30 @@ class SpanTracker {
       }
     }
   }
+}
+
+function push(m: Map<string, Open[]>, k: string, o: Open): void {
+  const l = m.get(k);
+  if (l) l.push(o);
+  else m.set(k, [o]);
+}
+
+function remove(m: Map<string, Open[]>, k: string, o: Open): void {
+  const l = m.get(k);
+  if (!l) return;
+  const i = l.lastIndexOf(o);
+  if (i >= 0) l.splice(i, 1);
+  if (!l.length) m.delete(k);
+}
+
+/** Do the names and fields of `o`'s ancestors equal `stack` (root first)? */
+function ancestryIs(o: Open, stack: Segment[]): boolean {
+  let a = o.parent;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (!a || a.name !== stack[i].name || a.fields !== stack[i].fields) return false;
+    a = a.parent;
+  }
+  return a === null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1067,15 +1199,15 @@ class FmtReader implements LineReader {
     switch (rec.kind) {
       case Kind.Close:
         if (rec.target !== undefined) this.targets.add(rec.target);
-        t.closed(rec.path, rec.time, rec.thread, lineNo, rec.target, location, rec.busyIdle);
+        t.closed(t.resolve(rec.path, rec.time, rec.thread, lineNo, Use.Close, false), rec.time, rec.target, location, rec.busyIdle);
         return;
       case Kind.New:
         if (rec.target !== undefined) this.targets.add(rec.target);
-        t.opened(rec.path, rec.time, rec.thread, startLine, rec.target, location);
+        t.opened(rec.path, rec.time, rec.thread, startLine, rec.target, location, false);
         return;
       case Kind.Enter:
       case Kind.Exit:
-        t.touched(rec.path, rec.time, rec.thread, lineNo);
+        t.resolve(rec.path, rec.time, rec.thread, lineNo, Use.Other, false);
         return;
       default:
         t.event(rec.path, rec.time, rec.thread, lineNo, rec.message ?? '', fieldsToAttributes(rec.pairs, true));
@@ -1161,6 +1293,15 @@ class JsonReader implements LineReader {
   }
 
   line(text: string, lineNo: number): LineVerdict {
+    // Program text printed without a newline may be glued before the record.
+    const at = text.charCodeAt(0) === 123 ? 0 : text.indexOf(JSON_START);
+    if (at < 0) return LineVerdict.NotMine;
+    const verdict = this.record(at ? text.slice(at) : text, lineNo);
+    if (verdict !== LineVerdict.NotMine && at > 0) this.sink.output?.(lineNo, text.slice(0, at));
+    return verdict;
+  }
+
+  private record(text: string, lineNo: number): LineVerdict {
     const trimmed = text.trimEnd();
     if (trimmed.charCodeAt(trimmed.length - 1) !== 125) return LineVerdict.NotMine;
     let v: unknown;
@@ -1206,12 +1347,12 @@ class JsonReader implements LineReader {
       // `spans` is the thread's current stack, which for a span closing is its parents.
       const busy = typeof fields['time.busy'] === 'string' ? parseTiming(fields['time.busy']) : null;
       const idle = typeof fields['time.idle'] === 'string' ? parseTiming(fields['time.idle']) : null;
-      t.closed([...list, current], time, thread, lineNo, target, location, busy !== null && idle !== null ? busy + idle : undefined);
+      t.closed(t.locate(list, current, time, thread, lineNo, Use.Close), time, target, location, busy !== null && idle !== null ? busy + idle : undefined);
       return LineVerdict.Mine;
     }
     if (current && keys.length === 1 && (message === 'new' || message === 'enter' || message === 'exit')) {
-      if (message === 'new') t.opened([...list, current], time, thread, lineNo, target, location);
-      else t.touched(stackWith(list, current), time, thread, lineNo);
+      if (message === 'new') t.opened([...list, current], time, thread, lineNo, target, location, true);
+      else t.locate(withoutLast(list, current), current, time, thread, lineNo, Use.Other);
       return LineVerdict.Mine;
     }
     const path = current ? stackWith(list, current) : list;
@@ -1226,7 +1367,14 @@ class JsonReader implements LineReader {
   }
 }
 
+const JSON_START = '{"timestamp":"';
 const LEVELS_JSON = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);
+
+/** `spans` without its last entry when that is `current` (an enter line: the span is already current). */
+function withoutLast(list: Segment[], current: Segment): Segment[] {
+  const last = list[list.length - 1];
+  return last && last.name === current.name && last.fields === current.fields ? list.slice(0, -1) : list;
+}
 
 /** The path of an ordinary event: `spans` ends with the current span; without `spans`, just the span. */
 function stackWith(list: Segment[], current: Segment): Segment[] {
@@ -1239,6 +1387,7 @@ function stackWith(list: Segment[], current: Segment): Segment[] {
 /** Rust tracing-subscriber `.json()` lines. */
 export const rustTracingJson: LineFormat = {
   name: 'rust-tracing-json',
-  mayMatch: (text) => text.startsWith('{"timestamp":"') || text.startsWith('{"level":"') || text.startsWith('{"fields":{'),
+  mayMatch: (text) =>
+    text.charCodeAt(0) === 123 ? text.startsWith(JSON_START) || text.startsWith('{"level":"') || text.startsWith('{"fields":{') : text.indexOf(JSON_START) > 0,
   createReader: (sink) => new JsonReader(sink),
 };
