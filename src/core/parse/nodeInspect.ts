@@ -70,6 +70,7 @@ class TopFields {
   /** Start and duration in µs: the printed number text (exact), or another value when not a number. */
   timestamp: unknown = undefined;
   duration: unknown = undefined;
+  hasTimes = 0;
   parent: unknown = undefined;
   /** Which parent field was printed: SDK 2.x `parentSpanContext`, 1.x `parentId`, or none. */
   parentField: 'context' | 'id' | null = null;
@@ -252,6 +253,7 @@ class InspectReader {
           const value = isDigit(c) || c === 45 ? this.readNumberText() : this.readValue();
           if (key === 'timestamp') top.timestamp = value;
           else top.duration = value;
+          top.hasTimes++;
           break;
         }
         case 'traceId': top.traceId = this.readValue(); break;
@@ -576,9 +578,28 @@ class InspectReader {
 
   private readKey(): string {
     const c = this.peek();
-    if (isQuote(c)) return this.readQuoted();
     const s = this.s;
+    if (isQuote(c)) {
+      const start = this.p + 1;
+      for (let i = start; i < s.length; i++) {
+        const d = s.charCodeAt(i);
+        if (d === c) {
+          this.p = i + 1;
+          return cachedKey(s, start, i);
+        }
+        if (d === 92) break;
+      }
+      return this.readQuoted();
+    }
     if (c === 91) {
+      // `['__proto__']: v` is an own property named __proto__; `[Symbol(x)]: v` a symbol key.
+      if (isQuote(s.charCodeAt(this.p + 1))) {
+        this.p++;
+        const key = this.readQuoted();
+        if (s.charCodeAt(this.p) !== 93) this.fail('expected ]');
+        this.p++;
+        return key;
+      }
       const close = s.indexOf(']:', this.p);
       if (close < 0) this.fail('unterminated [key]');
       const key = s.slice(this.p, close + 1);
@@ -590,7 +611,7 @@ class InspectReader {
     while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
     if (i === start) this.fail('expected a key');
     this.p = i;
-    return s.slice(start, i);
+    return cachedKey(s, start, i);
   }
 
   private readObject(): InspectObject {
@@ -638,6 +659,21 @@ class InspectReader {
       } else this.fail('expected , or }');
     }
   }
+}
+
+/** Keys read recently, by a hash of their length and end characters: the same keys come span after span. */
+const KEY_CACHE: string[] = new Array<string>(512).fill('');
+
+/** `s.slice(start, end)`, reusing an equal key read before instead of making a new string. */
+function cachedKey(s: string, start: number, end: number): string {
+  const len = end - start;
+  if (len === 0) return '';
+  const h = (len * 31 + s.charCodeAt(start) * 7 + s.charCodeAt(end - 1) * 3 + s.charCodeAt(start + (len >> 1))) & 511;
+  const cached = KEY_CACHE[h];
+  if (cached.length === len && s.startsWith(cached, start)) return cached;
+  const key = s.slice(start, end);
+  KEY_CACHE[h] = key;
+  return key;
 }
 
 function isPlainInteger(text: string): boolean {
@@ -730,22 +766,19 @@ function microsToNanosExact(text: string): bigint | null {
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
 const INVALID_SPAN_ID = '0000000000000000';
 
-function isHex(s: string, length: number): boolean {
-  if (s.length !== length) return false;
+/** `s` as a lower-case hex id of `length` digits, or null. The SDK prints lower case; one pass checks that. */
+function hexId(s: unknown, length: number): string | null {
+  if (typeof s !== 'string' || s.length !== length) return null;
   for (let i = 0; i < length; i++) {
     const c = s.charCodeAt(i);
-    if (!(isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+    if (!(isDigit(c) || (c >= 97 && c <= 102))) return /^[0-9a-fA-F]+$/.test(s) ? s.toLowerCase() : null;
   }
-  return true;
+  return s;
 }
 
 /** Ids print lower-case; only lower-case a hand-made one that is not. */
 function lowerHex(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 70) return s.toLowerCase();
-  }
-  return s;
+  return hexId(s, s.length) ?? s;
 }
 
 /** Collects lossy marks for one span; most spans have none, so the list is made on the first. */
@@ -889,6 +922,8 @@ function list(v: unknown, path: string, lossy: LossyLog): unknown[] {
 
 function events(v: unknown, start: bigint, lossy: LossyLog): SpanEvent[] {
   const items = list(v, 'events', lossy);
+  // A fresh empty array from the reader: nothing to convert.
+  if (items.length === 0 && Array.isArray(v)) return v as SpanEvent[];
   const out: SpanEvent[] = [];
   for (let i = 0; i < items.length; i++) {
     const e = items[i];
@@ -918,6 +953,7 @@ function events(v: unknown, start: bigint, lossy: LossyLog): SpanEvent[] {
 
 function links(v: unknown, lossy: LossyLog): SpanLink[] {
   const items = list(v, 'links', lossy);
+  if (items.length === 0 && Array.isArray(v)) return v as SpanLink[];
   const out: SpanLink[] = [];
   for (let i = 0; i < items.length; i++) {
     const l = items[i];
@@ -953,8 +989,10 @@ function nanosField(v: unknown): bigint | null {
  * `console.dir` of something else); a string when it is one but cannot be used.
  */
 function spanFrom(top: TopFields): Span | string | null {
-  const { traceId, id: spanId } = top;
-  if (typeof traceId !== 'string' || typeof spanId !== 'string' || !isHex(traceId, 32) || !isHex(spanId, 16) || !top.hasName) return null;
+  const traceId = hexId(top.traceId, 32);
+  const spanId = hexId(top.id, 16);
+  // Every SDK version prints all of these; an object without them is the program's own.
+  if (traceId === null || spanId === null || !top.hasName || top.hasTimes !== 2) return null;
   const lossy = new LossyLog();
   const unknown: UnknownField[] = [];
   const name = text(top.name, 'name', lossy) ?? '';
@@ -963,8 +1001,8 @@ function spanFrom(top: TopFields): Span | string | null {
   const duration = nanosField(top.duration);
   if (duration === null) return `the span "${name}" has no readable duration`;
   const span: Span = {
-    traceId: lowerHex(traceId),
-    spanId: lowerHex(spanId),
+    traceId,
+    spanId,
     parentSpanId: null,
     parentIsRemote: null,
     name,
