@@ -915,7 +915,7 @@ class SpanTracker {
         const p = this.pick(parent, seg, thread, leaf, use);
         found = p.o;
         // A span created on this thread with an uncertain parent beats one from another thread.
-        const adopted = !found || (thread !== undefined && found.thread !== thread) ? this.adopt(parent, seg, thread, found !== null) : null;
+        const adopted: Open | null = !found || (thread !== undefined && found.thread !== thread) ? this.adopt(parent, seg, thread, found !== null) : null;
         if (adopted) found = adopted;
         else if (found) {
           found.parentUncertain = false;
