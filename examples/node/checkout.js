@@ -3,12 +3,13 @@
 // each span, and hovers with attributes and events.
 'use strict';
 const { trace } = require('@opentelemetry/api');
-const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
 
-const provider = new BasicTracerProvider({
+const provider = new NodeTracerProvider({
   spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())],
 });
-trace.setGlobalTracerProvider(provider);
+provider.register();
 const tracer = trace.getTracer('checkout-tutorial', '1.0.0');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

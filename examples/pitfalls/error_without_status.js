@@ -2,10 +2,11 @@
 // status, so this failure is invisible in error rates. Set the status to ERROR as well.
 'use strict';
 const { trace } = require('@opentelemetry/api');
-const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
 
-const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
-trace.setGlobalTracerProvider(provider);
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
+provider.register();
 const tracer = trace.getTracer('pitfalls');
 
 tracer.startActiveSpan('payment.charge', (span) => {

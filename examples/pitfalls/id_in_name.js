@@ -2,10 +2,11 @@
 // new operation (high cardinality). Use a fixed name and put the id in an attribute.
 'use strict';
 const { trace } = require('@opentelemetry/api');
-const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
 
-const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
-trace.setGlobalTracerProvider(provider);
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
+provider.register();
 const tracer = trace.getTracer('pitfalls');
 
 for (const userId of [8412, 9120, 1337]) {

@@ -2,10 +2,11 @@
 // neither do its children's parent link targets. Span Lens reports it at exit.
 'use strict';
 const { trace } = require('@opentelemetry/api');
-const { BasicTracerProvider, SimpleSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { SimpleSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
 
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())] });
-trace.setGlobalTracerProvider(provider);
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())] });
+provider.register();
 const tracer = trace.getTracer('pitfalls');
 
 function parseOrder(raw) {

@@ -2,10 +2,11 @@
 // and the child is started with an explicit empty context, so it lands in a trace of its own.
 'use strict';
 const { trace, context, ROOT_CONTEXT } = require('@opentelemetry/api');
-const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
 
-const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
-trace.setGlobalTracerProvider(provider);
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
+provider.register();
 const tracer = trace.getTracer('pitfalls');
 
 tracer.startActiveSpan('handle-request', (request) => {

@@ -1,0 +1,203 @@
+'use strict';
+// Span Lens in a real VS Code extension host: run a file, then check what a user sees — lenses on
+// the exact start lines with the measured durations, hovers, diagnostics, the waterfall — stop a
+// program that never ends, and open a saved trace file.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const vscode = require('vscode');
+const { screenshot } = require('../screenshot');
+
+const extensionId = 'span-lens.span-lens';
+const workspace = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
+const fileUri = (name) => vscode.Uri.file(path.join(workspace(), name));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** 0-based lines of `file` carrying `// <tag>: <value>`, as value -> line. */
+function markers(file, tag) {
+  const out = new Map();
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const m = new RegExp(`//\\s*${tag}:\\s*(\\S+)`).exec(line);
+      if (m) out.set(m[1], i);
+    });
+  return out;
+}
+
+/** The same duration text the extension shows (core/format.ts), recomputed here independently. */
+function durationPattern(ns) {
+  const ms = Number(ns) / 1e6;
+  // Allow the rounding rules of formatDuration: whole ms from 10 ms up, 2 significant digits below.
+  return ms >= 10 ? `${Math.round(ms)} ms` : null;
+}
+
+let api;
+
+async function api_() {
+  if (api) return api;
+  const ext = vscode.extensions.getExtension(extensionId);
+  api = await ext.activate();
+  return api;
+}
+
+async function waitFor(what, fn, timeoutMs = 10_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('Span Lens in the editor', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await api_();
+  });
+
+  it('activates cheaply and reports its activation time', async () => {
+    const { activationMs } = await api_();
+    console.log(`    activation took ${activationMs.toFixed(1)} ms in the extension host`);
+    assert.ok(activationMs < 500, `activation took ${activationMs} ms`);
+  });
+
+  describe('after running checkout.js', () => {
+    let view;
+    let doc;
+    const file = () => fileUri('checkout.js');
+
+    before(async () => {
+      doc = await vscode.workspace.openTextDocument(file());
+      await vscode.window.showTextDocument(doc);
+      view = await vscode.commands.executeCommand('spanLens.runFile', file());
+      assert.ok(view, 'the run produced no result');
+    });
+
+    it('finds every span with the right parents', () => {
+      const names = view.spans.map((s) => s.name).sort();
+      assert.deepStrictEqual(names, ['cache.get', 'cache.get', 'cache.get', 'cache.get', 'cache.get', 'checkout', 'db.load_cart', 'payment.charge']);
+      const byName = new Map(view.spans.map((s) => [s.name, s]));
+      assert.strictEqual(byName.get('checkout').parentSpanId, null);
+      assert.strictEqual(byName.get('db.load_cart').parentSpanId, byName.get('checkout').spanId);
+      assert.strictEqual(byName.get('payment.charge').parentSpanId, byName.get('checkout').spanId);
+      assert.strictEqual(view.exitCode, 0);
+    });
+
+    it('puts a lens with the measured duration on each start line', async () => {
+      const lenses = await waitFor('code lenses', async () => {
+        const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+        return l && l.filter((x) => x.command && x.command.title.startsWith('⏱')).length >= 4 ? l : null;
+      });
+      const spanLenses = lenses.filter((l) => l.command && l.command.title.startsWith('⏱'));
+      const byLine = new Map(spanLenses.map((l) => [l.range.start.line, l.command.title]));
+      const expected = markers(file().fsPath, 'span');
+      assert.deepStrictEqual([...byLine.keys()].sort((a, b) => a - b), [...expected.values()].sort((a, b) => a - b), `lenses sit exactly on the start lines: ${JSON.stringify([...byLine])}`);
+      for (const [name, line] of expected) {
+        const title = byLine.get(line);
+        const spans = view.spans.filter((s) => s.name === name);
+        if (spans.length === 1) {
+          assert.ok(title.endsWith(`· ${name}`), title);
+          const d = BigInt(spans[0].endTimeUnixNano) - BigInt(spans[0].startTimeUnixNano);
+          const shown = durationPattern(d);
+          if (shown) assert.ok(title.startsWith(`⏱ ${shown}`), `${title} should show ${shown}`);
+        } else {
+          assert.match(title, new RegExp(`^⏱ ×${spans.length} · p50 .+ · max .+ · Σ .+ · ${name.replace('.', '\\.')}$`));
+        }
+      }
+      // The sleeps make the durations at least what the program waited.
+      const charge = view.spans.find((s) => s.name === 'payment.charge');
+      assert.ok(Number(BigInt(charge.endTimeUnixNano) - BigInt(charge.startTimeUnixNano)) >= 40e6);
+    });
+
+    it('shows attributes, events, kind and a waterfall link on hover, with secrets masked', async () => {
+      const line = markers(file().fsPath, 'span').get('payment.charge');
+      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', file(), new vscode.Position(line, 10));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(text, /payment\\\.charge/);
+      assert.match(text, /INTERNAL/);
+      assert.match(text, /`payment\.amount`: 19\\\.99/);
+      assert.match(text, /\+\d[\d.]* ms calling payment provider/);
+      assert.match(text, /`customer\.email`: ••••••/);
+      assert.ok(!text.includes('jane.doe@example.com'), 'the email is masked');
+      assert.match(text, /\[Show in waterfall\]\(command:spanLens\.showWaterfall/);
+    });
+
+    it('opens the waterfall and jumps to code from it', async () => {
+      await vscode.commands.executeCommand('spanLens.showWaterfall');
+      await waitFor('the waterfall panel', () => api.waterfall.visible);
+      await sleep(1500);
+      await screenshot('waterfall-and-lenses');
+      const span = view.spans.find((s) => s.name === 'db.load_cart');
+      await vscode.commands.executeCommand('spanLens.revealSpan', { spanId: span.spanId, traceId: span.traceId });
+      const editor = vscode.window.activeTextEditor;
+      assert.strictEqual(editor.document.uri.fsPath, file().fsPath);
+      assert.strictEqual(editor.selection.start.line, markers(file().fsPath, 'span').get('db.load_cart'));
+    });
+
+    it('moves lenses with edits above them and drops one whose line changed', async () => {
+      const editor = await vscode.window.showTextDocument(doc);
+      const lines = markers(file().fsPath, 'span');
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// an added line\n'));
+      let lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+      let spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
+      assert.ok(spanLines.includes(lines.get('checkout') + 1), `lens moved down: ${spanLines}`);
+      const chargeLine = lines.get('payment.charge') + 1;
+      await editor.edit((e) => e.insert(new vscode.Position(chargeLine, doc.lineAt(chargeLine).text.length), ' // edited'));
+      lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+      spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
+      assert.ok(!spanLines.includes(chargeLine), 'the edited line lost its lens');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+  });
+
+  it('puts findings on the lines that caused them, with rule codes and docs', async () => {
+    const file = fileUri('pitfalls.js');
+    const view = await vscode.commands.executeCommand('spanLens.runFile', file);
+    assert.ok(view && view.spans.length >= 4, 'pitfalls.js made its spans');
+    const diags = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(file).filter((x) => x.source === 'Span Lens');
+      return d.length ? d : null;
+    });
+    const expected = markers(file.fsPath, 'expect');
+    for (const [rule, line] of expected) {
+      const d = diags.find((x) => x.code && x.code.value === rule);
+      assert.ok(d, `no ${rule} diagnostic (got ${diags.map((x) => `${x.code.value}@${x.range.start.line}`)})`);
+      assert.strictEqual(d.range.start.line, line, `${rule} on its line`);
+      assert.ok(String(d.code.target).endsWith(`docs/rules/${rule}.md`), String(d.code.target));
+    }
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, diags[0].range);
+    assert.ok(actions.some((a) => a.title.startsWith('Disable ')), 'a disable-line quick fix is offered');
+  });
+
+  it('clears lenses and diagnostics', async () => {
+    await vscode.workspace.openTextDocument(fileUri('checkout.js'));
+    await vscode.commands.executeCommand('spanLens.clear');
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', fileUri('checkout.js'));
+    assert.strictEqual(lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).length, 0);
+    assert.strictEqual(vscode.languages.getDiagnostics(fileUri('pitfalls.js')).filter((x) => x.source === 'Span Lens').length, 0);
+  });
+
+  it('stops a program that loops forever, keeping the spans it made', async () => {
+    const pending = vscode.commands.executeCommand('spanLens.runFile', fileUri('loop_forever.js'));
+    await waitFor('the run to start', () => api.runs.running);
+    await sleep(1500);
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('spanLens.stop');
+    const view = await pending;
+    const took = Date.now() - t0;
+    assert.ok(took < 2500, `stopping took ${took} ms`);
+    assert.ok(view.spans.filter((s) => s.name === 'tick').length >= 5, `ticks before the stop: ${view.spans.length}`);
+    assert.ok(!api.runs.running);
+  });
+
+  it('opens a saved trace file without running anything', async () => {
+    const view = await vscode.commands.executeCommand('spanLens.openTraceFile', fileUri('saved-go-output.txt'));
+    assert.ok(view);
+    assert.deepStrictEqual(view.spans.map((s) => s.name).sort(), ['checkout', 'db.load_cart', 'payment.charge']);
+    assert.strictEqual(view.sourceFile, undefined);
+  });
+});
