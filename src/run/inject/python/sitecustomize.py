@@ -385,13 +385,23 @@ def _frame_kind(frame):
     return _LIBRARY if _is_library_file(code.co_filename) else _USER
 
 
-def _byte_column_to_chars(filename, line, byte_column):
+def _source_column(filename, line, byte_column):
+    """1-based character column of a UTF-8 byte offset; a `with` statement's column moves to its item."""
     import linecache
 
     text = linecache.getline(filename, line)
-    if not text or text.isascii():
-        return byte_column
-    return len(text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+    if not text:
+        return byte_column + 1
+    column = byte_column if text.isascii() else len(text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+    # Python 3.11/3.12 place `with x:` at the keyword, 3.13 at the item: report the item, where
+    # the span is started, on every version.
+    rest = text[column:]
+    for keyword in ("async with", "with"):
+        if rest.startswith(keyword) and rest[len(keyword) : len(keyword) + 1] in (" ", "\t", "("):
+            after = rest[len(keyword) :]
+            column += len(keyword) + len(after) - len(after.lstrip(" \t("))
+            break
+    return column + 1
 
 
 def _display_path(filename):
@@ -427,7 +437,7 @@ def _frame_location(frame):
                 positions(), frame.f_lasti // 2, frame.f_lasti // 2 + 1
             ):
                 if start_line == line and start_col is not None:
-                    column = _byte_column_to_chars(code.co_filename, line, start_col) + 1
+                    column = _source_column(code.co_filename, line, start_col)
         except Exception:
             pass
     fragment = _location_json(code.co_filename, line, column, getattr(code, "co_qualname", code.co_name))
