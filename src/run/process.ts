@@ -131,7 +131,9 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
       // Children that inherited stdout/stderr keep the pipes open; give them a moment, then stop them.
       timers.push(setTimeout(stopTree, linger));
     });
-    child.on('close', () => finish());
+    // When we are stopping the tree, the program's pipes can close before its other processes
+    // are gone: the run is over only when they are.
+    child.on('close', () => (killing ? killing.then(() => finish()) : finish()));
 
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.timeoutMs && opts.timeoutMs > 0) {
