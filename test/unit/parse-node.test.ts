@@ -242,6 +242,13 @@ describe('node ConsoleSpanExporter output', function () {
       assert.strictEqual(result.output.length, 7);
     });
 
+    it("a program's object that fails to read stays output even when it holds a trace id", function () {
+      const text = ['{', "  ctx: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' },", '  when: 2024-01-01T00:00:00.000Z', '}'].join('\n');
+      const result = parseText(text);
+      assert.deepStrictEqual(result.unparsed, []);
+      assert.deepStrictEqual(result.output.map((o) => o.text), text.split('\n'));
+    });
+
     it('JSON blocks are left to the JSON formats', function () {
       assert.strictEqual(nodeInspect.parseBlock(['{', '  "traceId": "0af7651916cd43dd8448eb211c80319c",', '  "name": "x"', '}'], 0), null);
       assert.strictEqual(nodeInspect.parseBlock(['{', '    "name": "x",', '    "context": {}', '}'], 0), null);

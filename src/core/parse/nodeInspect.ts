@@ -1111,12 +1111,14 @@ function looksLikeInspect(lines: string[]): boolean {
   return i > from && l.charCodeAt(i) === 58;
 }
 
-/** Keys only the exporter's output has, so a damaged block can be told from a program's object. */
-const SPAN_KEY_LINE = /^\s+(traceId|parentSpanContext|parentId): /;
+/** The exporter's own top-level keys (two-space indent), to tell a damaged span from a program's object. */
+const SPAN_KEY_LINE = /^ {2}(traceId|id|kind|timestamp|duration|parentSpanContext|parentId): /;
 
+/** At least three of the exporter's keys: a program's object that merely has a `traceId` does not qualify. */
 function looksLikeSpan(lines: string[]): boolean {
-  const n = Math.min(lines.length, 40);
-  for (let i = 1; i < n; i++) if (SPAN_KEY_LINE.test(lines[i])) return true;
+  const n = Math.min(lines.length, 60);
+  let seen = 0;
+  for (let i = 1; i < n; i++) if (SPAN_KEY_LINE.test(lines[i]) && ++seen === 3) return true;
   return false;
 }
 
