@@ -1,0 +1,146 @@
+/**
+ * Launch plans per language: the command a user would type, with Span Lens's injection added
+ * through the environment and the user's own settings kept.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LaunchError, cargoTarget, languageOf, newNonce, nodeOptionsWithPreload, planLaunch, type LaunchHost } from '../../src/run/launch';
+import { buildInject } from '../fixtures/node/sdk';
+
+/** A fake file system: the listed files exist, with the given text. */
+function hostWith(files: Record<string, string>): LaunchHost {
+  return {
+    exists: (f) => Object.prototype.hasOwnProperty.call(files, f),
+    readText: (f) => files[f],
+  };
+}
+
+const INJECT = '/opt/span lens/dist/inject';
+
+describe('run: launch plans', () => {
+  it('languages from file extensions', () => {
+    const cases: [string, string | undefined][] = [
+      ['a.js', 'node'],
+      ['a.MJS', 'node'],
+      ['a.cjs', 'node'],
+      ['a.ts', 'typescript'],
+      ['a.mts', 'typescript'],
+      ['a.cts', 'typescript'],
+      ['a.py', 'python'],
+      ['a.go', 'go'],
+      ['A.java', 'java'],
+      ['main.rs', 'rust'],
+      ['a.rb', undefined],
+      ['Makefile', undefined],
+    ];
+    for (const [file, lang] of cases) assert.strictEqual(languageOf(file), lang, file);
+    assert.throws(() => planLaunch('/w/script.rb', {}), (e: unknown) => e instanceof LaunchError && /cannot run \.rb files/.test(e.message));
+  });
+
+  it('a fresh nonce per run, in the alphabet the frame reader accepts', () => {
+    const a = newNonce();
+    assert.match(a, /^[A-Za-z0-9_-]{16,64}$/);
+    assert.notStrictEqual(a, newNonce());
+    const plan = planLaunch('/w/a.go', { baseEnv: {} }, { host: hostWith({}) });
+    assert.match(plan.env.SPAN_LENS_NONCE, /^[A-Za-z0-9_-]{16,64}$/);
+    assert.strictEqual(plan.env.SPAN_LENS_NONCE, plan.nonce);
+  });
+
+  it("node: --require <preload> appended to the user's NODE_OPTIONS, the path quoted", () => {
+    const plan = planLaunch('/w/app.js', { injectDir: INJECT, baseEnv: { NODE_OPTIONS: '--max-old-space-size=4096', PATH: '/bin' }, args: ['--port', '8080'], cwd: '/w' }, { nonce: 'n0nce' });
+    assert.strictEqual(plan.command, 'node');
+    assert.deepStrictEqual(plan.args, ['/w/app.js', '--port', '8080']);
+    assert.strictEqual(plan.env.NODE_OPTIONS, '--max-old-space-size=4096 --require "/opt/span lens/dist/inject/node-preload.js"');
+    assert.strictEqual(plan.env.PATH, '/bin');
+    assert.strictEqual(plan.env.SPAN_LENS_NONCE, 'n0nce');
+    assert.strictEqual(plan.cwd, '/w');
+    assert.strictEqual(plan.framed, true);
+    assert.deepStrictEqual(plan.injectFiles, ['/opt/span lens/dist/inject/node-preload.js']);
+    assert.strictEqual(nodeOptionsWithPreload(undefined, '/p/pre.js'), '--require /p/pre.js');
+    assert.strictEqual(nodeOptionsWithPreload('', 'C:\\x y\\"q".js'), '--require "C:\\\\x y\\\\\\"q\\".js"');
+  });
+
+  it('node really loads a preload from a path with spaces and quotes through NODE_OPTIONS, keeping the user options', function () {
+    this.timeout(60_000);
+    buildInject();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'span lens "quoted" '));
+    try {
+      fs.copyFileSync(path.resolve(__dirname, '../../dist/inject/node-preload.js'), path.join(dir, 'node-preload.js'));
+      const prog = path.join(dir, 'prog.js');
+      fs.writeFileSync(prog, "console.log('title=' + process.title)");
+      const plan = planLaunch(prog, { injectDir: dir, baseEnv: { ...process.env, NODE_OPTIONS: '--title=users-own-option' } }, { nonce: 'quotedrun' });
+      const out = execFileSync(plan.command, plan.args, { env: plan.env, cwd: plan.cwd, encoding: 'utf8' });
+      assert.ok(out.includes('title=users-own-option'), out);
+      assert.ok(out.includes('@@span-lens/1 quotedrun {"type":"facts","sdk":"node"}'), out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('typescript: node runs the TS main runner with the esbuild path for the hook', () => {
+    const plan = planLaunch('/w/src/app.ts', { injectDir: INJECT, typescript: { esbuildPath: '/x/esbuild', args: ['--enable-source-maps'] }, baseEnv: {} });
+    assert.strictEqual(plan.command, 'node');
+    assert.deepStrictEqual(plan.args, ['--enable-source-maps', '/opt/span lens/dist/inject/node-ts-main.js', '/w/src/app.ts']);
+    assert.strictEqual(plan.env.SPAN_LENS_ESBUILD, '/x/esbuild');
+    assert.ok(plan.env.NODE_OPTIONS.includes('node-preload.js'));
+    const auto = planLaunch('/w/src/app.mts', { injectDir: INJECT, baseEnv: {} });
+    assert.ok(fs.existsSync(path.join(auto.env.SPAN_LENS_ESBUILD, 'package.json')), 'esbuild found from Span Lens itself');
+  });
+
+  it('python: spanLens.python.path, else the Python extension interpreter, else python3; injection dir first on PYTHONPATH', () => {
+    const base = { injectDir: INJECT, baseEnv: { PYTHONPATH: '/user/lib' } };
+    assert.strictEqual(planLaunch('/w/a.py', base).command, 'python3');
+    assert.strictEqual(planLaunch('/w/a.py', { ...base, python: { extensionInterpreter: '/venv/bin/python' } }).command, '/venv/bin/python');
+    const plan = planLaunch('/w/a.py', { ...base, python: { path: '/usr/bin/python3.12', extensionInterpreter: '/venv/bin/python', args: ['-X', 'dev'] }, args: ['x'] });
+    assert.strictEqual(plan.command, '/usr/bin/python3.12');
+    assert.deepStrictEqual(plan.args, ['-X', 'dev', '/w/a.py', 'x']);
+    assert.strictEqual(plan.env.PYTHONPATH, `/opt/span lens/dist/inject/python${path.delimiter}/user/lib`);
+    assert.strictEqual(plan.env.PYTHONUNBUFFERED, '1');
+    assert.strictEqual(plan.commandSetting, 'spanLens.python.path');
+    assert.strictEqual(planLaunch('/w/a.py', { injectDir: INJECT, baseEnv: {} }).env.PYTHONPATH, '/opt/span lens/dist/inject/python');
+  });
+
+  it('go: go run FILE in the module root, autoexport to the console unless the user chose, settings env honoured', () => {
+    const host = hostWith({ '/w/svc/go.mod': 'module x' });
+    const plan = planLaunch('/w/svc/cmd/main.go', { cwd: '/w', baseEnv: { GOPATH: '/old' }, go: { env: { GO111MODULE: 'on', GOPATH: '/gopath' }, args: ['-race'] }, args: ['-v'] }, { host });
+    assert.strictEqual(plan.command, 'go');
+    assert.deepStrictEqual(plan.args, ['run', '-race', '/w/svc/cmd/main.go', '-v']);
+    assert.strictEqual(plan.cwd, '/w/svc');
+    assert.strictEqual(plan.env.OTEL_TRACES_EXPORTER, 'console');
+    assert.strictEqual(plan.env.GO111MODULE, 'on');
+    assert.strictEqual(plan.env.GOPATH, '/gopath');
+    assert.strictEqual(plan.framed, false);
+    const mine = planLaunch('/w/a.go', { baseEnv: { OTEL_TRACES_EXPORTER: 'otlp' } }, { host: hostWith({}) });
+    assert.strictEqual(mine.env.OTEL_TRACES_EXPORTER, 'otlp');
+    assert.strictEqual(mine.cwd, '/w');
+    assert.strictEqual(planLaunch('/w/a.go', { env: { OTEL_TRACES_EXPORTER: undefined }, baseEnv: { OTEL_TRACES_EXPORTER: 'otlp' } }, { host: hostWith({}) }).env.OTEL_TRACES_EXPORTER, 'console');
+  });
+
+  it('java: single-file source launch with the configured class path', () => {
+    const plan = planLaunch('/w/Checkout.java', { java: { classPath: '/jars/*', command: '/jdk/bin/java' }, baseEnv: {}, args: ['a'] });
+    assert.strictEqual(plan.command, '/jdk/bin/java');
+    assert.deepStrictEqual(plan.args, ['-cp', '/jars/*', '/w/Checkout.java', 'a']);
+    assert.strictEqual(plan.env.OTEL_TRACES_EXPORTER, 'console');
+    assert.deepStrictEqual(planLaunch('/w/Checkout.java', { baseEnv: {} }).args, ['/w/Checkout.java']);
+    assert.strictEqual(plan.commandSetting, 'spanLens.java.command');
+  });
+
+  it('rust: cargo run in the crate that holds the file, picking --bin or --example', () => {
+    const manifest = ['[package]', 'name = "shop"', '', '[[bin]]', 'name = "worker"', 'path = "tools/worker.rs"', '', '[[example]]', 'name = "demo"', 'path = "ex/demo.rs"', '', '[dependencies]', 'tracing = "0.1"'].join('\n');
+    const host = hostWith({ '/w/shop/Cargo.toml': manifest, '/w/plain/Cargo.toml': '[package]\nname = "plain"\n' });
+    const main = planLaunch('/w/shop/src/main.rs', { args: ['--fast'], rust: { args: ['--release'] }, baseEnv: {} }, { host });
+    assert.strictEqual(main.command, 'cargo');
+    assert.strictEqual(main.cwd, '/w/shop');
+    assert.deepStrictEqual(main.args, ['run', '--release', '--bin', 'shop', '--', '--fast']);
+    assert.deepStrictEqual(cargoTarget('/w/shop/tools/worker.rs', '/w/shop', host), ['--bin', 'worker']);
+    assert.deepStrictEqual(cargoTarget('/w/shop/ex/demo.rs', '/w/shop', host), ['--example', 'demo']);
+    assert.deepStrictEqual(cargoTarget('/w/shop/src/bin/report.rs', '/w/shop', host), ['--bin', 'report']);
+    assert.deepStrictEqual(cargoTarget('/w/shop/src/bin/sync/main.rs', '/w/shop', host), ['--bin', 'sync']);
+    assert.deepStrictEqual(cargoTarget('/w/shop/examples/basic.rs', '/w/shop', host), ['--example', 'basic']);
+    assert.deepStrictEqual(planLaunch('/w/plain/src/main.rs', { baseEnv: {} }, { host }).args, ['run']);
+    assert.throws(() => planLaunch('/elsewhere/main.rs', { baseEnv: {} }, { host }), (e: unknown) => e instanceof LaunchError && /not inside a Cargo crate/.test(e.message));
+  });
+});
