@@ -44,9 +44,9 @@ export interface RunSettings {
     esbuildPath?: string;
   };
   python?: LanguageRunSettings & {
-    /** `spanLens.python.path`: the interpreter; wins over `command`. */
+    /** `spanLens.python.path`: the interpreter; wins over `command` and the Python extension's choice. */
     path?: string;
-    /** The interpreter the Python extension selected, passed in by the editor (used when `path` is unset). */
+    /** The interpreter the Python extension selected, passed in by the editor (used when neither `path` nor `command` is set). */
     extensionInterpreter?: string;
   };
   go?: LanguageRunSettings;
@@ -230,15 +230,21 @@ export function planLaunch(file: string, settings: RunSettings = {}, opts: { non
       env.PYTHONPATH = prependPath(pythonDir, env.PYTHONPATH);
       // A piped Python buffers stdout: prints would lag behind spans and be lost on a crash.
       if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
+      // The user's own settings first, then the Python extension's choice.
+      const [command, commandSetting] = py.path
+        ? [py.path, 'spanLens.python.path']
+        : py.command
+          ? [py.command, 'spanLens.python.command']
+          : [py.extensionInterpreter || 'python3', 'spanLens.python.path'];
       return {
         language,
-        command: py.path || py.extensionInterpreter || py.command || 'python3',
+        command,
         args: [...userArgs, abs, ...programArgs],
         env,
         cwd: defaultCwd,
         nonce,
         framed: true,
-        commandSetting: 'spanLens.python.path',
+        commandSetting,
         injectFiles: [path.join(pythonDir, 'sitecustomize.py')],
       };
     }
@@ -345,8 +351,9 @@ export function cargoTarget(file: string, crateRoot: string, host: LaunchHost = 
   m = /^examples\/([^/]+)\.rs$/.exec(rel) ?? /^examples\/([^/]+)\/main\.rs$/.exec(rel);
   if (m) return ['--example', m[1]];
   if (rel === 'src/main.rs') {
-    // With several binaries `cargo run` asks which; the package's own binary is src/main.rs.
-    const hasOtherBins = readCargoTargets(manifest, 'bin').length > 0 || /\bdefault-run\s*=/.test(manifest);
+    // With several binaries (`[[bin]]` tables or files in src/bin) `cargo run` asks which; the package's own binary is src/main.rs.
+    const hasOtherBins =
+      readCargoTargets(manifest, 'bin').length > 0 || /\bdefault-run\s*=/.test(manifest) || host.exists(path.join(crateRoot, 'src', 'bin'));
     const name = readPackageName(manifest);
     if (hasOtherBins && name) return ['--bin', name];
   }

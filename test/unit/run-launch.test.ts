@@ -90,10 +90,13 @@ describe('run: launch plans', () => {
     assert.ok(fs.existsSync(path.join(auto.env.SPAN_LENS_ESBUILD, 'package.json')), 'esbuild found from Span Lens itself');
   });
 
-  it('python: spanLens.python.path, else the Python extension interpreter, else python3; injection dir first on PYTHONPATH', () => {
+  it('python: spanLens.python.path, else spanLens.python.command, else the Python extension interpreter, else python3; injection dir first on PYTHONPATH', () => {
     const base = { injectDir: INJECT, baseEnv: { PYTHONPATH: '/user/lib' } };
     assert.strictEqual(planLaunch('/w/a.py', base).command, 'python3');
     assert.strictEqual(planLaunch('/w/a.py', { ...base, python: { extensionInterpreter: '/venv/bin/python' } }).command, '/venv/bin/python');
+    const byCommand = planLaunch('/w/a.py', { ...base, python: { command: 'pypy3', extensionInterpreter: '/venv/bin/python' } });
+    assert.strictEqual(byCommand.command, 'pypy3');
+    assert.strictEqual(byCommand.commandSetting, 'spanLens.python.command');
     const plan = planLaunch('/w/a.py', { ...base, python: { path: '/usr/bin/python3.12', extensionInterpreter: '/venv/bin/python', args: ['-X', 'dev'] }, args: ['x'] });
     assert.strictEqual(plan.command, '/usr/bin/python3.12');
     assert.deepStrictEqual(plan.args, ['-X', 'dev', '/w/a.py', 'x']);
