@@ -72,6 +72,23 @@ describe('checks: orphan-span', () => {
     assert.match(found[0].message, /"outer"/);
   });
 
+  it('uses the output order where rounded times are ambiguous (Node: whole-millisecond starts)', () => {
+    const origin = (line: number) => ({ format: 'span-lens' as const, line, endLine: line });
+    // A loop: three spans one after the other, all printed as starting in the same millisecond;
+    // the first one's rounded end is the latest, but it was printed (ended) first.
+    const loop = [0.05, 0.03, 0.02].map((d, i) =>
+      span({ name: `step`, traceId: nextTraceId(), startTimeUnixNano: ms(5), endTimeUnixNano: ms(5 + d), origin: origin(i) }),
+    );
+    assert.deepEqual(findings(RULE, loop).map((f) => f.message), []);
+    // Really nested: the request started late in its millisecond, so its rounded end looks 0.4 ms
+    // early, yet it was printed after the lost span.
+    const request = span({ name: 'request', startTimeUnixNano: ms(5), endTimeUnixNano: ms(5.6), origin: origin(11) });
+    const lost = span({ name: 'audit', traceId: nextTraceId(), startTimeUnixNano: ms(6), endTimeUnixNano: ms(6.0), origin: origin(10) });
+    assert.equal(findings(RULE, [request, lost]).length, 1);
+    // Without the output order, the same times are not taken as nesting.
+    assert.equal(findings(RULE, [{ ...request, origin: undefined }, { ...lost, origin: undefined }]).length, 0);
+  });
+
   it('can be told not to look for nested roots', () => {
     const parent = span({ startTimeUnixNano: ms(0), endTimeUnixNano: ms(10) });
     const lost = span({ traceId: nextTraceId(), startTimeUnixNano: ms(2), endTimeUnixNano: ms(3) });

@@ -57,7 +57,8 @@ export const orphanSpan: Rule = {
 
 /**
  * Node prints whole-millisecond starts with exact durations, so an enclosing span can appear to
- * end up to 1 ms before a span it really encloses; the output order settles such cases.
+ * end up to 1 ms before a span it really encloses; when the output order shows it ended after,
+ * it still encloses.
  */
 const END_SLACK_NS = 1_000_000n;
 
@@ -116,7 +117,11 @@ function reportNestedRoots(roots: Span[], spans: readonly Span[], report: Parame
         } else if (s.traceId !== best.traceId && (!second || end > second.endTimeUnixNano!)) second = s;
       }
       const around = best && best.traceId !== root.traceId ? best : second;
-      if (!around || around.traceId === root.traceId || around.endTimeUnixNano! + END_SLACK_NS < root.endTimeUnixNano!) continue;
+      if (!around || around.traceId === root.traceId) continue;
+      const aroundEnd = around.endTimeUnixNano!;
+      const rootEnd = root.endTimeUnixNano!;
+      const roundedEnclosing = aroundEnd + END_SLACK_NS >= rootEnd && around.startTimeUnixNano < root.startTimeUnixNano && endedFirst(root, around);
+      if (aroundEnd < rootEnd && !roundedEnclosing) continue;
       // Nesting within the same instant says nothing (a zero-length root at a span's start).
       if (around.startTimeUnixNano === root.startTimeUnixNano && around.endTimeUnixNano === root.endTimeUnixNano) continue;
       if (endedFirst(around, root)) continue;
