@@ -16,7 +16,6 @@
  * that turn out not to belong to a record.
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
-import { emptySpan } from '../model';
 import { parseJson } from '../json';
 import { parseOtlpJsonValue } from './otlpJson';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
@@ -27,7 +26,7 @@ const LOGGER = 'io.opentelemetry.exporter.logging.LoggingSpanExporter';
 const OTLP_LOGGER = 'io.opentelemetry.exporter.logging.otlp';
 /** SimpleFormatter's default header in an English locale; finds text glued before it. */
 const JUL_DATE = /(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2}(?: [AP]M)? /;
-const ATTRIBUTES_MAP_END = /\}, capacity=(\d+), totalAddedValues=(\d+)\}/g;
+const ATTRIBUTES_MAP_END = /\}, capacity=(\d+), totalAddedValues=(\d+)\}/y;
 /** Limits on a record spread over lines, so a stray header cannot swallow the rest of the output. */
 const MAX_RECORD_LINES = 2000;
 const MAX_RECORD_CHARS = 1 << 20;
@@ -154,9 +153,12 @@ function readAttributes(text: string): AttributeReading | null {
   const lossy: LossyField[] = [];
   if (text.startsWith('{}')) return { attributes: {}, lossy };
   if (text.startsWith('AttributesMap{data={')) {
+    // The last `}, capacity=N, totalAddedValues=M}` ends the map (a value may hold a lookalike).
     let end: RegExpExecArray | null = null;
-    ATTRIBUTES_MAP_END.lastIndex = 0;
-    for (let m = ATTRIBUTES_MAP_END.exec(text); m; m = ATTRIBUTES_MAP_END.exec(text)) end = m;
+    for (let at = text.lastIndexOf('}, capacity='); at >= 0 && !end; at = at > 0 ? text.lastIndexOf('}, capacity=', at - 1) : -1) {
+      ATTRIBUTES_MAP_END.lastIndex = at;
+      end = ATTRIBUTES_MAP_END.exec(text);
+    }
     if (!end) return null;
     const entries = splitEntries(text.slice('AttributesMap{data={'.length, end.index));
     const attributes: Attributes = {};
@@ -332,22 +334,35 @@ class JavaLoggingReader implements LineReader {
     this.messageChars = 0;
 
     const afterTracer = key.index + key[0].length;
-    const span: Span = {
-      ...emptySpan(),
-      traceId: key[1],
-      spanId: key[2],
-      name,
-      kind: key[3] as SpanKind,
-      unknown: [...UNKNOWN_FIELDS],
-      origin: { format: 'java-logging', line: firstLine, endLine: lineNo },
-    };
     const scopeEnd = findScopeEnd(text, afterTracer);
     const scope = text.slice(afterTracer, scopeEnd < 0 ? text.length : scopeEnd);
     const colon = scope.lastIndexOf(':');
-    span.scope = {
-      name: colon < 0 ? scope : scope.slice(0, colon),
-      version: colon < 0 || colon === scope.length - 1 ? null : scope.slice(colon + 1),
-      schemaUrl: null,
+    // Built in the field order of emptySpan() so every parser's spans share one object shape.
+    const span: Span = {
+      traceId: key[1],
+      spanId: key[2],
+      parentSpanId: null,
+      parentIsRemote: null,
+      name,
+      kind: key[3] as SpanKind,
+      startTimeUnixNano: 0n,
+      endTimeUnixNano: 0n,
+      attributes: {},
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: { code: 'UNSET', message: null },
+      traceState: null,
+      resource: {},
+      scope: {
+        name: colon < 0 ? scope : scope.slice(0, colon),
+        version: colon < 0 || colon === scope.length - 1 ? null : scope.slice(colon + 1),
+        schemaUrl: null,
+      },
+      origin: { format: 'java-logging', line: firstLine, endLine: lineNo },
+      unknown: [...UNKNOWN_FIELDS],
     };
     if (lossy.length) span.lossy = lossy;
     const attributesText = scopeEnd < 0 ? '' : text.slice(scopeEnd + 2);
@@ -370,7 +385,9 @@ class JavaLoggingReader implements LineReader {
     open.lines++;
     open.chars += text.length;
     open.span.origin!.endLine = lineNo;
-    const reading = readAttributes(open.attributesText);
+    // Only a line that can end the attributes is worth re-reading them for (keeps this linear).
+    const mayEnd = open.attributesText.startsWith('AttributesMap{') ? text.includes('}, capacity=') : text.trimEnd().endsWith('}');
+    const reading = mayEnd ? readAttributes(open.attributesText) : null;
     if (!reading) return true;
     this.open = null;
     this.finish(open.span, reading);
