@@ -311,6 +311,47 @@ describe('run: Python injection with OpenTelemetry', function () {
     assertOutputUnchanged('batch_lost.py', run);
   });
 
+  it('a full Batch queue: the spans it dropped are counted as dropped, not lost', function () {
+    const run = runPython('batch_drops.py');
+    const { result, spans } = parse(run);
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.strictEqual(spans.length, 200, 'Span Lens sees every span, dropped or not');
+    assertLocations('batch_drops.py', spans.slice(0, 2));
+    const m = /^exported (\d+) of 200$/m.exec(run.stdout);
+    assert.ok(m, run.stdout);
+    const exported = Number(m[1]);
+    assert.ok(exported < 200, `the burst overflowed the queue (exported ${exported})`);
+    assert.strictEqual(result.facts.droppedSpans, 200 - exported);
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
+    assert.deepStrictEqual(result.facts.programExporters, ['SlowCountingExporter']);
+    // (Output is not compared with a plain run: how many spans the queue drops varies per run.)
+  });
+
+  it('several providers, two sharing one multi processor: each span once, the unexported ones noticed', function () {
+    const run = runPython('providers.py');
+    const { result, spans } = parse(run);
+    assert.deepStrictEqual(spans.map((s) => s.name).sort(), ['printed', 'shared-1', 'shared-2', 'unexported']);
+    assert.strictEqual(result.spans.filter((s) => s.origin?.format === 'span-lens').length, 4, 'no span framed twice');
+    assert.strictEqual(byName(spans, 'unexported').parentSpanId, byName(spans, 'printed').spanId);
+    assert.strictEqual(byName(spans, 'shared-2').parentSpanId, byName(spans, 'shared-1').spanId);
+    assert.deepStrictEqual(result.facts.programExporters, ['ConsoleSpanExporter']);
+    assert.strictEqual(result.facts.noExporter, true, 'spans ended on a provider with no processor');
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
+    assertLocations('providers.py', spans);
+    assertOutputUnchanged('providers.py', run);
+  });
+
+  it('a provider set late still wins: Span Lens stands in only until the program sets its own', function () {
+    const run = runPython('late_provider.py');
+    const { result, spans } = parse(run);
+    assert.deepStrictEqual(spans.map((s) => s.name).sort(), ['on-time', 'too-early']);
+    assert.deepStrictEqual(result.spans.filter((s) => s.origin?.format === 'python-console').map((s) => s.name), ['on-time']);
+    assert.deepStrictEqual(result.output.map((o) => o.text), ["provider is the program's: True"]);
+    assert.strictEqual(rawFacts(run.stdout).installedProvider, true);
+    assertLocations('late_provider.py', spans);
+    assertOutputUnchanged('late_provider.py', run);
+  });
+
   it('API only, SDK importable: Span Lens supplies a provider and says nothing exports the spans', function () {
     const run = runPython('api_only.py');
     const { result, spans } = parse(run);

@@ -42,9 +42,8 @@ _MY_GLOBALS = globals()
 # Keys are (trace_id, span_id) ints: the same span reaching us twice (one multi processor shared by
 # two providers) is reported once.
 _open = {}  # key -> (sdk Span, location JSON fragment): started, not yet ended
-_pending = {}  # key -> spanId hex: ended and sampled, handed to a program exporter-backed pipeline, not exported yet
+_pending = {}  # key -> (spanId hex, _ProviderState): ended and sampled into the program's pipeline, not exported yet
 _counts = {
-    "dropped": 0,  # spans a full BatchSpanProcessor queue threw away
     "without_exporter": 0,  # spans ended on a provider where the program configured no processor
     "unrecorded": 0,  # API-only program, no SDK importable: span starts that were no-ops
 }
@@ -532,11 +531,12 @@ def _call_site(frame):
 class _ProviderState:
     """What Span Lens knows about the program's pipeline behind one multi span processor."""
 
-    __slots__ = ("processors", "all_tracked")
+    __slots__ = ("processors", "all_tracked", "batch_queues")
 
     def __init__(self):
         self.processors = 0
         self.all_tracked = True
+        self.batch_queues = []
 
     def add_program_processor(self, processor):
         exporter = None
@@ -552,7 +552,9 @@ class _ProviderState:
             # A processor of the program's own making: we cannot see what it exports, so claim
             # nothing about lost spans on this provider.
             self.all_tracked = False
-        _watch_batch_queue(processor)
+        queue = _batch_queue(processor)
+        if queue is not None:
+            self.batch_queues.append(queue)
 
 
 def _track_exporter(exporter):
@@ -584,35 +586,13 @@ def _track_exporter(exporter):
     return True
 
 
-def _watch_batch_queue(processor):
-    """Count spans a full BatchSpanProcessor queue drops (the deque silently loses its oldest entry)."""
+def _batch_queue(processor):
+    """The queue of a BatchSpanProcessor: a bounded deque that silently drops its oldest span when full."""
     batch = getattr(processor, "_batch_processor", processor)  # 1.3x+ keeps the queue one level down
     queue = getattr(batch, "_queue", None)
     if queue is None:
         queue = getattr(processor, "queue", None)  # older SDKs
-    maxlen = getattr(queue, "maxlen", None)
-    if not maxlen:
-        return
-    try:
-        on_end = processor.on_end
-    except Exception:
-        return
-
-    def on_end_watched(span):
-        try:
-            if len(queue) >= maxlen and not getattr(batch, "_shutdown", False) and span.context.trace_flags.sampled:
-                victim = queue[-1].context
-                with _state_lock:
-                    _counts["dropped"] += 1
-                    _pending.pop((victim.trace_id, victim.span_id), None)
-        except Exception:
-            pass
-        return on_end(span)
-
-    try:
-        processor.on_end = on_end_watched
-    except Exception:
-        pass
+    return queue if getattr(queue, "maxlen", None) else None
 
 
 def _span_started(span):
@@ -637,7 +617,7 @@ def _span_ended(span, state):
             _counts["without_exporter"] += 1
         elif state.all_tracked and ctx.trace_flags.sampled:
             with _state_lock:
-                _pending[key] = format(ctx.span_id, "016x")
+                _pending[key] = (format(ctx.span_id, "016x"), state)
         _write_frame(_span_record("span", span, entry[1]))
     except Exception:
         pass
@@ -867,13 +847,42 @@ class _OpenTelemetryImportHook:
 # --- exit report -----------------------------------------------------------------------------
 
 
+def _lost_and_dropped():
+    """Spans the program's pipeline never exported: still queued at exit (lost) or gone from a full
+    batch queue (dropped). Decided at exit, after the program's providers shut down, so no race
+    with the batch worker is possible."""
+    with _state_lock:
+        pending = list(_pending.items())
+    queued = set()
+    seen_queues = set()
+    for _key, (_span_id, state) in pending:
+        for queue in state.batch_queues:
+            if id(queue) in seen_queues:
+                continue
+            seen_queues.add(id(queue))
+            try:
+                for span in list(queue):
+                    ctx = span.context
+                    queued.add((ctx.trace_id, ctx.span_id))
+            except Exception:
+                pass
+    lost = []
+    dropped = 0
+    for key, (span_id, state) in pending:
+        if state.batch_queues and key not in queued:
+            dropped += 1
+        else:
+            lost.append(span_id)
+    return lost, dropped
+
+
 def _facts_record():
     sdk_version = None
     module = sys.modules.get("opentelemetry.sdk.version")
     if module is not None:
         sdk_version = getattr(module, "__version__", None)
+    lost, dropped = _lost_and_dropped()
     with _state_lock:
-        lost = list(_pending.values())
         exporters = list(_program_exporters)
     facts = {
         "type": "facts",
@@ -881,7 +890,7 @@ def _facts_record():
         "programExporters": exporters,
         "noExporter": _counts["without_exporter"] > 0 or (_flags["sdk_missing"] and _counts["unrecorded"] > 0),
         "lostAtExit": lost,
-        "droppedSpans": _counts["dropped"],
+        "droppedSpans": dropped,
         "opentelemetry": "sdk" if _flags["sdk_imported"] else "api" if _flags["api_imported"] else "none",
         "sdkVersion": sdk_version,
         "installedProvider": _flags["installed_provider"],
