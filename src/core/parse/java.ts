@@ -432,9 +432,12 @@ export const javaLogging: LineFormat = {
 
 /** The OTLP JSON object in a logged line: it starts at the first `{"resource…` / `{"scopeSpans…`. */
 function otlpJsonStart(text: string): number {
-  const r = text.indexOf('{"resource');
+  // Most lines hold no `{"` at all: one scan settles them.
+  const brace = text.indexOf('{"');
+  if (brace < 0) return -1;
+  const r = text.indexOf('{"resource', brace);
   if (r >= 0) return r;
-  return text.indexOf('{"scopeSpans');
+  return text.indexOf('{"scopeSpans', brace);
 }
 
 function isOtlpLoggerHeader(text: string): boolean {
