@@ -83,8 +83,8 @@ describe('run: Java program (single-file source launch, LoggingSpanExporter on s
     assert.strictEqual(result.exitCode, 0, `java failed:\n${stderr}`);
     assert.deepStrictEqual(result.unparsed, [], 'every span record read');
     assert.deepStrictEqual(result.formats, ['java-logging']);
-    // The JUL records are spans, not program output; the program's own print is.
-    assert.deepStrictEqual(result.output.stderr, []);
+    // The JUL records are spans, not program output (the JVM may add notes of its own); the program's own print is.
+    for (const l of result.output.stderr) assert.doesNotMatch(l.text, /LoggingSpanExporter|^INFO: '/, 'a span record left as output');
     assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['order placed']);
 
     // SimpleSpanProcessor exports as each span ends: children first.

@@ -26,7 +26,8 @@ import type { RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/rust/checkout');
-const CRATE = path.join(os.tmpdir(), 'span-lens-test-rust-checkout');
+// Per process, so two test runs on one machine never delete each other's copy (cargo locks the shared target dir).
+const CRATE = path.join(os.tmpdir(), `span-lens-test-rust-checkout-${process.pid}`);
 const TARGET_DIR = path.join(os.tmpdir(), 'span-lens-test-cargo-target');
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // A cold build of tracing-subscriber and its dependencies on two busy cores.
@@ -131,6 +132,8 @@ describe('run: Rust crate (cargo run, offline Debian crates, tracing-subscriber 
     }
     copyCrate();
   });
+
+  after(() => fs.rmSync(CRATE, { recursive: true, force: true }));
 
   it('src/main.rs (default layout, ANSI, NEW|CLOSE): spans, parents by path, placed statically on #[instrument] and info_span! in lib.rs', async () => {
     const result = await run('src/main.rs');
