@@ -56,6 +56,10 @@ interface RowEl {
   markers: HTMLElement[];
   span: number;
   geomVersion: number;
+  /** Last values written, so unchanged ones are not written again (each write invalidates style). */
+  y: number;
+  /** null: not written for the current span yet. */
+  selected: boolean | null;
 }
 
 export class Waterfall {
@@ -412,17 +416,18 @@ export class Waterfall {
     const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const lastRow = view ? Math.min(count - 1, Math.ceil((top + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN) : -1;
 
-    const wanted = new Map<number, number>();
-    for (let r = firstRow; r <= lastRow; r++) wanted.set(this.rows[r], r);
+    // Rows leaving the window go back to the pool (positions are cheap to test: rowPos).
     for (const [span, el] of this.active) {
-      if (!wanted.has(span)) {
+      const r = this.rowPos[span];
+      if (r < firstRow || r > lastRow || r < 0) {
         this.active.delete(span);
         el.root.hidden = true;
         el.span = -1;
         this.free.push(el);
       }
     }
-    for (const [span, r] of wanted) {
+    for (let r = firstRow; r <= lastRow; r++) {
+      const span = this.rows[r];
       let el = this.active.get(span);
       if (!el) {
         el = this.free.pop() ?? this.createRow();
@@ -432,7 +437,10 @@ export class Waterfall {
       }
       // In a compressed (very long) list, rows sit relative to the scroll position.
       const y = geo.scaled ? scrollTop + (r * ROW_HEIGHT - top) : r * ROW_HEIGHT;
-      el.root.style.transform = `translateY(${y}px)`;
+      if (el.y !== y) {
+        el.y = y;
+        el.root.style.transform = `translateY(${y}px)`;
+      }
       this.styleRow(el, span);
     }
     if (this.selectedIndex >= 0 && this.active.has(this.selectedIndex)) {
@@ -454,7 +462,7 @@ export class Waterfall {
     const root = h('div', { class: 'row', role: 'treeitem' }, name, track);
     root.hidden = true;
     this.tree.appendChild(root);
-    return { root, name, twisty, err, label, service, dur, track, bar, markers: [], span: -1, geomVersion: -1 };
+    return { root, name, twisty, err, label, service, dur, track, bar, markers: [], span: -1, geomVersion: -1, y: NaN, selected: null };
   }
 
   /** Content that depends only on the span (set once when a pooled row takes a span). */
@@ -463,6 +471,7 @@ export class Waterfall {
     const s = view.run.spans;
     el.span = i;
     el.geomVersion = -1;
+    el.selected = null; // styleRow writes the selection state for the new span
     const name = view.name(i);
     const service = view.service(i);
     const flags = s.flags[i];
@@ -525,8 +534,11 @@ export class Waterfall {
       else el.root.removeAttribute('aria-expanded');
     }
     const selected = i === this.selectedIndex;
-    setClass(el.root, 'selected', selected);
-    el.root.setAttribute('aria-selected', String(selected));
+    if (el.selected !== selected) {
+      el.selected = selected;
+      setClass(el.root, 'selected', selected);
+      el.root.setAttribute('aria-selected', String(selected));
+    }
     setClass(el.root, 'match', !!this.matchMask && this.matchMask[i] === 1);
     setClass(el.root, 'dim', this.critical && !(s.flags[i] & SpanFlag.Critical));
     if (el.geomVersion !== this.geomVersion) {
