@@ -14,7 +14,6 @@
  * has none (FmtSpan::CLOSE off: a span is only a prefix of event lines).
  */
 import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
-import { emptySpan } from '../model';
 import { parseJson } from '../json';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
@@ -45,6 +44,14 @@ function digits(s: string, i: number, n: number): number {
  */
 export function readRfc3339(s: string, i: number): Stamp | null {
   if (s.length < i + 20) return null;
+  // Consecutive lines mostly share the second: reuse its nanoseconds when the first 19 characters match.
+  const cached = lastSecondText;
+  let same = cached.length === 19;
+  for (let k = 0; same && k < 19; k++) if (s.charCodeAt(i + k) !== cached.charCodeAt(k)) same = false;
+  if (same) {
+    const r = readFractionAndZone(s, i + 19);
+    if (r && r.offsetSec === lastSecondOffset) return { ns: lastSecondNs + BigInt(r.frac), end: r.end };
+  }
   if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return null;
   const hh = digits(s, i + 11, 2);
   const mi = digits(s, i + 14, 2);
@@ -61,7 +68,21 @@ export function readRfc3339(s: string, i: number): Stamp | null {
     if (dayCache.size > 1000) dayCache.clear();
     dayCache.set(date, dayMs);
   }
-  let k = i + 19;
+  const r = readFractionAndZone(s, i + 19);
+  if (!r) return null;
+  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - r.offsetSec;
+  lastSecondText = s.slice(i, i + 19);
+  lastSecondOffset = r.offsetSec;
+  lastSecondNs = BigInt(sec) * 1_000_000_000n;
+  return { ns: lastSecondNs + BigInt(r.frac), end: r.end };
+}
+
+let lastSecondText = '';
+let lastSecondOffset = 0;
+let lastSecondNs = 0n;
+
+/** `[.fraction](Z|±HH:MM)` at `k`: the fraction in ns, the zone offset in seconds, and where it ends. */
+function readFractionAndZone(s: string, k: number): { frac: number; offsetSec: number; end: number } | null {
   let frac = 0;
   if (s.charCodeAt(k) === 46 /* . */) {
     k++;
@@ -90,8 +111,7 @@ export function readRfc3339(s: string, i: number): Stamp | null {
     offsetSec = (oh * 3600 + om * 60) * (z === 43 ? 1 : -1);
     k += 6;
   } else return null;
-  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - offsetSec;
-  return { ns: BigInt(sec) * 1_000_000_000n + BigInt(frac), end: k };
+  return { frac, offsetSec, end: k };
 }
 
 /** `15.1ms` / `7.25µs` / `871ns` / `1.02s` (FmtSpan timings, 3 significant digits) in ns, or null. */
@@ -295,9 +315,10 @@ interface Segment {
   /** The fields split into (key, raw value), when the ANSI codes made the split exact. */
   pairs?: [string, string][];
   /** JSON format: key -> JSON text of the value, to compare spans. */
+  /** JSON format: the span object as printed ({name, ...fields}); maps and attributes are made from it on demand. */
+  obj?: { [k: string]: unknown };
+  /** JSON format: key -> text of the value, to compare spans whose fields differ. */
   map?: Map<string, string>;
-  attrs?: Attributes;
-  lossy?: string[];
 }
 
 const enum Kind {
@@ -720,12 +741,19 @@ interface Open {
   name: string;
   fields: string;
   map?: Map<string, string>;
+  obj?: { [k: string]: unknown };
   attributes: Attributes;
   parent: Open | null;
+  /** The synthetic span id, once made. */
+  id?: string;
+  /** The synthetic trace id, on a root, once made. */
+  traceId?: string;
   /** JSON `new` lines show the thread's current stack, which is not the parent when one was given explicitly. */
   parentUncertain: boolean;
-  /** Open children by name (a span cannot close while it has any). */
+  /** Open children by name. */
   kids: Map<string, Open[]> | null;
+  /** How many children are open (a span cannot close while it has any). */
+  openKids: number;
   events: SpanEvent[];
   /** Exact start (FmtSpan::NEW line). */
   start: bigint | null;
@@ -750,8 +778,9 @@ function fmtCompat(o: Open, seg: Segment): number {
 }
 
 function jsonCompat(o: Open, seg: Segment): number {
-  const a = o.map!;
-  const b = seg.map!;
+  if (o.fields === seg.fields) return 2;
+  const a = (o.map ??= jsonFieldMap(o.obj!));
+  const b = (seg.map ??= jsonFieldMap(seg.obj!));
   for (const [k, v] of a) if (b.get(k) !== v) return 0;
   return a.size === b.size ? 2 : 1;
 }
@@ -764,10 +793,11 @@ const enum Use {
   Other,
 }
 
-/** When two spans printed alike closed, and where, to notice spans that were open at the same time. */
+/** The last span of a name that closed: to notice another printed alike that was open at the same time. */
 interface Twin {
-  start: bigint;
-  end: bigint;
+  fields: string;
+  parent: Open | null;
+  end: bigint | null;
 }
 
 /**
@@ -782,9 +812,7 @@ class SpanTracker {
   /** Every open span by name, in creation order. */
   private readonly byName = new Map<string, Open[]>();
   private readonly live = new Set<Open>();
-  private readonly closedTwins = new Map<string, Twin>();
-  /** The parent of the last closed span with a given name and fields. */
-  private readonly twinParents = new Map<string, Open>();
+  private readonly lastClosed = new Map<string, Twin>();
   sawClose = false;
   sawNew = false;
 
@@ -797,7 +825,7 @@ class SpanTracker {
   ) {}
 
   isOpenName(name: string): boolean {
-    return this.byName.has(name);
+    return (this.byName.get(name)?.length ?? 0) > 0;
   }
 
   private create(seg: Segment, parent: Open | null, time: bigint | null, thread: string | undefined, lineNo: number): Open {
@@ -807,10 +835,12 @@ class SpanTracker {
       name: seg.name,
       fields: seg.fields,
       map: seg.map,
+      obj: seg.obj,
       attributes: d.attrs,
       parent: null,
       parentUncertain: false,
       kids: null,
+      openKids: 0,
       events: [],
       start: null,
       first: time,
@@ -829,12 +859,14 @@ class SpanTracker {
 
   private attach(o: Open, parent: Open | null): void {
     o.parent = parent;
+    if (parent) parent.openKids++;
     push(parent ? (parent.kids ??= new Map()) : this.roots, o.name, o);
   }
 
   private detach(o: Open): void {
     const level = o.parent ? o.parent.kids : this.roots;
     if (level) remove(level, o.name, o);
+    if (o.parent) o.parent.openKids--;
   }
 
   private note(o: Open, path: string, reason: string): void {
@@ -845,6 +877,7 @@ class SpanTracker {
     // Fields recorded since creation (Span::record): the longer text is the newer one.
     o.fields = seg.fields;
     o.map = seg.map;
+    o.obj = seg.obj;
     o.attributes = this.decode(seg).attrs;
   }
 
@@ -859,7 +892,7 @@ class SpanTracker {
     for (const o of list) {
       const c = this.compat(o, seg);
       if (!c) continue;
-      if (leaf && use === Use.Close && o.kids && o.kids.size) continue; // children keep a span alive
+      if (leaf && use === Use.Close && o.openKids) continue; // children keep a span alive
       const same = thread !== undefined && o.thread === thread;
       if (same || o.thread === undefined) otherThreadOnly = false;
       const score = (same ? 4 : 0) + c;
@@ -954,7 +987,7 @@ class SpanTracker {
       for (const o of list) {
         const c = this.compat(o, seg);
         if (!c) continue;
-        if (use === Use.Close && o.kids && o.kids.size) continue;
+        if (use === Use.Close && o.openKids) continue;
         let score = c + (thread !== undefined && o.thread === thread ? 8 : 0);
         if (ancestryIs(o, stack)) score += 4;
         if (score > bestScore) {
@@ -967,7 +1000,8 @@ class SpanTracker {
     if (!best) {
       // Closed on a thread whose stack is empty (the span was given an explicit parent): a span
       // printed alike that closed before had a parent, and this one most likely shares it.
-      const twinParent = stack.length ? undefined : this.twinParents.get(seg.name + '\0' + seg.fields);
+      const twin = stack.length ? undefined : this.lastClosed.get(seg.name);
+      const twinParent = twin && twin.fields === seg.fields ? twin.parent : null;
       if (twinParent && this.live.has(twinParent)) {
         const o = this.create(seg, twinParent, time, thread, lineNo);
         o.parentUncertain = true;
@@ -1017,15 +1051,17 @@ class SpanTracker {
       }
     }
     const end = time ?? span.last;
-    const key = (span.parent ? span.parent.seq : 0) + '\0' + span.name + '\0' + span.fields;
-    if (created && start !== null) {
+    const twin = this.lastClosed.get(span.name);
+    if (created && start !== null && twin && twin.fields === span.fields && twin.parent === span.parent && twin.end !== null && twin.end > start) {
       // Nothing open matched this close: a span printed exactly like one that closed earlier
       // while this one was already running. Their lines were indistinguishable.
-      const twin = this.closedTwins.get(key);
-      if (twin && twin.end > start) this.note(span, 'events', 'another span printed exactly like this one was open at the same time; their events cannot be told apart and went to the one that closed first');
+      this.note(span, 'events', 'another span printed exactly like this one was open at the same time; their events cannot be told apart and went to the one that closed first');
     }
-    if (start !== null && end !== null) this.closedTwins.set(key, { start, end });
-    if (span.parent) this.twinParents.set(span.name + '\0' + span.fields, span.parent);
+    if (twin) {
+      twin.fields = span.fields;
+      twin.parent = span.parent;
+      twin.end = end;
+    } else this.lastClosed.set(span.name, { fields: span.fields, parent: span.parent, end });
     this.finishSpan(span, start ?? 0n, end, time === null);
   }
 
@@ -1037,16 +1073,26 @@ class SpanTracker {
     let root = o;
     while (root.parent) root = root.parent;
     const p = this.idPrefix;
-    const span = emptySpan();
-    span.traceId = p + root.seq.toString(16).padStart(32 - p.length, '0');
-    span.spanId = p + o.seq.toString(16).padStart(16 - p.length, '0');
-    span.parentSpanId = o.parent ? p + o.parent.seq.toString(16).padStart(16 - p.length, '0') : null;
-    span.name = o.name;
-    span.startTimeUnixNano = start;
-    span.endTimeUnixNano = end;
-    span.attributes = o.attributes;
-    span.events = o.events;
-    span.scope = { name: o.target ?? '', version: null, schemaUrl: null };
+    const span: Span = {
+      traceId: (root.traceId ??= p + root.seq.toString(16).padStart(32 - p.length, '0')),
+      spanId: this.idOf(o),
+      parentSpanId: o.parent ? this.idOf(o.parent) : null,
+      parentIsRemote: null,
+      name: o.name,
+      kind: 'INTERNAL',
+      startTimeUnixNano: start,
+      endTimeUnixNano: end,
+      attributes: o.attributes,
+      droppedAttributesCount: 0,
+      events: o.events,
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: { code: 'UNSET', message: null },
+      traceState: null,
+      resource: {},
+      scope: { name: o.target ?? '', version: null, schemaUrl: null },
+    };
     if (o.location) span.location = o.location;
     if (o.thread !== undefined) span.thread = o.thread;
     span.origin = { format: this.format, line: o.firstLine, endLine: o.lastLine };
@@ -1057,6 +1103,10 @@ class SpanTracker {
     span.unknown = unknown;
     if (o.lossy) span.lossy = o.lossy;
     this.sink.span(span);
+  }
+
+  private idOf(o: Open): string {
+    return (o.id ??= this.idPrefix + o.seq.toString(16).padStart(16 - this.idPrefix.length, '0'));
   }
 
   /** End of input: spans still open, in the order they first appeared. */
@@ -1084,8 +1134,9 @@ function remove(m: Map<string, Open[]>, k: string, o: Open): void {
   const l = m.get(k);
   if (!l) return;
   const i = l.lastIndexOf(o);
-  if (i >= 0) l.splice(i, 1);
-  if (!l.length) m.delete(k);
+  if (i === l.length - 1) l.pop();
+  else if (i >= 0) l.splice(i, 1);
+  // An empty list stays: the same name usually opens again (a loop), and the names are few.
 }
 
 /** Do the names and fields of `o`'s ancestors equal `stack` (root first)? */
@@ -1247,10 +1298,18 @@ export const rustTracingFmt: LineFormat = {
 
 const JSON_KNOWN = new Set(['timestamp', 'level', 'fields', 'target', 'filename', 'line_number', 'span', 'spans', 'threadName', 'threadId']);
 
+/** A value as text to compare spans by (type-tagged so that "1" and 1 differ). */
 function jsonValueKey(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v) ?? 'undefined';
+  switch (typeof v) {
+    case 'string':
+      return '"' + v;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(v);
+    default:
+      return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'undefined';
+  }
 }
 
 /** A `span`/`spans[]` object ({name, ...fields}) as a path segment. */
@@ -1258,21 +1317,18 @@ function jsonSegment(o: unknown): Segment | null {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
   const obj = o as { [k: string]: unknown };
   if (typeof obj.name !== 'string') return null;
-  const map = new Map<string, string>();
-  const attrs: Attributes = {};
-  let lossy: string[] | undefined;
   let fields = '';
   for (const k in obj) {
     if (k === 'name') continue;
-    const v = obj[k];
-    const key = jsonValueKey(v);
-    map.set(k, key);
-    fields += (fields ? ' ' : '') + k + '=' + key;
-    const a = jsonAttribute(v);
-    attrs[k] = a;
-    if (v === null) (lossy ??= []).push(k);
+    fields += (fields ? ' ' : '') + k + '=' + jsonValueKey(obj[k]);
   }
-  return { name: obj.name, fields, map, attrs, lossy };
+  return { name: obj.name, fields, obj };
+}
+
+function jsonFieldMap(obj: { [k: string]: unknown }): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const k in obj) if (k !== 'name') map.set(k, jsonValueKey(obj[k]));
+  return map;
 }
 
 function jsonAttribute(v: unknown): AttributeValue {
@@ -1282,7 +1338,17 @@ function jsonAttribute(v: unknown): AttributeValue {
 }
 
 function jsonDecode(seg: Segment): { attrs: Attributes; lossy?: string[] } {
-  return { attrs: { ...seg.attrs! }, lossy: seg.lossy };
+  const attrs: Attributes = {};
+  let lossy: string[] | undefined;
+  const obj = seg.obj!;
+  for (const k in obj) {
+    if (k === 'name') continue;
+    const v = obj[k];
+    attrs[k] = jsonAttribute(v);
+    // serde_json writes a NaN or infinite f64 as null; tracing fields are never null otherwise.
+    if (v === null) (lossy ??= []).push(k);
+  }
+  return { attrs, lossy };
 }
 
 class JsonReader implements LineReader {
