@@ -69,7 +69,9 @@ export function parseJsonLoose(text: string): unknown {
         ws();
         if (text[i] !== ':') fail("expected ':'");
         i++;
-        obj[key] = value(depth + 1);
+        // As JSON.parse does: "__proto__" is an ordinary key, not the object's prototype.
+        if (key === '__proto__') Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        else obj[key] = value(depth + 1);
         ws();
         if (text[i] === ',') {
           i++;
