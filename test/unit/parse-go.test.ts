@@ -202,6 +202,12 @@ describe('Go stdouttrace shapes built from the format description', () => {
     );
   });
 
+  it('an attribute named __proto__ is an attribute, not a prototype', () => {
+    const s = only(goCompact(stub({ Attributes: [{ Key: '__proto__', Value: { Type: 'STRING', Value: 'x' } }] })));
+    assert.deepStrictEqual(Object.keys(s.attributes), ['__proto__']);
+    assert.strictEqual(Object.getPrototypeOf(s.attributes), Object.prototype);
+  });
+
   it('SpanKind 0..5, with unspecified as INTERNAL', () => {
     const kinds = [0, 1, 2, 3, 4, 5].map((k) => only(goCompact(stub({ SpanKind: k }))).kind);
     assert.deepStrictEqual(kinds, ['INTERNAL', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']);

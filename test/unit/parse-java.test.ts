@@ -160,6 +160,12 @@ describe('Java LoggingSpanExporter: other JUL layouts and program output', () =>
     assert.deepStrictEqual(r.spans[0].lossy?.map((l) => l.path), ['attributes']);
   });
 
+  it('an attribute named __proto__ is an attribute, not a prototype', () => {
+    const r = parseText(record('p', '00000000000000a1', 'AttributesMap{data={__proto__=x}, capacity=128, totalAddedValues=1}'));
+    assert.deepStrictEqual(Object.keys(r.spans[0].attributes), ['__proto__']);
+    assert.strictEqual(Object.getPrototypeOf(r.spans[0].attributes), Object.prototype);
+  });
+
   it('immutable attributes print strings quoted: their type is known', () => {
     const r = parseText(record('imm', '00000000000000a1', '{count=3, id="42", name="a, b=c"}'));
     assert.deepStrictEqual(r.spans[0].attributes, { count: 3, id: '42', name: 'a, b=c' });

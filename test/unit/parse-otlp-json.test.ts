@@ -188,6 +188,12 @@ describe('parseOtlpJsonValue', () => {
     assert.deepStrictEqual(s.origin, { format: 'otlp-json', line: 7, endLine: 7 });
   });
 
+  it('an attribute named __proto__ is an attribute, not a prototype', () => {
+    const spans = parseOtlpJsonValue({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: 'eee19b7ec3c1b174', name: 'x', startTimeUnixNano: '1', attributes: [kv('__proto__', { stringValue: 'x' })] }] }] }] });
+    assert.deepStrictEqual(Object.keys(spans![0].attributes), ['__proto__']);
+    assert.strictEqual(Object.getPrototypeOf(spans![0].attributes), Object.prototype);
+  });
+
   it('null for anything that is not OTLP trace data', () => {
     for (const v of [null, 42, 'x', [], {}, { name: 'x' }, { resourceLogs: [] }]) assert.strictEqual(parseOtlpJsonValue(v), null, JSON.stringify(v));
     assert.deepStrictEqual(parseOtlpJsonValue({ resourceSpans: [] }), []);

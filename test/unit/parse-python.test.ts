@@ -267,6 +267,14 @@ describe('Python ConsoleSpanExporter: program output around the spans', () => {
     assert.strictEqual(r.unparsed[0].startLine, 0);
   });
 
+  it('an attribute named __proto__ is an attribute, not a prototype', () => {
+    const attrs = JSON.parse('{"__proto__": "x"}') as Record<string, unknown>;
+    attrs.nan = NaN;
+    const s = only(printed(pySpan({ attributes: attrs })));
+    assert.deepStrictEqual(Object.keys(s.attributes), ['__proto__', 'nan']);
+    assert.strictEqual(Object.getPrototypeOf(s.attributes), Object.prototype);
+  });
+
   it('an older SDK printing the resource attributes directly', () => {
     const s = only(printed(pySpan({ resource: { 'service.name': 'old-svc', 'telemetry.sdk.version': '1.2.0' } })));
     assert.deepStrictEqual(s.resource, { 'service.name': 'old-svc', 'telemetry.sdk.version': '1.2.0' });

@@ -8,6 +8,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
 import { parseJsonLoose } from '../json';
+import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
 
 type Json = Record<string, unknown>;
@@ -166,10 +167,10 @@ function attributesFromGo(list: unknown, path: string, cx: Conversion): Attribut
     if (typeof key !== 'string') continue;
     const value = kv.Value as Json | null;
     if (!value || typeof value !== 'object') {
-      out[key] = null;
+      setAttribute(out, key, null);
       continue;
     }
-    out[key] = scalarFromTyped(String(value.Type), value.Value, `${path}.${key}`, cx);
+    setAttribute(out, key, scalarFromTyped(String(value.Type), value.Value, `${path}.${key}`, cx));
   }
   return out;
 }

@@ -17,7 +17,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
 import { parseJson } from '../json';
-import { parseOtlpJsonValue } from './otlpJson';
+import { parseOtlpJsonValue, setAttribute } from './otlpJson';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
 /** The fixed part of a LoggingSpanExporter message, after the name's closing quote. */
@@ -164,7 +164,7 @@ function readAttributes(text: string): AttributeReading | null {
     const attributes: Attributes = {};
     for (const [k, v] of entries) {
       const value = javaValue(v);
-      attributes[k] = value;
+      setAttribute(attributes, k, value);
       if (Array.isArray(value) && value.length > 1 && typeof value[0] === 'string') {
         lossy.push({ path: `attributes.${k}`, reason: "list elements are printed unquoted: an element holding ', ' reads as two" });
       }
@@ -180,7 +180,7 @@ function readAttributes(text: string): AttributeReading | null {
     if (!close.endsWith('}')) return null;
     const attributes: Attributes = {};
     for (const [k, v] of splitEntries(close.slice(1, -1), true)) {
-      attributes[k] = v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : javaValue(v);
+      setAttribute(attributes, k, v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : javaValue(v));
     }
     return { attributes, lossy };
   }
@@ -399,7 +399,7 @@ class JavaLoggingReader implements LineReader {
     this.open = null;
     const head = open.attributesText.startsWith('AttributesMap{data={') ? open.attributesText.slice('AttributesMap{data={'.length) : open.attributesText.slice(1);
     const attributes: Attributes = {};
-    for (const [k, v] of splitEntries(head)) attributes[k] = javaValue(v);
+    for (const [k, v] of splitEntries(head)) setAttribute(attributes, k, javaValue(v));
     this.finish(open.span, { attributes, lossy: [{ path: 'attributes', reason }] });
   }
 

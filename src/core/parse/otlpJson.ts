@@ -33,6 +33,15 @@ interface Conversion {
   skipped: number;
 }
 
+/**
+ * Store an attribute whose key comes from the program's output. A plain assignment of the key
+ * `__proto__` would replace the object's prototype instead of adding the attribute.
+ */
+export function setAttribute(out: Attributes | Json, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else (out as Json)[key] = value;
+}
+
 function field(o: Json, camel: string, snake: string): unknown {
   const v = o[camel];
   return v !== undefined ? v : o[snake];
@@ -147,7 +156,7 @@ function plainAnyValue(av: unknown, cx: Conversion): unknown {
   if (kv && typeof kv === 'object') {
     const out: Json = {};
     const values = kv.values;
-    if (Array.isArray(values)) for (const e of values as Json[]) if (e && typeof e.key === 'string') out[e.key] = plainAnyValue(e.value, cx);
+    if (Array.isArray(values)) for (const e of values as Json[]) if (e && typeof e.key === 'string') setAttribute(out, e.key, plainAnyValue(e.value, cx));
     return out;
   }
   const arr = field(o, 'arrayValue', 'array_value') as Json | undefined;
@@ -211,7 +220,7 @@ function attributes(list: unknown, path: string, cx: Conversion): Attributes {
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as Json | null;
     if (!kv || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
-    out[kv.key] = anyValue(kv.value, `${path}.${kv.key}`, cx);
+    setAttribute(out, kv.key, anyValue(kv.value, `${path}.${kv.key}`, cx));
   }
   return out;
 }

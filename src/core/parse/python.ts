@@ -46,11 +46,20 @@ function bigintReplacer(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+/**
+ * The attributes dict as parsed. JSON.parse made it fresh for this span, so it is used in place
+ * (no copy); only values the model cannot hold are replaced.
+ */
 function attributes(o: unknown, path: string, cx: Conversion): Attributes {
-  const out: Attributes = {};
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return out;
-  for (const key in o as Json) out[key] = scalar((o as Json)[key], `${path}.${key}`, cx);
-  return out;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return {};
+  const attrs = o as Json;
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (typeof v === 'string' || typeof v === 'boolean') continue;
+    const x = scalar(v, `${path}.${key}`, cx);
+    if (x !== v) attrs[key] = x;
+  }
+  return attrs as Attributes;
 }
 
 const TRACE_ID = /^0x[0-9a-f]{32}$/;
