@@ -103,7 +103,13 @@ export function checkoutSpans(): Span[] {
     span({ id: 'a000000000000007', parent: 'a000000000000001', name: 'render', start: 96, end: 99 }),
     // Second trace: its root's parent was never exported.
     span({ trace: 'b0000000000000000000000000000002', id: 'b000000000000001', parent: 'ffffffffffffffff', name: 'worker.job', start: 110, end: 140, service: 'worker' }),
-    span({ trace: 'b0000000000000000000000000000002', id: 'b000000000000002', parent: 'b000000000000001', name: 'worker.step', start: 115, end: 130, service: 'worker' }),
+    {
+      ...span({ trace: 'b0000000000000000000000000000002', id: 'b000000000000002', parent: 'b000000000000001', name: 'worker.step', start: 115, end: 130, service: 'worker' }),
+      links: [
+        { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'a000000000000003', traceState: null, attributes: { reason: 'follows cart load' }, droppedAttributesCount: 0 },
+        { traceId: 'eeee0000000000000000000000000000', spanId: 'eeee000000000001', traceState: null, attributes: {}, droppedAttributesCount: 0 },
+      ],
+    },
   ];
 }
 

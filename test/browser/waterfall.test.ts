@@ -274,6 +274,21 @@ describe('waterfall webview (headless Chromium)', function () {
     await page.context().close();
   });
 
+  it('lists links in the detail pane and jumps to a linked span in another trace', async () => {
+    const { page, observed } = await open();
+    await page.evaluate(() => (globalThis as any).postMessage({ type: 'focusSpan', spanId: 'b000000000000002' }, '*'));
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.detail-title')?.textContent === 'worker.step');
+    const links = await page.textContent('.detail-section:has(summary:text("Links (2)"))');
+    assert.match(links!, /4bf92f3577b34da6a3ce929d0e0e4736 \/ a000000000000003/);
+    assert.match(links!, /follows cart load/);
+    assert.match(links!, /\(not in this run\)/);
+    await page.click('.detail .link .text-button:text("Go to span")');
+    assert.strictEqual(await page.textContent('.row.selected .row-name'), 'db.query');
+    assert.strictEqual(await page.inputValue('.trace-picker'), '0');
+    clean(observed);
+    await page.context().close();
+  });
+
   it('highlights the critical path on demand', async () => {
     const { page, observed } = await open();
     assert.strictEqual(await page.$$eval('.row.dim', (r) => r.length), 0);
