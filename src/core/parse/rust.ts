@@ -745,9 +745,9 @@ interface Open {
   attributes: Attributes;
   parent: Open | null;
   /** The synthetic span id, once made. */
-  id?: string;
+  id: string | undefined;
   /** The synthetic trace id, on a root, once made. */
-  traceId?: string;
+  traceId: string | undefined;
   /** JSON `new` lines show the thread's current stack, which is not the parent when one was given explicitly. */
   parentUncertain: boolean;
   /** Open children by name. */
@@ -760,9 +760,9 @@ interface Open {
   /** Earliest time the span is known to have existed (first line it appears on, children's starts). */
   first: bigint | null;
   last: bigint | null;
-  thread?: string;
-  target?: string;
-  location?: SourceLocation;
+  thread: string | undefined;
+  target: string | undefined;
+  location: SourceLocation | undefined;
   firstLine: number;
   lastLine: number;
   lossy: LossyField[] | null;
@@ -838,6 +838,8 @@ class SpanTracker {
       obj: seg.obj,
       attributes: d.attrs,
       parent: null,
+      id: undefined,
+      traceId: undefined,
       parentUncertain: false,
       kids: null,
       openKids: 0,
@@ -846,6 +848,8 @@ class SpanTracker {
       first: time,
       last: time,
       thread,
+      target: undefined,
+      location: undefined,
       firstLine: lineNo,
       lastLine: lineNo,
       lossy: null,
@@ -1074,7 +1078,7 @@ class SpanTracker {
     while (root.parent) root = root.parent;
     const p = this.idPrefix;
     const span: Span = {
-      traceId: (root.traceId ??= p + root.seq.toString(16).padStart(32 - p.length, '0')),
+      traceId: (root.traceId ??= hexId(p, root.seq, 32)),
       spanId: this.idOf(o),
       parentSpanId: o.parent ? this.idOf(o.parent) : null,
       parentIsRemote: null,
@@ -1106,7 +1110,7 @@ class SpanTracker {
   }
 
   private idOf(o: Open): string {
-    return (o.id ??= this.idPrefix + o.seq.toString(16).padStart(16 - this.idPrefix.length, '0'));
+    return (o.id ??= hexId(this.idPrefix, o.seq, 16));
   }
 
   /** End of input: spans still open, in the order they first appeared. */
@@ -1122,6 +1126,14 @@ class SpanTracker {
       }
     }
   }
+}
+
+const ZEROS = '0'.repeat(32);
+
+/** `prefix` + `n` in hex, zero-padded to `width` characters. */
+function hexId(prefix: string, n: number, width: number): string {
+  const h = n.toString(16);
+  return prefix + ZEROS.slice(0, width - prefix.length - h.length) + h;
 }
 
 function push(m: Map<string, Open[]>, k: string, o: Open): void {
