@@ -5,7 +5,8 @@
  */
 import * as assert from 'assert';
 import { parseText } from '../../src/core/parse';
-import { traceStateFromPython } from '../../src/core/parse/python';
+import { pythonConsole, pythonConsoleLines, traceStateFromPython } from '../../src/core/parse/python';
+import { parseWith } from '../../src/core/parse/demux';
 import type { Span } from '../../src/core/model';
 
 /** A Python float whose repr differs from JS (2.0, -0.0). */
@@ -278,5 +279,23 @@ describe('Python ConsoleSpanExporter: program output around the spans', () => {
   it('an older SDK printing the resource attributes directly', () => {
     const s = only(printed(pySpan({ resource: { 'service.name': 'old-svc', 'telemetry.sdk.version': '1.2.0' } })));
     assert.deepStrictEqual(s.resource, { 'service.name': 'old-svc', 'telemetry.sdk.version': '1.2.0' });
+  });
+});
+
+describe('Python ConsoleSpanExporter with a custom formatter', () => {
+  it('to_json(indent=2) blocks', () => {
+    const text = JSON.stringify(pySpan({ name: 'two-space' }), null, 2) + '\n';
+    assert.strictEqual(only(text).name, 'two-space');
+  });
+
+  it('to_json(indent=None): one span per line, with exact big integers', () => {
+    const registry = { blocks: [pythonConsole], jsonLines: [pythonConsoleLines], lines: [] };
+    const line = (name: string) => pyDumps(pySpan({ name, attributes: { id: 9223372036854775807n } })).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/\{ /g, '{');
+    const r = parseWith(registry, `${line('a')}\nprint\n${line('b')}\n`);
+    assert.deepStrictEqual(r.spans.map((s) => [s.name, s.attributes.id]), [
+      ['a', 9223372036854775807n],
+      ['b', 9223372036854775807n],
+    ]);
+    assert.deepStrictEqual(r.output.map((o) => o.text), ['print']);
   });
 });

@@ -284,8 +284,11 @@ function spanFromGo(r: Json, cx: Conversion): Span {
 }
 
 function firstKeyIsName(line: string | undefined): boolean {
-  // Go's encoder indents with one TAB and writes Name first.
-  return line !== undefined && line.startsWith('\t"Name": ');
+  // Go's encoder writes Name first, indented with one TAB (any indent is accepted).
+  if (line === undefined) return false;
+  let i = 0;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  return i > 0 && line.startsWith('"Name": ', i);
 }
 
 /** Go stdouttrace with `WithPrettyPrint()`. */

@@ -11,7 +11,7 @@ import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, Spa
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose } from '../json';
 import { rfc3339ToUnixNano } from './go';
-import type { BlockFormat, BlockResult } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -231,12 +231,30 @@ function spanFromPython(r: Json, cx: Conversion): Span | null {
   return span;
 }
 
+/** `    "name": …` — the first key of the span dict at any indent (to_json(indent=2) exists too). */
+function firstKeyIsName(line: string): boolean {
+  let i = 0;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  return i > 0 && line.startsWith('"name": ', i);
+}
+
+/** A parsed span dict as a Span; `text` is read again exactly when JSON.parse rounded a 64-bit integer. */
+function readPythonText(text: string, parsed: unknown): Span | null {
+  if (!isPythonSpan(parsed)) return null;
+  let cx: Conversion = { lossy: [], unsafeInt: false };
+  const span = spanFromPython(parsed, cx);
+  if (!span || !cx.unsafeInt) return span;
+  // JSON.parse rounded an integer beyond 2^53: read the text again exactly.
+  cx = { lossy: [], unsafeInt: false };
+  return spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
+}
+
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
 export const pythonConsole: BlockFormat = {
   name: 'python-console',
   parseBlock(lines: string[]): BlockResult | null {
-    // json.dumps(indent=4) of the span dict always writes `name` first.
-    if (lines.length < 4 || !lines[1].startsWith('    "name": ')) return null;
+    // json.dumps of the span dict always writes `name` first.
+    if (lines.length < 4 || !firstKeyIsName(lines[1])) return null;
     const text = lines.join('\n');
     let value: unknown;
     try {
@@ -250,14 +268,19 @@ export const pythonConsole: BlockFormat = {
         return { spans: [], unparsedReason: `a Python span is not valid JSON (${(err as Error).message})` };
       }
     }
-    if (!isPythonSpan(value)) return null;
-    let cx: Conversion = { lossy: [], unsafeInt: false };
-    let span = spanFromPython(value, cx);
-    if (!span) return null;
-    if (cx.unsafeInt) {
-      cx = { lossy: [], unsafeInt: false };
-      span = spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
-    }
-    return { spans: [span] };
+    const span = readPythonText(text, value);
+    return span ? { spans: [span] } : null;
+  },
+};
+
+/**
+ * The same span dict on one line, as `ConsoleSpanExporter(formatter=lambda s: s.to_json(indent=None) + "\n")`
+ * prints it. Not in the default registry: register it among the JSON line formats to read such output.
+ */
+export const pythonConsoleLines: JsonLineFormat = {
+  name: 'python-console',
+  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
+    const span = readPythonText(raw.slice(raw.indexOf('{')).trimEnd(), value);
+    return span ? [span] : null;
   },
 };
