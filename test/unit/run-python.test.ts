@@ -10,7 +10,7 @@
  * `import opentelemetry.sdk.trace` fails there.
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -41,15 +41,20 @@ interface RunOptions {
   nonce?: string | null;
 }
 
-function runPython(program: string, opts: RunOptions = {}): PythonRun {
+function pythonEnv(opts: RunOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPYCACHEPREFIX: PYCACHE, ...opts.env };
   delete env.PYTHONDONTWRITEBYTECODE;
   // Pipes are block-buffered unless this is set: test the ordering the way most users run.
   if (!opts.env?.PYTHONUNBUFFERED) delete env.PYTHONUNBUFFERED;
-  delete env.SPAN_LENS_NONCE;
+  for (const name of ['SPAN_LENS_NONCE', 'SPAN_LENS_ROOT_PID', 'SPAN_LENS_MAX_SPANS']) if (!opts.env?.[name]) delete env[name];
   const entries = [...(opts.inject === false ? [] : [INJECT_DIR]), ...(opts.path ?? OTEL_PATH)];
   env.PYTHONPATH = entries.join(path.delimiter);
   if (opts.inject !== false && opts.nonce !== null) env.SPAN_LENS_NONCE = opts.nonce ?? NONCE;
+  return env;
+}
+
+function runPython(program: string, opts: RunOptions = {}): PythonRun {
+  const env = pythonEnv(opts);
   const started = process.hrtime.bigint();
   const r = spawnSync(PYTHON, [path.join(PROGRAMS, program)], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -96,12 +101,19 @@ function parse(run: PythonRun): { result: ParseResult; spans: Span[] } {
   return { result, spans: spansOf(result) };
 }
 
-/** The facts record exactly as the injection wrote it (it carries keys RunFacts does not have). */
+/** Every facts record exactly as the injection wrote it (they carry keys RunFacts does not have). */
+function allRawFacts(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.includes(`@@span-lens/1 ${NONCE} {"type":"facts"`))
+    .map((line) => JSON.parse(line.slice(line.indexOf('{"type":"facts"'))) as Record<string, unknown>);
+}
+
+/** The one facts record of a single-process run. */
 function rawFacts(stdout: string): Record<string, unknown> {
-  const frames = stdout.split('\n').filter((l) => l.includes(`@@span-lens/1 ${NONCE} {"type":"facts"`));
-  assert.strictEqual(frames.length, 1, 'one facts record');
-  const line = frames[0];
-  return JSON.parse(line.slice(line.indexOf('{"type":"facts"'))) as Record<string, unknown>;
+  const all = allRawFacts(stdout);
+  assert.strictEqual(all.length, 1, 'one facts record');
+  return all[0];
 }
 
 interface ExpectedLocation {
@@ -321,7 +333,9 @@ describe('run: Python injection with OpenTelemetry', function () {
     assert.ok(m, run.stdout);
     const exported = Number(m[1]);
     assert.ok(exported < 200, `the burst overflowed the queue (exported ${exported})`);
-    assert.strictEqual(result.facts.droppedSpans, 200 - exported);
+    // Not RunFacts.droppedSpans: runners read that as Span Lens's own cap.
+    assert.strictEqual(rawFacts(run.stdout).sdkDroppedSpans, 200 - exported);
+    assert.strictEqual(result.facts.droppedSpans ?? 0, 0);
     assert.deepStrictEqual(result.facts.lostAtExit, []);
     assert.deepStrictEqual(result.facts.programExporters, ['SlowCountingExporter']);
     // (Output is not compared with a plain run: how many spans the queue drops varies per run.)
@@ -469,6 +483,57 @@ describe('run: Python injection with OpenTelemetry', function () {
     assert.deepStrictEqual(spans.map((s) => s.name), ['chained']);
     assertLocations('chained.py', spans);
     assertOutputUnchanged('chained.py', run, { path: site });
+  });
+
+  it('SIGTERM while a span is open: the open span is reported, and the program still dies of the signal', async function () {
+    const env = pythonEnv({});
+    const child = spawn(PYTHON, [path.join(PROGRAMS, 'stopped.py')], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the program never printed ready: ${stderr}`)), 25000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        if (stdout.includes('ready\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    assert.deepStrictEqual([code, signal], [null, 'SIGTERM']);
+    const { result, spans } = parse({ stdout, stderr, status: code, ms: 0 });
+    assert.deepStrictEqual(spans.map((s) => [s.name, s.endTimeUnixNano === null]).sort(), [['serve-forever', true], ['startup', false]]);
+    assertLocations('stopped.py', spans);
+    assert.deepStrictEqual(result.output.map((o) => o.text), ['ready']);
+    assert.strictEqual(result.facts.noExporter, true);
+  });
+
+  it('SPAN_LENS_MAX_SPANS: records past the cap are counted, not printed', function () {
+    const run = runPython('flood.py', { env: { SPAN_LENS_FLOOD: '100', SPAN_LENS_MAX_SPANS: '10' } });
+    const { result, spans } = parse(run);
+    assert.strictEqual(spans.length, 10);
+    assert.deepStrictEqual(spans.map((s) => s.attributes.i), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.strictEqual(result.facts.droppedSpans, 90);
+  });
+
+  it('child processes: their spans are reported, silent children add no facts, a fork forgets the parent’s spans', function () {
+    const run = runPython('subprocesses.py');
+    const { result, spans } = parse(run);
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.deepStrictEqual(spans.map((s) => [s.name, s.endTimeUnixNano !== null]).sort(), [['child', true], ['parent', true]]);
+    assert.strictEqual(byName(spans, 'child').location?.file, path.join(PROGRAMS, 'subprocess_child.py'));
+    assert.strictEqual(byName(spans, 'parent').location?.file, path.join(PROGRAMS, 'subprocesses.py'));
+    const facts = allRawFacts(run.stdout);
+    assert.strictEqual(facts.length, 2, 'facts from the root and from the child with a span; none from the silent child or the fork');
+    assert.deepStrictEqual(
+      result.output.map((o) => o.text),
+      ['child ran', 'plain program', '{', '}', 'no newline at the end', 'parent done'],
+    );
+    assertOutputUnchanged('subprocesses.py', run);
   });
 
   it('a flood of 10,000 spans: every one reported; prints the cost per span', function () {

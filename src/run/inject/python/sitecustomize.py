@@ -34,7 +34,21 @@ def _read_nonce():
     return None
 
 
+def _read_max_spans():
+    # The runner's cap on kept spans (spanLens.run.maxSpans): records past it are not printed,
+    # only counted (facts.droppedSpans), as the Node agent does.
+    try:
+        value = int(os.environ.get("SPAN_LENS_MAX_SPANS", "0"))
+    except ValueError:
+        return 0
+    return value if value > 0 else 0
+
+
 _NONCE = _read_nonce()
+_MAX_SPANS = _read_max_spans()
+# The first Span Lens process of a run marks itself; its children (a subprocess, multiprocessing's
+# spawn) inherit the mark and report facts only if they had spans, as the Node agent does.
+_ROOT_ENV = "SPAN_LENS_ROOT_PID"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _MY_GLOBALS = globals()
 
@@ -44,6 +58,8 @@ _MY_GLOBALS = globals()
 _open = {}  # key -> (sdk Span, location JSON fragment): started, not yet ended
 _pending = {}  # key -> (spanId hex, _ProviderState): ended and sampled into the program's pipeline, not exported yet
 _counts = {
+    "written": 0,  # span and unended records printed
+    "capped": 0,  # records not printed: past SPAN_LENS_MAX_SPANS
     "without_exporter": 0,  # spans ended on a provider where the program configured no processor
     "unrecorded": 0,  # API-only program, no SDK importable: span starts that were no-ops
 }
@@ -54,18 +70,30 @@ _flags = {
     "sdk_missing": False,
     "installed_provider": False,
     "stdout_broken": False,
+    "is_root": True,
+    "finished": False,
 }
 
 try:
     import _thread
 
-    _write_lock = _thread.allocate_lock()
-    _state_lock = _thread.allocate_lock()
+    # Re-entrant: the SIGTERM handler reports from the main thread, which may hold either lock.
+    _write_lock = _thread.RLock()
+    _state_lock = _thread.RLock()
 except ImportError:  # pragma: no cover - CPython always has _thread
     _write_lock = _state_lock = None
 
 
 # --- output ----------------------------------------------------------------------------------
+
+
+def _write_span_record(record_type, span, location_fragment):
+    with _state_lock:
+        if _MAX_SPANS and _counts["written"] >= _MAX_SPANS:
+            _counts["capped"] += 1
+            return
+        _counts["written"] += 1
+    _write_frame(_span_record(record_type, span, location_fragment))
 
 
 def _write_frame(record_json):
@@ -618,7 +646,7 @@ def _span_ended(span, state):
         elif state.all_tracked and ctx.trace_flags.sampled:
             with _state_lock:
                 _pending[key] = (format(ctx.span_id, "016x"), state)
-        _write_frame(_span_record("span", span, entry[1]))
+        _write_span_record("span", span, entry[1])
     except Exception:
         pass
 
@@ -877,53 +905,98 @@ def _lost_and_dropped():
 
 
 def _facts_record():
-    sdk_version = None
-    module = sys.modules.get("opentelemetry.sdk.version")
-    if module is not None:
-        sdk_version = getattr(module, "__version__", None)
-    lost, dropped = _lost_and_dropped()
-    with _state_lock:
-        exporters = list(_program_exporters)
+    """The run's facts, or None for a child process that had nothing to say."""
+    had_spans = _counts["written"] + _counts["capped"] > 0
+    otel_seen = _flags["sdk_imported"] or _flags["api_imported"]
+    if not _flags["is_root"] and not had_spans:
+        return None
     facts = {
         "type": "facts",
         "sdk": "python",
-        "programExporters": exporters,
-        "noExporter": _counts["without_exporter"] > 0 or (_flags["sdk_missing"] and _counts["unrecorded"] > 0),
-        "lostAtExit": lost,
-        "droppedSpans": dropped,
-        "opentelemetry": "sdk" if _flags["sdk_imported"] else "api" if _flags["api_imported"] else "none",
-        "sdkVersion": sdk_version,
-        "installedProvider": _flags["installed_provider"],
+        "opentelemetry": "sdk" if _flags["sdk_imported"] else "api" if otel_seen else "none",
     }
-    if _flags["sdk_missing"] and _counts["unrecorded"] > 0:
-        facts["spansNotRecorded"] = _counts["unrecorded"]
-        facts["message"] = (
-            "The program uses opentelemetry-api but opentelemetry-sdk is not installed where it runs, "
-            "so its spans do nothing and Span Lens cannot record them. Install opentelemetry-sdk."
-        )
+    if otel_seen or had_spans:
+        module = sys.modules.get("opentelemetry.sdk.version")
+        lost, queue_dropped = _lost_and_dropped()
+        with _state_lock:
+            facts["programExporters"] = list(_program_exporters)
+        unrecorded = _counts["unrecorded"] if _flags["sdk_missing"] else 0
+        if had_spans or unrecorded:
+            facts["noExporter"] = _counts["without_exporter"] > 0 or unrecorded > 0
+        facts["lostAtExit"] = lost
+        facts["droppedSpans"] = _counts["capped"]
+        # Not droppedSpans: runners read that as Span Lens's own cap.
+        facts["sdkDroppedSpans"] = queue_dropped
+        facts["sdkVersion"] = getattr(module, "__version__", None) if module is not None else None
+        facts["installedProvider"] = _flags["installed_provider"]
+        if unrecorded:
+            facts["spansNotRecorded"] = unrecorded
+            facts["message"] = (
+                "The program uses opentelemetry-api but opentelemetry-sdk is not installed where it runs, "
+                "so its spans do nothing and Span Lens cannot record them. Install opentelemetry-sdk."
+            )
     return _to_json(facts)
 
 
 def _report_at_exit():
-    """Runs after the program's providers shut down (registered before any of them: atexit is LIFO)."""
+    """Spans never ended, then the facts; once. At exit this runs after the program's providers
+    shut down (it was registered before any of them, and atexit is LIFO)."""
+    if _flags["finished"]:
+        return
+    _flags["finished"] = True
     try:
-        for key, (span, location) in list(_open.items()):
+        for _key, (span, location) in list(_open.items()):
             try:
-                _write_frame(_span_record("unended", span, location))
+                _write_span_record("unended", span, location)
             except Exception:
                 pass
-        _write_frame(_facts_record())
+        _open.clear()
+        facts = _facts_record()
+        if facts is not None:
+            _write_frame(facts)
     except Exception:
         pass
+
+
+def _on_fatal_signal(signum, _frame):
+    """SIGTERM/SIGHUP with no handler of the program's (Span Lens's stop button, a timeout): report
+    the open spans, then die of the signal as the program would have."""
+    _report_at_exit()
+    try:
+        import _signal
+
+        _signal.signal(signum, _signal.SIG_DFL)
+    except Exception:
+        pass
+    os.kill(os.getpid(), signum)
+
+
+def _handle_fatal_signals():
+    try:
+        import _signal
+    except ImportError:
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(_signal, name, None)
+        if signum is None:
+            continue
+        try:
+            if _signal.getsignal(signum) == _signal.SIG_DFL:
+                _signal.signal(signum, _on_fatal_signal)
+        except Exception:
+            pass  # not the main thread, or an embedded interpreter
 
 
 def _forget_parent_spans():
     # A forked child must not report its parent's open spans as its own unended ones.
     global _write_lock, _state_lock
-    _write_lock = _thread.allocate_lock()
-    _state_lock = _thread.allocate_lock()
+    _write_lock = _thread.RLock()
+    _state_lock = _thread.RLock()
     _open.clear()
     _pending.clear()
+    _flags["is_root"] = False
+    _flags["finished"] = False
+    _counts["written"] = _counts["capped"] = 0
 
 
 def _install():
@@ -935,6 +1008,11 @@ def _install():
     sys._span_lens_python_hook = hook
     sys.meta_path.insert(0, hook)
     atexit.register(_report_at_exit)
+    _handle_fatal_signals()
+    if os.environ.get(_ROOT_ENV):
+        _flags["is_root"] = False
+    else:
+        os.environ[_ROOT_ENV] = str(os.getpid())
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_forget_parent_spans)
     # Already imported (by a .pth file, say): patch now.
