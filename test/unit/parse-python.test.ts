@@ -92,6 +92,13 @@ describe('Python ConsoleSpanExporter: the printed span', () => {
     const kinds = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'].map((k) => only(printed(pySpan({ kind: `SpanKind.${k}` }))).kind);
     assert.deepStrictEqual(kinds, ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']);
   });
+
+  it('a kind printed as its enum value, and an unknown kind marked lossy', () => {
+    assert.strictEqual(only(printed(pySpan({ kind: 'SpanKind.2' }))).kind, 'CLIENT');
+    const odd = only(printed(pySpan({ kind: 'SpanKind.WEIRD' })));
+    assert.strictEqual(odd.kind, 'INTERNAL');
+    assert.deepStrictEqual(odd.lossy?.map((l) => l.path), ['kind']);
+  });
 });
 
 describe('Python ConsoleSpanExporter: tricky strings and numbers (json.dumps defaults)', () => {

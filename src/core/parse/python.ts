@@ -78,9 +78,12 @@ function pythonTime(v: unknown): bigint | null {
 }
 
 function kindFrom(v: unknown): SpanKind | null {
+  // The SDK's SpanKind values are 0..4 in SPAN_KINDS order; a formatter may print the number.
+  if (typeof v === 'number') return SPAN_KINDS[v] ?? null;
   if (typeof v !== 'string') return null;
   const k = v.startsWith('SpanKind.') ? v.slice(9) : v;
-  return (SPAN_KINDS as readonly string[]).includes(k) ? (k as SpanKind) : null;
+  if ((SPAN_KINDS as readonly string[]).includes(k)) return k as SpanKind;
+  return /^[0-4]$/.test(k) ? SPAN_KINDS[Number(k)] : null;
 }
 
 function statusFrom(v: unknown): StatusCode {
