@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseText } from '../../src/core/parse';
 import type { ParseResult, Span } from '../../src/core/model';
+import { runFile } from '../../src/run/runFile';
 
 const INJECT_DIR = path.resolve(__dirname, '../../src/run/inject/python');
 const PROGRAMS = path.resolve(__dirname, '../fixtures/python');
@@ -562,4 +563,48 @@ describe('run: Python injection with OpenTelemetry', function () {
     );
   });
 
+});
+
+describe('run: Python through runFile (the runner the editor and CLI use)', function () {
+  this.timeout(30000);
+  before(function () {
+    const why = otelMissing();
+    if (why) {
+      console.log(`SKIP: ${why}`);
+      this.skip();
+    }
+  });
+
+  const settings = {
+    // The injection straight from the sources (a build copies the same folder to dist/inject).
+    injectDir: path.dirname(INJECT_DIR),
+    env: { PYTHONPATH: OTEL_PATH.join(path.delimiter), PYTHONPYCACHEPREFIX: PYCACHE, PYTHONDONTWRITEBYTECODE: undefined },
+  };
+
+  it('the checkout: each span once (the console copies deduplicated), located, the program’s lines as output', async function () {
+    const file = path.join(PROGRAMS, 'checkout.py');
+    let shown = '';
+    const result = await runFile(file, settings, { onOutput: (stream, chunk) => stream === 'stdout' && (shown += chunk) });
+    assert.strictEqual(result.error, undefined);
+    assert.strictEqual(result.exitCode, 0);
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['checkout', 'db.load_cart', 'payment.charge']);
+    assert.ok(result.spans.every((s) => s.origin?.format === 'span-lens'));
+    assertLocations('checkout.py', result.spans);
+    assert.deepStrictEqual(result.output.stdout.map((o) => o.text), ['checkout starts', 'loading cart for 42', 'checkout done']);
+    assert.deepStrictEqual(result.facts.programExporters, ['ConsoleSpanExporter']);
+    assert.ok(!shown.includes('@@span-lens/'), 'no frames in the output shown to the user');
+    assert.strictEqual(masked(shown), masked(runPython('checkout.py', { inject: false }).stdout));
+  });
+
+  it('stopping a run reports the span that was open when it was stopped', async function () {
+    const file = path.join(PROGRAMS, 'stopped.py');
+    const abort = new AbortController();
+    const result = await runFile(file, settings, {
+      signal: abort.signal,
+      onOutput: (stream, chunk) => stream === 'stdout' && chunk.includes('ready') && abort.abort(),
+    });
+    assert.strictEqual(result.stopped, 'aborted');
+    assert.deepStrictEqual(result.spans.map((s) => [s.name, s.endTimeUnixNano === null]).sort(), [['serve-forever', true], ['startup', false]]);
+    assertLocations('stopped.py', result.spans);
+  });
 });
