@@ -92,6 +92,8 @@ export class Waterfall {
   private end = 0;
   private traceStart = 0;
   private total = 1;
+  /** False when the output format shows no times for any span of the trace (no axis, no bars). */
+  private timed = true;
   private collapsed: Uint8Array = new Uint8Array(0);
   private rows: Int32Array = new Int32Array(0);
   private rowPos: Int32Array = new Int32Array(0);
@@ -326,7 +328,11 @@ export class Waterfall {
     this.summary.textContent = parts.join(' · ');
     this.summary.title = `trace ${t.traceId}`;
     this.tree.setAttribute('aria-label', clip(`Spans of ${t.rootName || 'trace'} (${parts.join(', ')})`, 200));
-    this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
+    this.timed = false;
+    for (let i = t.first; i < t.first + t.count && !this.timed; i++) if (!(view.run.spans.flags[i] & SpanFlag.NoTime)) this.timed = true;
+    this.overviewHead.textContent = this.timed ? 'Overview' : 'No span times in this output';
+    if (this.timed) this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
+    else this.minimap.clear();
     this.computeSearch();
     this.rebuildRows();
     this.tree.scrollTop = 0;
@@ -380,7 +386,7 @@ export class Waterfall {
 
   private renderAxis(): void {
     const w = this.trackWidth;
-    const { ticks } = this.view ? axisTicks(this.window, w) : { ticks: [] as number[] };
+    const { ticks } = this.view && this.timed ? axisTicks(this.window, w) : { ticks: [] as number[] };
     for (let k = 0; k < Math.max(ticks.length, this.tickPool.length); k++) {
       let tick = this.tickPool[k];
       let line = this.gridPool[k];

@@ -289,6 +289,21 @@ describe('waterfall webview (headless Chromium)', function () {
     await page.context().close();
   });
 
+  it('shows spans from an output without times as rows without bars or axis', async () => {
+    const untimed = checkoutSpans()
+      .slice(0, 3)
+      .map((s) => ({ ...s, unknown: ['time' as const, 'parent' as const] }));
+    const { page, observed } = await openWaterfall(browser, buildRunDto(untimed));
+    await page.waitForSelector('.row:not([hidden])');
+    assert.strictEqual((await visibleRows(page)).length, 3);
+    assert.deepStrictEqual(await page.$$eval('.row:not([hidden]) .row-dur', (d) => d.map((x) => x.textContent)), ['—', '—', '—']);
+    assert.strictEqual(await page.$$eval('.axis .tick:not([hidden])', (t) => t.length), 0);
+    assert.strictEqual(await page.$$eval('.row:not([hidden]) .bar', (b) => b.filter((x) => (globalThis as any).getComputedStyle(x).display !== 'none').length), 0);
+    assert.match((await page.textContent('.overview-head'))!, /No span times/);
+    clean(observed);
+    await page.context().close();
+  });
+
   it('highlights the critical path on demand', async () => {
     const { page, observed } = await open();
     assert.strictEqual(await page.$$eval('.row.dim', (r) => r.length), 0);
