@@ -63,8 +63,8 @@ const PATTERNS: Record<SourceLanguage, RegExp[]> = {
   javascript: [new RegExp(`\\.start(?:Active)?Span\\(\\s*(?:${DQ}|${SQ}|${BT})`, 'g')],
 };
 
-/** `#[instrument]` (optionally `#[instrument(name = "x", …)]`) above `fn name`. */
-const RUST_INSTRUMENT = /#\[(?:tracing::)?instrument(?:\(([^\]]*)\))?\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)/g;
+/** `#[instrument]` (optionally `#[instrument(name = "x", …)]`) above `fn name`, past other attributes and comments. */
+const RUST_INSTRUMENT = /#\[(?:tracing::)?instrument(?:\(([^\]]*)\))?\]\s*(?:(?:#\[[^\]]*\]|\/\/[^\n]*|\/\*[^]*?\*\/)\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)/g;
 
 function unescape(s: string): string {
   return s.replace(/\\(["'\\`nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));

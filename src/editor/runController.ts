@@ -12,7 +12,7 @@ import { analyzeRun } from '../core/analyze';
 import type { CheckConfig } from '../core/checks';
 import { languageOfFile } from '../core/checks';
 import { parseText } from '../core/parse';
-import { collectSources } from '../run/sources';
+import { collectSources, resolveLocations } from '../run/sources';
 import { runFile, type RunResult } from '../run/runFile';
 import type { RunSettings } from '../run/launch';
 import type { FindingDiagnostics } from './diagnostics';
@@ -199,6 +199,8 @@ export class RunController implements vscode.Disposable {
         if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'spanLens');
       });
     }
+    const cwd = result.command?.cwd ?? path.dirname(file);
+    resolveLocations(result.spans, cwd);
     const sources = collectSources(file);
     const language = languageOfFile(file);
     const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources, language }, this.checkConfig(config));

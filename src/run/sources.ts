@@ -69,3 +69,34 @@ function safeList(dir: string): string[] {
     return [];
   }
 }
+
+/**
+ * Make relative span locations absolute. Console formats print paths relative to where the
+ * program was built (Rust's `file!()` is relative to the cargo workspace, which may sit above
+ * the crate the run started in), so each path is tried against `cwd` and its ancestors and the
+ * first that exists wins; a path found nowhere is resolved against `cwd`.
+ */
+export function resolveLocations(spans: { location?: { file: string } }[], cwd: string): void {
+  const cache = new Map<string, string>();
+  for (const span of spans) {
+    const loc = span.location;
+    if (!loc || path.isAbsolute(loc.file) || /^[a-z]+:\/\//i.test(loc.file)) continue;
+    let abs = cache.get(loc.file);
+    if (abs === undefined) {
+      abs = path.resolve(cwd, loc.file);
+      let dir = path.resolve(cwd);
+      for (let i = 0; i < 5; i++) {
+        const candidate = path.join(dir, loc.file);
+        if (fs.existsSync(candidate)) {
+          abs = candidate;
+          break;
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+      }
+      cache.set(loc.file, abs);
+    }
+    loc.file = abs;
+  }
+}

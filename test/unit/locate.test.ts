@@ -46,7 +46,8 @@ describe('static span location', () => {
       'use tracing::{instrument, info_span, span, Level};',
       '#[instrument]',
       'fn load_cart(user: u64) {}',
-      '#[instrument(name = "payment.charge", skip(card))]',
+      '#[instrument(name = "payment.charge", skip(card))] // the charge',
+      '/// Charges the card.',
       'pub async fn charge(card: Card) {}',
       'fn main() {',
       '    let s = info_span!("checkout", user.id = 42);',
@@ -54,7 +55,7 @@ describe('static span location', () => {
       '}',
     ].join('\n');
     const sites = findStartSites('/src/main.rs', src).map((s) => `${s.name}@${s.location.line}`);
-    assert.deepStrictEqual(sites, ['load_cart@1', 'payment.charge@3', 'checkout@6', 'db.query@7']);
+    assert.deepStrictEqual(sites, ['load_cart@1', 'payment.charge@3', 'checkout@7', 'db.query@8']);
   });
 
   it('leaves dynamic and ambiguous names unlocated, and says why', () => {
@@ -75,5 +76,22 @@ describe('static span location', () => {
     assert.deepStrictEqual(findStartSites('/a.py', py).map((s) => `${s.name}@${s.location.line}:${s.location.column}`), ['checkout@0:12', 'db.load@1:18']);
     const js = "tracer.startActiveSpan('checkout', (s) => {\n  const c = tracer.startSpan(`cache.get`);\n  tracer.startSpan(`user-${id}`);\n";
     assert.deepStrictEqual(findStartSites('/a.ts', js).map((s) => s.name), ['checkout', 'cache.get']);
+  });
+});
+
+describe('resolving relative locations', () => {
+  it('finds a path printed relative to a workspace above the crate', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resolveLocations } = require('../../src/run/sources') as typeof import('../../src/run/sources');
+    const os = require('os') as typeof import('os');
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'span-lens-ws-'));
+    fs.mkdirSync(path.join(ws, 'crates', 'shop', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'crates', 'shop', 'src', 'lib.rs'), '');
+    const spans = [{ location: { file: 'crates/shop/src/lib.rs' } }, { location: { file: 'src/missing.rs' } }, { location: { file: '/abs/x.rs' } }];
+    resolveLocations(spans, path.join(ws, 'crates', 'shop'));
+    assert.strictEqual(spans[0].location.file, path.join(ws, 'crates', 'shop', 'src', 'lib.rs'));
+    assert.strictEqual(spans[1].location.file, path.join(ws, 'crates', 'shop', 'src', 'missing.rs'));
+    assert.strictEqual(spans[2].location.file, '/abs/x.rs');
+    fs.rmSync(ws, { recursive: true, force: true });
   });
 });
