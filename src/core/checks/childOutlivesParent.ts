@@ -15,14 +15,18 @@ export const childOutlivesParent: Rule = {
   fixable: false,
   options: TIMING_OPTIONS,
   check(ctx, report, options) {
-    for (const span of ctx.spans) {
-      if (!span.parentSpanId || span.endTimeUnixNano === null || !shows(span, 'time') || !shows(span, 'parent')) continue;
+    const parents = ctx.parents();
+    const spans = ctx.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      const parent = parents[i];
+      // Compare before subtracting: bigint arithmetic allocates, and most children end in time.
+      if (!parent || span.endTimeUnixNano === null || parent.endTimeUnixNano === null || span.endTimeUnixNano <= parent.endTimeUnixNano) continue;
+      if (!shows(span, 'time') || !shows(span, 'parent')) continue;
       // A consumer span (or the child of a producer) runs after the message was sent, by design.
-      if (span.kind === 'CONSUMER') continue;
-      const parent = ctx.parentOf(span);
-      if (!parent || parent.endTimeUnixNano === null || parent.kind === 'PRODUCER') continue;
+      if (span.kind === 'CONSUMER' || parent.kind === 'PRODUCER') continue;
       const over = span.endTimeUnixNano - parent.endTimeUnixNano;
-      if (over <= 0n || over <= toleranceNs(parent, options)) continue;
+      if (over <= toleranceNs(parent, options)) continue;
       report({
         span,
         message:

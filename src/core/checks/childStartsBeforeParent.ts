@@ -15,12 +15,16 @@ export const childStartsBeforeParent: Rule = {
   fixable: false,
   options: TIMING_OPTIONS,
   check(ctx, report, options) {
-    for (const span of ctx.spans) {
-      if (!span.parentSpanId || !shows(span, 'time') || !shows(span, 'parent')) continue;
-      const parent = ctx.parentOf(span);
-      if (!parent) continue;
+    const parents = ctx.parents();
+    const spans = ctx.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      const parent = parents[i];
+      // Compare before subtracting: bigint arithmetic allocates, and most children start in time.
+      if (!parent || span.startTimeUnixNano >= parent.startTimeUnixNano) continue;
+      if (!shows(span, 'time') || !shows(span, 'parent')) continue;
       const early = parent.startTimeUnixNano - span.startTimeUnixNano;
-      if (early <= 0n || early <= toleranceNs(parent, options)) continue;
+      if (early <= toleranceNs(parent, options)) continue;
       const remote = span.parentIsRemote === true || span.resource !== parent.resource && differentProcess(span.resource, parent.resource);
       report({
         span,

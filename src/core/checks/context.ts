@@ -50,6 +50,8 @@ export class CheckContext implements CheckContextLike {
   /** Every span whose id is shared with an earlier span, by id (rare; only for parent lookups across traces). */
   private sharedIds?: Map<string, Span[]>;
   private provider?: SourceLocation | null;
+  private parentList?: (Span | undefined)[];
+  private repeats?: { span: Span; earlier: Span }[];
 
   constructor(input: CheckInput) {
     this.spans = input.spans;
@@ -70,6 +72,20 @@ export class CheckContext implements CheckContextLike {
     return undefined;
   }
 
+  parents(): readonly (Span | undefined)[] {
+    if (!this.parentList) {
+      const list: (Span | undefined)[] = new Array(this.spans.length);
+      for (let i = 0; i < this.spans.length; i++) list[i] = this.parentOf(this.spans[i]);
+      this.parentList = list;
+    }
+    return this.parentList;
+  }
+
+  repeatedIds(): readonly { span: Span; earlier: Span }[] {
+    if (!this.byId) this.index();
+    return this.repeats!;
+  }
+
   languageOf(file: string | undefined): SourceLanguage {
     const lang = languageOfFile(file);
     return lang === 'other' && this.language ? this.language : lang;
@@ -87,10 +103,12 @@ export class CheckContext implements CheckContextLike {
 
   private index(): void {
     const byId = new Map<string, Span>();
+    const repeats: { span: Span; earlier: Span }[] = [];
     for (const span of this.spans) {
       const first = byId.get(span.spanId);
       if (first === undefined) byId.set(span.spanId, span);
       else {
+        repeats.push({ span, earlier: first });
         if (!this.sharedIds) this.sharedIds = new Map();
         let list = this.sharedIds.get(span.spanId);
         if (!list) this.sharedIds.set(span.spanId, (list = []));
@@ -98,6 +116,7 @@ export class CheckContext implements CheckContextLike {
       }
     }
     this.byId = byId;
+    this.repeats = repeats;
   }
 
   /** The provider's line, searching first the files the spans were started in. */

@@ -21,13 +21,13 @@ export const deprecatedAttribute: Rule = {
   fixable: true,
   options: {},
   check(ctx, report) {
-    // Keys repeat across spans: remember each key's verdict (per kind, which can pick the replacement).
+    // Keys repeat across spans: remember each key's verdict. Only a few keys have a replacement
+    // that depends on the span kind; those are looked up again with the kind.
     const verdicts = new Map<string, DeprecatedUse | null>();
     const judge = (key: string, kind: Span['kind']) => {
-      const memo = kind + '\u0000' + key;
-      let v = verdicts.get(memo);
-      if (v === undefined) verdicts.set(memo, (v = lookup(key, kind)));
-      return v;
+      let v = verdicts.get(key);
+      if (v === undefined) verdicts.set(key, (v = lookup(key)));
+      return v && v.entry.byKind ? lookup(key, kind) : v;
     };
     const hitFor = (span: Span | undefined, key: string, use: DeprecatedUse, where: string): Hit => ({
       span,

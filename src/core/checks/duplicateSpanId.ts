@@ -18,14 +18,8 @@ export const duplicateSpanId: Rule = {
   fixable: false,
   options: {},
   check(ctx, report) {
-    const first = new Map<string, Span>();
-    for (const span of ctx.spans) {
+    for (const { span, earlier } of ctx.repeatedIds()) {
       if (!span.spanId || !shows(span, 'ids')) continue;
-      const earlier = first.get(span.spanId);
-      if (!earlier) {
-        first.set(span.spanId, span);
-        continue;
-      }
       const twice = sameSpan(earlier, span);
       report({
         span,

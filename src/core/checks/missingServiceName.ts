@@ -17,10 +17,16 @@ export const missingServiceName: Rule = {
   check(ctx, report) {
     // Spans are grouped by the (missing or default) name they carry: one finding per process.
     const groups = new Map<string, Span[]>();
+    let lastGood: Span['resource'] | undefined;
     for (const span of ctx.spans) {
       if (!shows(span, 'resource')) continue;
+      // Spans of one process usually share one resource object: judge it once.
+      if (span.resource === lastGood) continue;
       const name = span.resource['service.name'];
-      if (typeof name === 'string' && name.trim() !== '' && !name.startsWith('unknown_service')) continue;
+      if (typeof name === 'string' && name.trim() !== '' && !name.startsWith('unknown_service')) {
+        lastGood = span.resource;
+        continue;
+      }
       const key = typeof name === 'string' ? name : '';
       const list = groups.get(key);
       if (list) list.push(span);

@@ -30,7 +30,11 @@ export const orphanSpan: Rule = {
     const { facts } = ctx;
     const lost = (facts.droppedSpans ?? 0) > 0;
     const roots: Span[] = [];
-    for (const span of ctx.spans) {
+    const parents = ctx.parents();
+    const spans = ctx.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      if (parents[i]) continue;
       if (!shows(span, 'parent') || !shows(span, 'ids')) continue;
       const pid = span.parentSpanId;
       if (!pid) {
@@ -39,7 +43,6 @@ export const orphanSpan: Rule = {
       }
       // A remote parent lives in another process: not being in this run is normal.
       if (span.parentIsRemote === true) continue;
-      if (ctx.parentOf(span)) continue;
       report({
         span,
         message:

@@ -33,24 +33,24 @@ export const spanFlood: Rule = {
   },
   check(ctx, report, options) {
     const maxSiblings = options.number('maxSameNameSiblings');
-    const tinyNs = BigInt(Math.round(options.number('tinySpanMicros') * 1000));
+    const tinyNs = options.number('tinySpanMicros') * 1000;
     const tinyShare = options.number('tinyShare');
     const minTrace = options.number('minTraceSpans');
 
     // Siblings are grouped by parent id, so children of a lost parent still count as one flood.
     // Roots count as siblings of each other when a loop makes them (not requests or messages).
-    const siblings = new Map<string, Map<string, Span[]>>();
+    // First count; collect the spans of a group only when some group is big enough.
+    const siblings = new Map<string, Map<string, number>>();
     const traces = new Map<string, { total: number; tiny: number }>();
+    let anyFlood = false;
     for (const span of ctx.spans) {
-      if (shows(span, 'parent')) {
-        const parentKey = span.parentSpanId ?? (span.kind === 'SERVER' || span.kind === 'CONSUMER' ? null : '');
-        if (parentKey !== null) {
-          let byName = siblings.get(parentKey);
-          if (!byName) siblings.set(parentKey, (byName = new Map()));
-          const list = byName.get(span.name);
-          if (list) list.push(span);
-          else byName.set(span.name, [span]);
-        }
+      const parentKey = siblingKey(span);
+      if (parentKey !== null) {
+        let byName = siblings.get(parentKey);
+        if (!byName) siblings.set(parentKey, (byName = new Map()));
+        const n = (byName.get(span.name) ?? 0) + 1;
+        byName.set(span.name, n);
+        if (n >= maxSiblings) anyFlood = true;
       }
       if (shows(span, 'time') && shows(span, 'ids')) {
         let t = traces.get(span.traceId);
@@ -59,21 +59,32 @@ export const spanFlood: Rule = {
         if (isTiny(span, tinyNs)) t.tiny++;
       }
     }
-    for (const [parentId, byName] of siblings) {
-      for (const [name, list] of byName) {
-        if (list.length < maxSiblings) continue;
-        const parent = parentId ? ctx.parentOf(list[0]) : undefined;
-        const under = parentId === '' ? 'as separate traces' : parent ? `under one parent "${parent.name}"` : `under one parent (${parentId}, not in the run)`;
-        report({
-          span: list[0],
-          key: 'siblings',
-          message:
-            `${list.length} spans named "${name}" ${under}: a span per loop item costs more than it tells; ` +
-            'make one span for the loop and record the count (or per-item details as events), or sample',
-          data: { name, count: String(list.length) },
-          affects: list,
-          counted: true,
-        });
+    if (anyFlood) {
+      const groups = new Map<string, Map<string, Span[]>>();
+      for (const span of ctx.spans) {
+        const parentKey = siblingKey(span);
+        if (parentKey === null || siblings.get(parentKey)!.get(span.name)! < maxSiblings) continue;
+        let byName = groups.get(parentKey);
+        if (!byName) groups.set(parentKey, (byName = new Map()));
+        const list = byName.get(span.name);
+        if (list) list.push(span);
+        else byName.set(span.name, [span]);
+      }
+      for (const [parentId, byName] of groups) {
+        for (const [name, list] of byName) {
+          const parent = parentId ? ctx.parentOf(list[0]) : undefined;
+          const under = parentId === '' ? 'as separate traces' : parent ? `under one parent "${parent.name}"` : `under one parent (${parentId}, not in the run)`;
+          report({
+            span: list[0],
+            key: 'siblings',
+            message:
+              `${list.length} spans named "${name}" ${under}: a span per loop item costs more than it tells; ` +
+              'make one span for the loop and record the count (or per-item details as events), or sample',
+            data: { name, count: String(list.length) },
+            affects: list,
+            counted: true,
+          });
+        }
       }
     }
     const flooded = new Set<string>();
@@ -101,7 +112,7 @@ export const spanFlood: Rule = {
         key: 'tiny',
         message:
           `${t.tiny} of the ${t.total} spans of trace "${g.root?.name ?? traceId}" are INTERNAL spans shorter than ` +
-          `${formatDuration(Number(tinyNs))} (most are "${top[0].name}"): spans this small cost more than the work they time; ` +
+          `${formatDuration(tinyNs)} (most are "${top[0].name}"): spans this small cost more than the work they time; ` +
           'record the work as an event or an attribute on the enclosing span instead',
         data: { traceId, count: String(t.tiny) },
         affects: g.spans,
@@ -111,6 +122,13 @@ export const spanFlood: Rule = {
   },
 };
 
-function isTiny(span: Span, tinyNs: bigint): boolean {
-  return span.kind === 'INTERNAL' && span.endTimeUnixNano !== null && span.endTimeUnixNano - span.startTimeUnixNano < tinyNs;
+/** Short INTERNAL spans. Durations as doubles (±256 ns at today's epoch): plenty for a µs threshold, and no bigint allocation per span. */
+function isTiny(span: Span, tinyNs: number): boolean {
+  return span.kind === 'INTERNAL' && span.endTimeUnixNano !== null && Number(span.endTimeUnixNano) - Number(span.startTimeUnixNano) < tinyNs;
+}
+
+/** The group a span's siblings share: its parent id, '' for loop-made roots, null for requests/messages and unknown parents. */
+function siblingKey(span: Span): string | null {
+  if (!shows(span, 'parent')) return null;
+  return span.parentSpanId ?? (span.kind === 'SERVER' || span.kind === 'CONSUMER' ? null : '');
 }

@@ -146,7 +146,9 @@ export const spanNameCardinality: Rule = {
       if (a === undefined) analysed.set(name, (a = analyseSpanName(name)));
       return a;
     };
-    const sites = new Map<string, CallSite>();
+    // Call sites by file, then by line and column as one number: no key string per span.
+    const sites = new Map<string, Map<number, CallSite>>();
+    const allSites: CallSite[] = [];
     /** Spans without a location, grouped by their name's template. */
     const unlocated = new Map<string, { span: Span; analysis: NameAnalysis; spans: Span[] }>();
     for (const span of ctx.spans) {
@@ -159,9 +161,14 @@ export const spanNameCardinality: Rule = {
         else unlocated.set(a.template, { span, analysis: a, spans: [span] });
         continue;
       }
-      const key = `${loc.file}:${loc.line}:${loc.column}`;
-      let site = sites.get(key);
-      if (!site) sites.set(key, (site = { spans: [], names: new Set() }));
+      let inFile = sites.get(loc.file);
+      if (!inFile) sites.set(loc.file, (inFile = new Map()));
+      const key = loc.line * 1_048_576 + loc.column;
+      let site = inFile.get(key);
+      if (!site) {
+        inFile.set(key, (site = { spans: [], names: new Set() }));
+        allSites.push(site);
+      }
       site.spans.push(span);
       site.names.add(span.name);
       if (a) {
@@ -176,7 +183,7 @@ export const spanNameCardinality: Rule = {
       affects: g.spans,
       note: distinct > 1 ? `${distinct} distinct names` : undefined,
     });
-    for (const site of sites.values()) {
+    for (const site of allSites) {
       if (site.pattern) report(hit(site.pattern, site.names.size));
       else if (site.names.size >= maxNames) {
         const examples = [...site.names].slice(0, 2).map((n) => `"${n}"`);

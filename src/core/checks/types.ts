@@ -99,6 +99,10 @@ export interface CheckContextLike {
   readonly sources: ReadonlyMap<string, string>;
   /** The parent of `span` in its trace, when the parent is in the run. */
   parentOf(span: Span): Span | undefined;
+  /** The parent of each span (same index as `spans`), computed once for all rules. */
+  parents(): readonly (Span | undefined)[];
+  /** Each span whose id repeats that of an earlier span, with the earliest one. */
+  repeatedIds(): readonly { span: Span; earlier: Span }[];
   /** The language of a file, from its extension (or the input's language). */
   languageOf(file: string | undefined): SourceLanguage;
   /** The line in the sources that creates the tracer provider, for run-level findings. */
