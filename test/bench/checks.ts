@@ -109,4 +109,4 @@ export async function benchChecks(): Promise<void> {
   console.log(`  ${report.findings.length} findings, score ${report.score}; slowest rules: ${perRule.slice(0, 5).map((r) => `${r.id} ${r.ms.toFixed(1)} ms`).join(', ')}`);
 }
 
-if (require.main === module) benchChecks();
+

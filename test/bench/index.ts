@@ -2,10 +2,14 @@
  * `npm run bench`: every benchmark, each printing its figures as ratios against a baseline
  * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
  */
+import { benchChecks } from './checks';
 import { benchParse } from './parse';
+import { benchRun } from './run';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
+  run: () => benchRun(),
+  checks: () => benchChecks(),
 };
 
 async function main(): Promise<void> {
