@@ -4,11 +4,9 @@
  */
 import { benchChecks } from './checks';
 import { benchParse } from './parse';
-import { benchRun } from './run';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
-  run: () => benchRun(),
   checks: () => benchChecks(),
 };
 
