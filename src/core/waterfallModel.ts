@@ -422,10 +422,11 @@ class DtoBuilder {
   }
 
   private pushAttrs(pool: RunDto['attrs'], attributes: Attributes, notes: string[], where: string): void {
-    for (const key of Object.keys(attributes)) {
+    // for-in over the plain attribute object: no keys array per span.
+    for (const key in attributes) {
       const value = attributes[key];
-      const [type, text] = displayValue(value);
-      let shown = text;
+      const type = valueType(value);
+      let shown = typeof value === 'string' ? value : displayValue(value)[1];
       if (shown.length > this.maxValueLength) {
         notes.push(`${where} ${key}: value cut to ${this.maxValueLength} of ${shown.length} characters.`);
         shown = shown.slice(0, this.maxValueLength) + '…';
@@ -482,6 +483,22 @@ class DtoBuilder {
 
 function newAttrPool(): RunDto['attrs'] {
   return { key: [], value: [], flags: [] };
+}
+
+function valueType(value: AttributeValue): number {
+  if (value === null) return AttrType.Null;
+  switch (typeof value) {
+    case 'string':
+      return AttrType.String;
+    case 'number':
+      return AttrType.Number;
+    case 'boolean':
+      return AttrType.Boolean;
+    case 'bigint':
+      return AttrType.BigInt;
+    default:
+      return Array.isArray(value) ? AttrType.Array : AttrType.String;
+  }
 }
 
 /** The attribute's type code and its text as the detail pane shows it. */
