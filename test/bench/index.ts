@@ -4,9 +4,11 @@
  */
 import { benchChecks } from './checks';
 import { benchParse } from './parse';
+import { benchRun } from './run';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
+  run: () => benchRun(),
   checks: () => benchChecks(),
 };
 

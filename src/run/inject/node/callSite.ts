@@ -12,8 +12,14 @@ import type { CallSite } from './serialize';
 /** Maps a generated position to its source (TypeScript compiled by the TS hook); 1-based. */
 export type PositionMapper = (file: string, line: number, column: number) => { file: string; line: number; column: number } | undefined;
 
-const FIRST_LIMIT = 12;
-const SECOND_LIMIT = 64;
+/**
+ * Frames cost time in proportion to their number, and the user's frame is usually within the
+ * first few (startActiveSpan, maybe the API's ProxyTracer, then the user). Start small, look
+ * deeper when needed, and remember how deep it took.
+ */
+const MIN_LIMIT = 4;
+const MAX_FIRST_LIMIT = 16;
+const DEEP_LIMIT = 64;
 
 function returnCallSites(_err: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
   return sites;
@@ -38,22 +44,25 @@ function takeSites(limit: number, skip: Function): NodeJS.CallSite[] {
 /** Captures call sites of user code; `ownDir` is Span Lens's injection folder (skipped). */
 export class CallSiteCapture {
   mapper: PositionMapper | undefined;
+  private limit = MIN_LIMIT;
 
   constructor(private readonly ownDir: string) {}
 
   /** The user's frame below `skip` (a function on the stack, usually our startSpan wrapper). */
   capture(skip: Function): CallSite | undefined {
-    let sites = takeSites(FIRST_LIMIT, skip);
+    let sites = takeSites(this.limit, skip);
     let found = this.pick(sites);
-    if (!found && sites.length >= FIRST_LIMIT) {
-      sites = takeSites(SECOND_LIMIT, skip);
-      found = this.pick(sites);
-    }
-    return found;
+    if (found) return found.site;
+    if (sites.length < this.limit) return undefined;
+    sites = takeSites(DEEP_LIMIT, skip);
+    found = this.pick(sites);
+    if (found) this.limit = Math.min(MAX_FIRST_LIMIT, Math.max(MIN_LIMIT, found.index + 1));
+    return found?.site;
   }
 
-  private pick(sites: NodeJS.CallSite[]): CallSite | undefined {
-    for (const site of sites) {
+  private pick(sites: NodeJS.CallSite[]): { site: CallSite; index: number } | undefined {
+    for (let index = 0; index < sites.length; index++) {
+      const site = sites[index];
       let file = site.getFileName();
       if (!file) continue;
       if (file.startsWith('node:')) continue;
@@ -75,7 +84,7 @@ export class CallSiteCapture {
       const mapped = this.mapper?.(file, line, column);
       const out: CallSite = mapped ? { file: mapped.file, line: mapped.line, column: mapped.column } : { file, line, column: Math.max(1, column) };
       if (fn) out.function = fn;
-      return out;
+      return { site: out, index };
     }
     return undefined;
   }
