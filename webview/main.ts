@@ -17,7 +17,7 @@ import { watchTheme } from './theme';
 import { Waterfall } from './waterfall';
 
 /** Runs up to this many spans are kept in the webview state, so a reload shows them without the host. */
-const PERSIST_RUN_MAX_SPANS = 10_000;
+const PERSIST_RUN_MAX_SPANS = 5_000;
 
 const host = connectHost();
 let run: RunView | null = null;

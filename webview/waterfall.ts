@@ -365,8 +365,11 @@ export class Waterfall {
 
   private measure(): void {
     const total = this.waterfallEl.clientWidth;
+    const before = this.nameWidth;
     if (!this.nameWidthSet) this.nameWidth = Math.round(Math.min(480, Math.max(200, total * 0.36)));
     this.nameWidth = Math.min(this.nameWidth, Math.max(120, total - 120));
+    // Row indents are capped by the column width: refill rows filled under another width.
+    if (this.nameWidth !== before) this.resetRows();
     this.waterfallEl.style.setProperty('--name-width', `${this.nameWidth}px`);
     this.detail.el.style.width = `${this.detailWidth}px`;
     this.trackWidth = Math.max(0, this.tree.clientWidth - this.nameWidth);
@@ -1017,7 +1020,6 @@ export class Waterfall {
       (dx, v0) => {
         this.nameWidth = Math.max(120, Math.min(this.waterfallEl.clientWidth - 120, v0 + dx));
         this.nameWidthSet = true;
-        this.resetRows(); // the indent depends on the width
 
         this.measure();
       },

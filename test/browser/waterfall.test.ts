@@ -48,6 +48,11 @@ describe('waterfall webview (headless Chromium)', function () {
       const p = run.spans.parent[r.index];
       if (p >= 0) assert.strictEqual(run.spans.depth[p], r.level - 2);
     }
+    // Indented by depth.
+    const pads = await page.$$eval('.tree .row:not([hidden]) .name-cell', (cells) =>
+      cells.map((c) => [Number(c.closest('.row')!.getAttribute('aria-level')), parseFloat((globalThis as any).getComputedStyle(c).paddingLeft)]),
+    );
+    for (const [level, pad] of pads) assert.strictEqual(pad, 4 + (level - 1) * 14);
     // Parents carry aria-expanded, leaves do not; rows have screen-reader labels.
     assert.strictEqual(rows[0].expanded, 'true');
     assert.strictEqual(rows[1].expanded, null);
@@ -216,8 +221,14 @@ describe('waterfall webview (headless Chromium)', function () {
     await page.waitForFunction(() => (globalThis as any).document.querySelector('.match-count').textContent !== '');
     // db.query, db.connect by name; auth? no. 'db.statement'/'db.password' keys are on db.query.
     assert.strictEqual(await page.textContent('.match-count'), '2 matches');
+    // (Row elements are pooled, so DOM order is not screen order: sort by position.)
     assert.deepStrictEqual(
-      await page.$$eval('.row.match .row-name', (e) => e.map((x) => x.textContent)),
+      await page.$$eval('.row.match', (rows) =>
+        rows
+          .map((r) => [r.getBoundingClientRect().top, r.querySelector('.row-name')!.textContent] as const)
+          .sort((a, b) => a[0] - b[0])
+          .map((x) => x[1]),
+      ),
       ['db.query', 'db.connect'],
     );
     await page.keyboard.press('Enter');
