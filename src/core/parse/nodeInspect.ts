@@ -115,14 +115,13 @@ const resourceMemo = new Memo<Attributes>();
 const scopeMemo = new Memo<InstrumentationScope>();
 
 /** The exporter's top-level keys by length, so the hot loop matches them without slicing. */
-const TOP_KEYS = new Map<number, string[]>();
+const TOP_KEYS: string[][] = [];
 for (const key of [
   'id', 'name', 'kind', 'links', 'status', 'events', 'traceId', 'resource', 'parentId', 'duration', 'timestamp',
   'traceState', 'attributes', 'parentSpanId', 'parentSpanContext', 'instrumentationScope', 'instrumentationLibrary',
 ]) {
-  const same = TOP_KEYS.get(key.length) ?? [];
-  same.push(key);
-  TOP_KEYS.set(key.length, same);
+  while (TOP_KEYS.length <= key.length) TOP_KEYS.push([]);
+  TOP_KEYS[key.length].push(key);
 }
 
 class InspectSyntaxError extends Error {}
@@ -297,11 +296,14 @@ class InspectReader {
     const start = this.p;
     let i = start;
     while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
-    if (i === start || s.charCodeAt(i) !== 58) return this.readKey();
-    const candidates = TOP_KEYS.get(i - start);
-    if (candidates && c >= 0) for (const k of candidates) if (s.startsWith(k, start)) {
-      this.p = i;
-      return k;
+    const len = i - start;
+    if (len === 0 || len >= TOP_KEYS.length || c < 0 || s.charCodeAt(i) !== 58) return this.readKey();
+    const candidates = TOP_KEYS[len];
+    for (let k = 0; k < candidates.length; k++) {
+      if (s.startsWith(candidates[k], start)) {
+        this.p = i;
+        return candidates[k];
+      }
     }
     return this.readKey();
   }
