@@ -61,12 +61,13 @@ function assertNoFrames(text: string): void {
 
 describe('run: Node programs with Span Lens', function () {
   this.timeout(180_000);
-  const sdkDirs: Record<SdkSet, string> = { sdk1: '', sdk2: '' };
+  const sdkDirs: Record<SdkSet, string> = { sdk1: '', sdk2: '', sdknode: '' };
 
   before(function () {
     buildInject();
     sdkDirs.sdk2 = scratchSdk('sdk2');
     sdkDirs.sdk1 = scratchSdk('sdk1');
+    sdkDirs.sdknode = scratchSdk('sdknode');
   });
 
   for (const sdk of ['sdk2', 'sdk1'] as SdkSet[]) {
@@ -136,6 +137,20 @@ describe('run: Node programs with Span Lens', function () {
     }
     assertAtMarker(root, file, 'checkout');
     assert.ok(stdout.includes('order placed'));
+  });
+
+  it('the all-in-one NodeSDK with its console exporter: spans nest, located, printed once by the program and once by Span Lens', async () => {
+    const file = placeProgram('sdk_node.js', sdkDirs.sdknode);
+    const { result, stdout } = await run(file);
+    assert.strictEqual(result.exitCode, 0);
+    const outer = byName(result.spans, 'outer');
+    const inner = byName(result.spans, 'inner');
+    assert.strictEqual(inner.parentSpanId, outer.spanId);
+    assertAtMarker(outer, file, 'outer');
+    assertAtMarker(inner, file, 'inner');
+    assert.ok(stdout.includes(`'${inner.spanId}'`) && stdout.includes('shut down'));
+    assert.ok(result.facts.programExporters?.includes('ConsoleSpanExporter'));
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
   });
 
   it('SDK 1.x addSpanProcessor after construction: exporters seen, spans not doubled', async () => {
