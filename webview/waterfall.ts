@@ -366,12 +366,13 @@ export class Waterfall {
   private measure(): void {
     const total = this.waterfallEl.clientWidth;
     const before = this.nameWidth;
-    if (!this.nameWidthSet) this.nameWidth = Math.round(Math.min(480, Math.max(200, total * 0.36)));
+    if (!this.nameWidthSet) this.nameWidth = Math.round(Math.min(480, Math.max(160, total * 0.36)));
     this.nameWidth = Math.min(this.nameWidth, Math.max(120, total - 120));
     // Row indents are capped by the column width: refill rows filled under another width.
     if (this.nameWidth !== before) this.resetRows();
     this.waterfallEl.style.setProperty('--name-width', `${this.nameWidth}px`);
-    this.detail.el.style.width = `${this.detailWidth}px`;
+    // The details never take more than 45% of a narrow panel.
+    this.detail.el.style.width = `${Math.min(this.detailWidth, Math.max(200, window.innerWidth * 0.45))}px`;
     this.trackWidth = Math.max(0, this.tree.clientWidth - this.nameWidth);
     this.viewportHeight = this.tree.clientHeight;
     this.axis.style.width = `${this.trackWidth}px`;
