@@ -207,3 +207,15 @@ describe('checks: span-flood', () => {
     assert.equal(findings('span-flood', [root, ...tiny]).length, 0);
   });
 });
+
+describe('checks: printed order settles stepping clocks', () => {
+  it('does not report a child printed before its parent as outliving it (Node wall-clock starts)', () => {
+    // Seen for real on a loaded machine: Date.now() stepped between the parent's and the children's starts.
+    const origin = (line: number) => ({ format: 'span-lens' as const, line, endLine: line });
+    const parent = span({ name: 'checkout', startTimeUnixNano: ms(0), endTimeUnixNano: ms(11.5), origin: origin(2) });
+    const early = child(parent, { name: 'load-cart', startTimeUnixNano: ms(16), endTimeUnixNano: ms(16.1), origin: origin(0) });
+    assert.equal(findings('child-outlives-parent', [parent, early]).length, 0);
+    const late = { ...early, origin: origin(3) };
+    assert.equal(findings('child-outlives-parent', [parent, late]).length, 1);
+  });
+});

@@ -4,7 +4,7 @@
  * understates the operation, and a fire-and-forget job is drawn inside a request it outlived.
  */
 import { formatDuration } from '../format';
-import { TIMING_OPTIONS, toleranceNs } from './timing';
+import { printedBefore, TIMING_OPTIONS, toleranceNs } from './timing';
 import { shows, type Rule } from './types';
 
 export const childOutlivesParent: Rule = {
@@ -25,6 +25,8 @@ export const childOutlivesParent: Rule = {
       if (!shows(span, 'time') || !shows(span, 'parent')) continue;
       // A consumer span (or the child of a producer) runs after the message was sent, by design.
       if (span.kind === 'CONSUMER' || parent.kind === 'PRODUCER') continue;
+      // Printed before its parent means it ended first, whatever the (stepping) clock says.
+      if (printedBefore(span, parent)) continue;
       const over = span.endTimeUnixNano - parent.endTimeUnixNano;
       if (over <= toleranceNs(parent, options)) continue;
       report({

@@ -4,6 +4,7 @@
  * callback, a thread, an explicit empty context), so the work lands in a trace of its own.
  */
 import type { Span } from '../model';
+import { printedBefore } from './timing';
 import { shows, type Rule } from './types';
 
 /** Which process made a span: spans of different processes cannot drop each other's context. */
@@ -65,13 +66,25 @@ export const orphanSpan: Rule = {
  */
 const END_SLACK_NS = 1_000_000n;
 
+
 /**
- * True when the output shows `a` ended before `b`: exporters print spans as they end, so in one
- * output stream an earlier record ended earlier. Rounded times cannot tell two spans started in
- * the same millisecond apart; this can (a loop's spans all "start" together but end in turn).
+ * Two spans from one call site (one line, or one name when no line is known) are a loop's
+ * iterations, one after the other: a span does not run around another run of itself.
  */
-function endedFirst(a: Span, b: Span): boolean {
-  return !!a.origin && !!b.origin && a.origin.format === b.origin.format && a.origin.line < b.origin.line;
+function sameCallSite(a: Span, b: Span): boolean {
+  const la = a.location;
+  const lb = b.location;
+  if (la && lb) return la.file === lb.file && la.line === lb.line && la.column === lb.column;
+  return !la && !lb && a.name === b.name;
+}
+
+/**
+ * Starts printed in whole milliseconds (Node's SDK) that are equal say nothing about which span
+ * began first: "A ended, then B started" in one millisecond looks the same as "B runs around A".
+ * Only a span that started in an earlier millisecond surely began before.
+ */
+function ambiguousStart(around: Span, root: Span): boolean {
+  return around.startTimeUnixNano === root.startTimeUnixNano && root.startTimeUnixNano % 1_000_000n === 0n;
 }
 
 /**
@@ -123,11 +136,12 @@ function reportNestedRoots(roots: Span[], spans: readonly Span[], report: Parame
       if (!around || around.traceId === root.traceId) continue;
       const aroundEnd = around.endTimeUnixNano!;
       const rootEnd = root.endTimeUnixNano!;
-      const roundedEnclosing = aroundEnd + END_SLACK_NS >= rootEnd && around.startTimeUnixNano < root.startTimeUnixNano && endedFirst(root, around);
+      const roundedEnclosing = aroundEnd + END_SLACK_NS >= rootEnd && around.startTimeUnixNano < root.startTimeUnixNano && printedBefore(root, around);
       if (aroundEnd < rootEnd && !roundedEnclosing) continue;
       // Nesting within the same instant says nothing (a zero-length root at a span's start).
       if (around.startTimeUnixNano === root.startTimeUnixNano && around.endTimeUnixNano === root.endTimeUnixNano) continue;
-      if (endedFirst(around, root)) continue;
+      if (printedBefore(around, root)) continue;
+      if (sameCallSite(around, root) || ambiguousStart(around, root)) continue;
       report({
         span: root,
         key: 'nested-root',

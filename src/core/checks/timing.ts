@@ -25,3 +25,13 @@ export function toleranceNs(parent: Span, options: RuleOptions): bigint {
   const duration = parent.endTimeUnixNano - parent.startTimeUnixNano;
   return fixed + (duration > 0n ? (duration * BigInt(Math.round(pct * 1000))) / 100000n : 0n);
 }
+
+/**
+ * True when the output shows `a` ended before `b`: exporters print a span when it ends (or, in
+ * batches, in the order spans ended), so in one output stream an earlier record ended earlier.
+ * This holds when clocks do not: Node takes start times from the wall clock (which can step under
+ * load) and durations from a monotonic one, so printed ends can be off by milliseconds.
+ */
+export function printedBefore(a: Span, b: Span): boolean {
+  return !!a.origin && !!b.origin && a.origin.format === b.origin.format && a.origin.line < b.origin.line;
+}
