@@ -67,7 +67,7 @@ class TopFields {
   id: unknown = undefined;
   name: unknown = undefined;
   hasName = false;
-  /** Start and duration in µs: the printed number text (exact), or another value when not a number. */
+  /** Start and duration in µs: the printed number text (exact), a number word (NaN), or undefined. */
   timestamp: unknown = undefined;
   duration: unknown = undefined;
   hasTimes = 0;
@@ -126,6 +126,7 @@ for (const key of [
 
 class InspectSyntaxError extends Error {}
 
+/** `<N empty items>` in a sparse array: more holes than this are not materialised (input stays linear). */
 const MAX_EMPTY_ITEMS = 10000;
 
 function isDigit(c: number): boolean {
@@ -249,7 +250,9 @@ class InspectReader {
         case 'duration': {
           const c = this.peek();
           // Number text, not a float: 1795592759793000.5 µs has more digits than a double keeps.
-          const value = isDigit(c) || c === 45 ? this.readNumberText() : this.readValue();
+          let value: unknown;
+          if (isDigit(c) || c === 45) value = this.readNumberText();
+          else if (typeof (value = this.readValue()) !== 'number') value = undefined;
           if (key === 'timestamp') top.timestamp = value;
           else top.duration = value;
           top.hasTimes++;
@@ -462,7 +465,7 @@ class InspectReader {
   private readNumberText(): string {
     const s = this.s;
     const start = this.p;
-    if (s.startsWith('-Infinity', start)) {
+    if (s.charCodeAt(start) === 45 && s.startsWith('-Infinity', start)) {
       this.p = start + 9;
       return '-Infinity';
     }
