@@ -226,6 +226,18 @@ describe('node ConsoleSpanExporter output', function () {
       assert.strictEqual(link.spanId, '00f067aa0ba902b7');
     });
 
+    it('reads output made with other util.inspect.defaultOptions (numeric separators, depth, hidden, getters)', function () {
+      // What a program that changed util.inspect.defaultOptions gets from the same exporter call.
+      const lines = span([
+        "  attributes: { n: 1_234_567.5, list: [ 'a', 'b', [length]: 2 ], g: [Getter: 1] },",
+      ]).map((l) => (l.startsWith('  timestamp') ? '  timestamp: 1_795_593_000_505_000,' : l));
+      const s = nodeInspect.parseBlock(lines, 0)!.spans[0];
+      assert.strictEqual(s.startTimeUnixNano, 1795593000505000000n);
+      assert.strictEqual(s.attributes.n, 1234567.5);
+      assert.deepStrictEqual(s.attributes.list, ['a', 'b']);
+      assert.deepStrictEqual(s.lossy?.map((l) => l.path), ['attributes.g']);
+    });
+
     it('a console.dir lookalike without the exporter fields stays program output', function () {
       const text = [
         '{',

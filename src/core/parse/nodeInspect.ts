@@ -470,16 +470,23 @@ class InspectReader {
       return '-Infinity';
     }
     let i = start;
+    let separators = false;
     if (s.charCodeAt(i) === 45) i++;
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (isDigit(c) || c === 46 || c === 101 || c === 69) continue;
       if ((c === 43 || c === 45) && (s.charCodeAt(i - 1) === 101 || s.charCodeAt(i - 1) === 69)) continue;
+      // `numericSeparator: true` in util.inspect.defaultOptions prints 1_795_593_000_505_000.
+      if (c === 95 && isDigit(s.charCodeAt(i - 1)) && isDigit(s.charCodeAt(i + 1))) {
+        separators = true;
+        continue;
+      }
       break;
     }
     if (i === start || (i === start + 1 && s.charCodeAt(start) === 45)) this.fail('expected a number');
     this.p = i;
-    return s.slice(start, i);
+    const text = s.slice(start, i);
+    return separators ? text.replace(/_/g, '') : text;
   }
 
   /** `<ref *1> value`. */
