@@ -295,6 +295,19 @@ describe('run: Node programs with Span Lens', function () {
     assert.ok(lines.includes('last line without newline'));
   });
 
+  it("traced child processes: spans from those sharing the run's streams, and no frame in output the program captures", async () => {
+    const file = path.join(NODE_FIXTURES, 'children.js');
+    const { result, stdout, stderr } = await run(file);
+    assert.strictEqual(result.exitCode, 0);
+    assert.strictEqual(stdout, runPlain(file));
+    assert.ok(stdout.includes('captured: "{\\"ok\\":true}\\n"'), stdout);
+    assert.ok(stdout.includes('silent: "silent child\\n" "silent child on stderr\\n"'), stdout);
+    assertNoFrames(stderr);
+    // The silent child's streams all go to the program: its spans cannot be reported.
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['child.captured', 'child.inherited', 'parent.span']);
+    for (const s of result.spans) assertAtMarker(s, file, s.name);
+  });
+
   it('a program without OpenTelemetry completes with no spans, its exit code and both streams', async () => {
     const file = path.join(NODE_FIXTURES, 'no_otel.js');
     const { result, stdout, stderr } = await run(file);

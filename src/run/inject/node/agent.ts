@@ -17,7 +17,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as path from 'path';
 import { CallSiteCapture } from './callSite';
-import { FrameWriter, makeStdioBlocking } from './frameWriter';
+import { FrameWriter, makeStdioBlocking, streamIdentity } from './frameWriter';
 import { spanRecordJson, type CallSite } from './serialize';
 import { installTsHook } from './tsHook';
 
@@ -34,6 +34,8 @@ const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
 const PROVIDER_CLASSES = ['BasicTracerProvider', 'NodeTracerProvider', 'TracerProvider', 'WebTracerProvider'];
 /** Set by the first process of a run; its children see it and know they are children. */
 const ROOT_ENV = 'SPAN_LENS_ROOT_PID';
+/** The identities (dev:ino) of the run's stdout and stderr, for children to tell whether theirs are them. */
+const OUTPUT_ENV = 'SPAN_LENS_OUTPUT';
 
 interface LiveSpan {
   location?: CallSite;
@@ -109,8 +111,9 @@ export class NodeAgent {
     private readonly isRoot: boolean,
     private readonly maxSpans: number,
     ownDir: string,
+    runStreams?: { stdout?: string; stderr?: string },
   ) {
-    this.writer = new FrameWriter(nonce);
+    this.writer = new FrameWriter(nonce, runStreams);
     this.callSites = new CallSiteCapture(ownDir);
   }
 
@@ -436,9 +439,16 @@ export function startAgent(env: NodeJS.ProcessEnv = process.env): NodeAgent | un
   const nonce = env.SPAN_LENS_NONCE;
   if (!nonce || !NONCE.test(nonce)) return undefined;
   const isRoot = !env[ROOT_ENV];
-  if (isRoot) env[ROOT_ENV] = String(process.pid);
+  let runStreams: { stdout?: string; stderr?: string } | undefined;
+  if (isRoot) {
+    env[ROOT_ENV] = String(process.pid);
+    env[OUTPUT_ENV] = `${streamIdentity(1) ?? ''} ${streamIdentity(2) ?? ''}`;
+  } else {
+    const [stdout, stderr] = (env[OUTPUT_ENV] ?? '').split(' ');
+    runStreams = { stdout: stdout || undefined, stderr: stderr || undefined };
+  }
   const max = Number(env.SPAN_LENS_MAX_SPANS);
-  const agent = new NodeAgent(nonce, isRoot, Number.isFinite(max) && max > 0 ? max : 0, path.dirname(__filename) + path.sep);
+  const agent = new NodeAgent(nonce, isRoot, Number.isFinite(max) && max > 0 ? max : 0, path.dirname(__filename) + path.sep, runStreams);
   g[AGENT_KEY] = agent;
   try {
     agent.install(env.SPAN_LENS_ESBUILD || undefined);

@@ -26,24 +26,46 @@ export function makeStdioBlocking(): void {
   }
 }
 
+/** `dev:ino` of what an fd points at (a pipe has both), or undefined. */
+export function streamIdentity(fd: number): string | undefined {
+  try {
+    const st = fs.fstatSync(fd);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes frames to the run's own stdout. A child process whose stdout is not that stream (its
+ * parent program captures its output, e.g. `execSync('node worker.js')`) must not write frames
+ * there: they would land in what the program reads. It uses the run's stderr when that is its
+ * own (the parent captured stdout only), else it stays silent and its spans are not seen.
+ */
 export class FrameWriter {
-  private broken = false;
+  private fd: number | undefined | null = null;
   private sleeper: Int32Array | undefined;
 
+  /**
+   * `runStreams` are the identities (streamIdentity) of the run's stdout and stderr, as the
+   * first process of the run saw them; undefined in that process itself.
+   */
   constructor(
     private readonly nonce: string,
-    private readonly fd = 1,
+    private readonly runStreams?: { stdout?: string; stderr?: string },
   ) {}
 
   /** Write one record (its JSON text) as one line. */
   write(json: string): void {
-    if (this.broken) return;
+    if (this.fd === null) this.fd = this.findOutput();
+    const fd = this.fd;
+    if (fd === undefined) return;
     const buf = Buffer.from(`${FRAME_MARKER}${this.nonce} ${json}\n`, 'utf8');
     let off = 0;
     let waits = 0;
     while (off < buf.length) {
       try {
-        off += fs.writeSync(this.fd, buf, off, buf.length - off);
+        off += fs.writeSync(fd, buf, off, buf.length - off);
       } catch (err) {
         // Another process sharing the pipe may have made it non-blocking again: wait and retry.
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && waits++ < 10000) {
@@ -51,10 +73,18 @@ export class FrameWriter {
           continue;
         }
         // EPIPE: nobody reads any more. Stop trying; the program goes on.
-        this.broken = true;
+        this.fd = undefined;
         return;
       }
     }
+  }
+
+  private findOutput(): number | undefined {
+    if (!this.runStreams) return 1;
+    const { stdout, stderr } = this.runStreams;
+    if (stdout && streamIdentity(1) === stdout) return 1;
+    if (stderr && streamIdentity(2) === stderr) return 2;
+    return undefined;
   }
 
   private pause(): void {
