@@ -5,11 +5,13 @@
 import { benchChecks } from './checks';
 import { benchParse } from './parse';
 import { benchRun } from './run';
+import { benchWebview } from './webview';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
   run: () => benchRun(),
   checks: () => benchChecks(),
+  webview: () => benchWebview(),
 };
 
 async function main(): Promise<void> {
