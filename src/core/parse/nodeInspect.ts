@@ -67,7 +67,7 @@ class TopFields {
   id: unknown = undefined;
   name: unknown = undefined;
   hasName = false;
-  /** Start and duration in µs: the printed number text (exact), a number word (NaN), or undefined. */
+  /** Start and duration: ns already (bigint), the printed µs text (exact), a number word (NaN), or undefined. */
   timestamp: unknown = undefined;
   duration: unknown = undefined;
   hasTimes = 0;
@@ -251,8 +251,13 @@ class InspectReader {
           const c = this.peek();
           // Number text, not a float: 1795592759793000.5 µs has more digits than a double keeps.
           let value: unknown;
-          if (isDigit(c) || c === 45) value = this.readNumberText();
-          else if (typeof (value = this.readValue()) !== 'number') value = undefined;
+          if (isDigit(c) || c === 45) {
+            const ns = microsToNanosFast(this.s, this.p);
+            if (ns !== null) {
+              this.p = fastEnd;
+              value = ns;
+            } else value = this.readNumberText();
+          } else if (typeof (value = this.readValue()) !== 'number') value = undefined;
           if (key === 'timestamp') top.timestamp = value;
           else top.duration = value;
           top.hasTimes++;
@@ -449,6 +454,25 @@ class InspectReader {
   }
 
   private readNumber(): unknown {
+    // Fast path: a plain integer of up to 15 digits (kinds, codes, counts, hrtime pairs) without slicing.
+    const s = this.s;
+    let i = this.p;
+    const neg = s.charCodeAt(i) === 45;
+    if (neg) i++;
+    const from = i;
+    let whole = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (!isDigit(c)) break;
+      whole = whole * 10 + (c - 48);
+    }
+    if (i > from && i - from <= 15) {
+      const c = i < s.length ? s.charCodeAt(i) : 0;
+      if (c !== 46 && c !== 101 && c !== 69 && c !== 95 && c !== 110) {
+        this.p = i;
+        return neg ? -whole : whole;
+      }
+    }
     const text = this.readNumberText();
     if (text === '-Infinity') return -Infinity;
     if (this.s.charCodeAt(this.p) === 110 /* n: bigint */) {
@@ -503,16 +527,10 @@ class InspectReader {
     const start = this.p;
     let i = start;
     while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
-    const word = s.slice(start, i);
     this.p = i;
-    switch (word) {
-      case 'undefined': return undefined;
-      case 'null': return null;
-      case 'true': return true;
-      case 'false': return false;
-      case 'NaN': return NaN;
-      case 'Infinity': return Infinity;
-    }
+    const literal = wordLiteral(s, start, i - start);
+    if (literal !== NOT_A_LITERAL) return literal;
+    const word = s.slice(start, i);
     if (s.charCodeAt(i) === 40 /* ( */) {
       const close = s.indexOf(')', i);
       if (close < 0) this.fail('unterminated (');
@@ -688,6 +706,21 @@ function cachedKey(s: string, start: number, end: number): string {
   return key;
 }
 
+const NOT_A_LITERAL = Symbol('not a literal');
+
+/** `undefined`, `null`, `true`, `false`, `NaN`, `Infinity` read where they stand (no slice). */
+function wordLiteral(s: string, start: number, len: number): unknown {
+  switch (s.charCodeAt(start)) {
+    case 117: return len === 9 && s.startsWith('undefined', start) ? undefined : NOT_A_LITERAL;
+    case 110: return len === 4 && s.startsWith('null', start) ? null : NOT_A_LITERAL;
+    case 116: return len === 4 && s.startsWith('true', start) ? true : NOT_A_LITERAL;
+    case 102: return len === 5 && s.startsWith('false', start) ? false : NOT_A_LITERAL;
+    case 78: return len === 3 && s.startsWith('NaN', start) ? NaN : NOT_A_LITERAL;
+    case 73: return len === 8 && s.startsWith('Infinity', start) ? Infinity : NOT_A_LITERAL;
+    default: return NOT_A_LITERAL;
+  }
+}
+
 function isPlainInteger(text: string): boolean {
   for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false;
   return true;
@@ -698,13 +731,20 @@ function isPlainInteger(text: string): boolean {
  * the decimal digits (rounded half up past the nanosecond). Null when the text is no number.
  */
 export function microsToNanos(text: string): bigint | null {
-  return microsToNanosFast(text) ?? microsToNanosExact(text);
+  const fast = microsToNanosFast(text, 0);
+  return fast !== null && fastEnd === text.length ? fast : microsToNanosExact(text);
 }
 
-/** Plain `[-]digits[.digits]` with a safe integer part, in float arithmetic that stays exact; else null. */
-function microsToNanosFast(text: string): bigint | null {
-  let i = 0;
-  const neg = text.charCodeAt(0) === 45;
+/** Where the last microsToNanosFast stopped (a module variable, so the hot path allocates nothing for it). */
+let fastEnd = 0;
+
+/**
+ * Plain `[-]digits[.digits]` at `from` with a safe integer part, in float arithmetic that stays
+ * exact; null for anything else. Sets fastEnd to the first character after the number.
+ */
+function microsToNanosFast(text: string, from: number): bigint | null {
+  let i = from;
+  const neg = text.charCodeAt(i) === 45;
   if (neg) i++;
   const intFrom = i;
   let whole = 0;
@@ -725,7 +765,9 @@ function microsToNanosFast(text: string): bigint | null {
       else if (fracDigits === 3) roundUp = c >= 53;
     }
   }
-  if (i !== text.length) return null;
+  const next = i < text.length ? text.charCodeAt(i) : 0;
+  if (next === 101 || next === 69 || next === 95 || next === 46 || next === 110) return null;
+  fastEnd = i;
   for (let k = fracDigits; k < 3; k++) frac *= 10;
   if (roundUp) frac++;
   const ns = whole * 1000 + frac;
@@ -991,6 +1033,7 @@ function links(v: unknown, lossy: LossyLog): SpanLink[] {
 }
 
 function nanosField(v: unknown): bigint | null {
+  if (typeof v === 'bigint') return v;
   if (typeof v === 'string') return microsToNanos(v);
   if (typeof v === 'number' && Number.isFinite(v)) return microsToNanos(String(v));
   return null;
