@@ -26,6 +26,8 @@ describe('checks: span-name-cardinality', () => {
       ['GET /api/v2/users', null],
       ['oauth2 token refresh', null],
       ['connect localhost:8080', null],
+      ['connect db.internal:5432', null],
+      ['cache.get order:12345', 'cache.get order:{id}', ['number']],
       ['upgrade to 1.2.300', null],
       ['s3.put_object', null],
       ['deadbeefcafe', null], // hex letters only: a word, not an id

@@ -75,7 +75,20 @@ export class CheckContext implements CheckContextLike {
   parents(): readonly (Span | undefined)[] {
     if (!this.parentList) {
       const list: (Span | undefined)[] = new Array(this.spans.length);
-      for (let i = 0; i < this.spans.length; i++) list[i] = this.parentOf(this.spans[i]);
+      // Siblings often come one after another (a loop's spans): reuse the last lookup.
+      let lastPid: string | null = null;
+      let lastTrace = '';
+      let lastParent: Span | undefined;
+      for (let i = 0; i < this.spans.length; i++) {
+        const span = this.spans[i];
+        const pid = span.parentSpanId;
+        if (pid !== null && pid === lastPid && span.traceId === lastTrace && lastParent !== span) list[i] = lastParent;
+        else {
+          list[i] = lastParent = this.parentOf(span);
+          lastPid = pid;
+          lastTrace = span.traceId;
+        }
+      }
       this.parentList = list;
     }
     return this.parentList;

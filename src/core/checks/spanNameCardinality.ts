@@ -24,8 +24,9 @@ const VARIABLE_PART = new RegExp(
     // 12+ hex characters with at least one digit and one letter (all digits is a number below).
     /(?<hex>(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z]))/.source,
     // A whole path segment of digits (`/users/42`), a value after `=` or `#`, or a free run of 3+
-    // digits that is not part of a version (`1.2.300`) or a port (`:8080`).
-    /(?<number>(?<=\/)\d+(?=\/|\?|#|$|\s)|(?<=[=#])\d+(?![0-9A-Za-z])|(?<![0-9A-Za-z.:])\d{3,}(?![0-9A-Za-z]|\.\d))/.source,
+    // digits that is not part of a version (`1.2.300`); after `:` unless it is a host's port
+    // (`db.internal:5432`, `localhost:8080` stay; `order:8412` is an id).
+    /(?<number>(?<=\/)\d+(?=\/|\?|#|$|\s)|(?<=[=#])\d+(?![0-9A-Za-z])|(?<![0-9A-Za-z.]|(?:localhost|[A-Za-z0-9-]+\.[A-Za-z0-9.-]+):)\d{3,}(?![0-9A-Za-z]|\.\d))/.source,
   ].join('|'),
   'g',
 );
@@ -120,10 +121,13 @@ function patternMessage(name: string, a: NameAnalysis): string {
 }
 
 interface CallSite {
-  spans: Span[];
+  first: Span;
+  /** Distinct names, counted up to the threshold in the first pass (exactly, for reported sites, in the second). */
   names: Set<string>;
   /** First span whose name has a variable part, and what it has. */
   pattern?: { span: Span; analysis: NameAnalysis; spans: Span[] };
+  /** Filled in the second pass for sites that are reported. */
+  spans?: Span[];
 }
 
 export const spanNameCardinality: Rule = {
@@ -142,38 +146,70 @@ export const spanNameCardinality: Rule = {
     const maxNames = options.number('maxNamesPerCallSite');
     const analysed = new Map<string, NameAnalysis | null>();
     const analyse = (name: string) => {
+      // Most names fail the cheap pre-test: cheaper than a map lookup, so test first.
+      if (!mayHoldVariablePart(name)) return null;
       let a = analysed.get(name);
       if (a === undefined) analysed.set(name, (a = analyseSpanName(name)));
       return a;
     };
-    // Call sites by file, then by line and column as one number: no key string per span.
+    // Call sites by file, then by line and column as one number: no key string per span. The
+    // first pass only counts; the spans and exact name counts are gathered for reported sites.
     const sites = new Map<string, Map<number, CallSite>>();
     const allSites: CallSite[] = [];
+    const siteOf: (CallSite | undefined)[] = new Array(ctx.spans.length);
     /** Spans without a location, grouped by their name's template. */
     const unlocated = new Map<string, { span: Span; analysis: NameAnalysis; spans: Span[] }>();
-    for (const span of ctx.spans) {
-      const a = analyse(span.name);
+    let last: CallSite | undefined;
+    let lastLoc: Span['location'];
+    for (let i = 0; i < ctx.spans.length; i++) {
+      const span = ctx.spans[i];
       const loc = span.location;
       if (!loc) {
+        const a = analyse(span.name);
         if (!a) continue;
         const g = unlocated.get(a.template);
         if (g) g.spans.push(span);
         else unlocated.set(a.template, { span, analysis: a, spans: [span] });
         continue;
       }
-      let inFile = sites.get(loc.file);
-      if (!inFile) sites.set(loc.file, (inFile = new Map()));
-      const key = loc.line * 1_048_576 + loc.column;
-      let site = inFile.get(key);
-      if (!site) {
-        inFile.set(key, (site = { spans: [], names: new Set() }));
-        allSites.push(site);
+      let site: CallSite | undefined;
+      // Loops put runs of spans from one line next to each other.
+      if (last && lastLoc && loc.line === lastLoc.line && loc.column === lastLoc.column && loc.file === lastLoc.file) site = last;
+      else {
+        let inFile = sites.get(loc.file);
+        if (!inFile) sites.set(loc.file, (inFile = new Map()));
+        const key = loc.line * 1_048_576 + loc.column;
+        site = inFile.get(key);
+        if (!site) {
+          inFile.set(key, (site = { first: span, names: new Set() }));
+          allSites.push(site);
+        }
+        last = site;
+        lastLoc = loc;
       }
-      site.spans.push(span);
-      site.names.add(span.name);
-      if (a) {
+      siteOf[i] = site;
+      const counting = site.names.size < maxNames;
+      if (counting) site.names.add(span.name);
+      // Once a call site is known to put ids in names (or to make too many names), the rest of
+      // its spans need no analysis: it is reported either way.
+      if (!site.pattern && counting) {
+        const a = analyse(span.name);
+        if (a) site.pattern = { span, analysis: a, spans: [] };
+      }
+    }
+    const reported = allSites.filter((site) => site.pattern || site.names.size >= maxNames);
+    if (reported.length) {
+      for (const site of reported) {
+        site.spans = [];
+        site.names = new Set();
+      }
+      for (let i = 0; i < ctx.spans.length; i++) {
+        const site = siteOf[i];
+        if (!site?.spans) continue;
+        const span = ctx.spans[i];
+        site.spans.push(span);
+        site.names.add(span.name);
         if (site.pattern) site.pattern.spans.push(span);
-        else site.pattern = { span, analysis: a, spans: [span] };
       }
     }
     const hit = (g: { span: Span; analysis: NameAnalysis; spans: Span[] }, distinct: number): Hit => ({
@@ -183,16 +219,16 @@ export const spanNameCardinality: Rule = {
       affects: g.spans,
       note: distinct > 1 ? `${distinct} distinct names` : undefined,
     });
-    for (const site of allSites) {
+    for (const site of reported) {
       if (site.pattern) report(hit(site.pattern, site.names.size));
-      else if (site.names.size >= maxNames) {
+      else {
         const examples = [...site.names].slice(0, 2).map((n) => `"${n}"`);
         report({
-          span: site.spans[0],
+          span: site.first,
           message:
             `this call site starts spans with ${site.names.size} distinct names ` +
             `(e.g. ${examples.join(', ')}): use one fixed name and put the part that varies in an attribute`,
-          data: { name: site.spans[0].name },
+          data: { name: site.first.name },
           affects: site.spans,
         });
       }
