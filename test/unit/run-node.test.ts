@@ -251,6 +251,16 @@ describe('run: Node programs with Span Lens', function () {
     for (const s of result.spans) assertAtMarker(s, file, s.name);
   });
 
+  it("a span ended in the program's own exit handler, after Span Lens reported it open: reported once, ended", async () => {
+    const file = path.join(NODE_FIXTURES, 'end_at_exit.js');
+    const seen: (bigint | null)[] = [];
+    const { result } = await run(file, { onSpan: (s) => seen.push(s.endTimeUnixNano) });
+    assert.strictEqual(result.spans.length, 1);
+    assert.notStrictEqual(result.spans[0].endTimeUnixNano, null);
+    assertAtMarker(result.spans[0], file, 'ended.at.exit');
+    assert.deepStrictEqual(seen.map((e) => e === null), [true, false], 'onSpan: first open, then ended');
+  });
+
   it('an uncaught exception: the spans before it, and the one left open, are all returned', async () => {
     const file = path.join(NODE_FIXTURES, 'crash.js');
     const { result, stdout, stderr } = await run(file);

@@ -406,8 +406,9 @@ export class NodeAgent {
     if (this.finished) return;
     this.finished = true;
     try {
+      // Still live: an exit handler of the program's that runs after this one may end them,
+      // and that end is reported too (the reader keeps the ended record).
       for (const [span, info] of this.live) this.emit(span, info.location, false);
-      this.live.clear();
       const hadSpans = this.written + this.dropped > 0;
       if (!this.isRoot && !hadSpans) return;
       const facts: Record<string, unknown> = { type: 'facts', sdk: 'node' };
