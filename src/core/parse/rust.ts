@@ -440,7 +440,8 @@ function readBody(s: string, i: number, rec: FmtLine): void {
   splitPairs(s, f + 1, rec.pairs);
 }
 
-const RUST_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A default target: the module path (crate names are lower case; `Error:` in a message is not one). */
+const RUST_PATH = /^[a-z_][a-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** Knowledge a line reader has gathered, used where the plain text is ambiguous. */
 interface Hints {
@@ -530,7 +531,6 @@ function parsePlain(s: string, hints: Hints): LineParse {
     }
   }
   if (target === '' || target.indexOf(' ') >= 0) {
-    if (rec.path.length) return null; // spans but no target: not the Full format as we know it
     // with_target(false): the body follows directly.
     readBody(s, j, rec);
   } else {
@@ -744,6 +744,8 @@ interface Open {
   obj?: { [k: string]: unknown };
   attributes: Attributes;
   parent: Open | null;
+  /** The root of the span's tree (its trace). */
+  root: Open | null;
   /** The synthetic span id, once made. */
   id: string | undefined;
   /** The synthetic trace id, on a root, once made. */
@@ -751,7 +753,7 @@ interface Open {
   /** JSON `new` lines show the thread's current stack, which is not the parent when one was given explicitly. */
   parentUncertain: boolean;
   /** Open children by name. */
-  kids: Map<string, Open[]> | null;
+  kids: Map<string, Set<Open>> | null;
   /** How many children are open (a span cannot close while it has any). */
   openKids: number;
   events: SpanEvent[];
@@ -808,9 +810,11 @@ interface Twin {
  */
 class SpanTracker {
   private seq = 0;
-  private readonly roots = new Map<string, Open[]>();
+  private readonly roots = new Map<string, Set<Open>>();
   /** Every open span by name, in creation order. */
-  private readonly byName = new Map<string, Open[]>();
+  private readonly byName = new Map<string, Set<Open>>();
+  /** How many open spans have an uncertain parent (JSON `new` lines), to skip adoption when none. */
+  private uncertain = 0;
   private readonly live = new Set<Open>();
   private readonly lastClosed = new Map<string, Twin>();
   sawClose = false;
@@ -825,7 +829,7 @@ class SpanTracker {
   ) {}
 
   isOpenName(name: string): boolean {
-    return (this.byName.get(name)?.length ?? 0) > 0;
+    return (this.byName.get(name)?.size ?? 0) > 0;
   }
 
   private create(seg: Segment, parent: Open | null, time: bigint | null, thread: string | undefined, lineNo: number): Open {
@@ -838,6 +842,7 @@ class SpanTracker {
       obj: seg.obj,
       attributes: d.attrs,
       parent: null,
+      root: null,
       id: undefined,
       traceId: undefined,
       parentUncertain: false,
@@ -863,6 +868,7 @@ class SpanTracker {
 
   private attach(o: Open, parent: Open | null): void {
     o.parent = parent;
+    o.root = parent ? parent.root : o;
     if (parent) parent.openKids++;
     push(parent ? (parent.kids ??= new Map()) : this.roots, o.name, o);
   }
@@ -871,6 +877,11 @@ class SpanTracker {
     const level = o.parent ? o.parent.kids : this.roots;
     if (level) remove(level, o.name, o);
     if (o.parent) o.parent.openKids--;
+  }
+
+  private setUncertain(o: Open, v: boolean): void {
+    if (o.parentUncertain !== v) this.uncertain += v ? 1 : -1;
+    o.parentUncertain = v;
   }
 
   private note(o: Open, path: string, reason: string): void {
@@ -916,26 +927,36 @@ class SpanTracker {
 
   /** A JSON span created with an uncertain parent, now seen under `parent`: move it there. */
   private adopt(parent: Open | null, seg: Segment, thread: string | undefined, sameThreadOnly: boolean): Open | null {
+    if (!this.uncertain) return null;
     const list = this.byName.get(seg.name);
     if (!list) return null;
-    let best: Open | null = null;
-    for (let k = list.length - 1; k >= 0; k--) {
-      const o = list[k];
+    // The most recent on this thread, else (unless told not to) the most recent on another.
+    let same: Open | null = null;
+    let other: Open | null = null;
+    for (const o of list) {
       if (!o.parentUncertain || !this.compat(o, seg)) continue;
       let a = parent;
       while (a && a !== o) a = a.parent;
       if (a) continue; // would make a cycle
-      if (thread !== undefined && o.thread !== undefined && o.thread !== thread) {
-        if (!sameThreadOnly) best ??= o;
-        continue;
-      }
-      best = o;
-      break;
+      if (thread !== undefined && o.thread !== undefined && o.thread !== thread) other = o;
+      else same = o;
     }
+    const best = same ?? (sameThreadOnly ? null : other);
     if (!best) return null;
     this.detach(best);
     this.attach(best, parent);
-    best.parentUncertain = false;
+    this.setUncertain(best, false);
+    // Its open descendants move to the new trace with it.
+    const stack = [best];
+    while (stack.length) {
+      const o = stack.pop()!;
+      if (o.kids)
+        for (const list of o.kids.values())
+          for (const k of list) {
+            k.root = best.root;
+            stack.push(k);
+          }
+    }
     return best;
   }
 
@@ -955,7 +976,7 @@ class SpanTracker {
         const adopted: Open | null = !found || (thread !== undefined && found.thread !== thread) ? this.adopt(parent, seg, thread, found !== null) : null;
         if (adopted) found = adopted;
         else if (found) {
-          found.parentUncertain = false;
+          this.setUncertain(found, false);
           if (p.ties > 1) ambiguous = Math.max(ambiguous, p.ties);
         }
       }
@@ -1008,7 +1029,7 @@ class SpanTracker {
       const twinParent = twin && twin.fields === seg.fields ? twin.parent : null;
       if (twinParent && this.live.has(twinParent)) {
         const o = this.create(seg, twinParent, time, thread, lineNo);
-        o.parentUncertain = true;
+        this.setUncertain(o, true);
         return { span: o, ambiguous: 0, created: true };
       }
       return this.resolve([...stack, seg], time, thread, lineNo, use, true);
@@ -1031,7 +1052,7 @@ class SpanTracker {
     const { span } = this.resolve(path, time, thread, lineNo, Use.Other, true);
     span.start = time;
     span.thread = thread;
-    span.parentUncertain = parentUncertain;
+    this.setUncertain(span, parentUncertain);
     if (target !== undefined) span.target = target;
     if (location) span.location = location;
   }
@@ -1071,11 +1092,11 @@ class SpanTracker {
 
   private finishSpan(o: Open, start: bigint, end: bigint | null, timeUnknown: boolean): void {
     this.live.delete(o);
+    if (o.parentUncertain) this.uncertain--;
     this.detach(o);
     remove(this.byName, o.name, o);
     if (o.parent && (o.parent.first === null || start < o.parent.first)) o.parent.first = start;
-    let root = o;
-    while (root.parent) root = root.parent;
+    const root = o.root ?? o;
     const p = this.idPrefix;
     const span: Span = {
       traceId: (root.traceId ??= hexId(p, root.seq, 32)),
@@ -1136,19 +1157,15 @@ function hexId(prefix: string, n: number, width: number): string {
   return prefix + ZEROS.slice(0, width - prefix.length - h.length) + h;
 }
 
-function push(m: Map<string, Open[]>, k: string, o: Open): void {
+function push(m: Map<string, Set<Open>>, k: string, o: Open): void {
   const l = m.get(k);
-  if (l) l.push(o);
-  else m.set(k, [o]);
+  if (l) l.add(o);
+  else m.set(k, new Set([o]));
 }
 
-function remove(m: Map<string, Open[]>, k: string, o: Open): void {
-  const l = m.get(k);
-  if (!l) return;
-  const i = l.lastIndexOf(o);
-  if (i === l.length - 1) l.pop();
-  else if (i >= 0) l.splice(i, 1);
-  // An empty list stays: the same name usually opens again (a loop), and the names are few.
+function remove(m: Map<string, Set<Open>>, k: string, o: Open): void {
+  // An empty set stays: the same name usually opens again (a loop), and the names are few.
+  m.get(k)?.delete(o);
 }
 
 /** Do the names and fields of `o`'s ancestors equal `stack` (root first)? */
@@ -1401,8 +1418,9 @@ class JsonReader implements LineReader {
       fields = {};
       for (const k in o) if (!JSON_KNOWN.has(k)) fields[k] = o[k];
     }
-    if (o.level === undefined && o.target === undefined) return LineVerdict.NotMine;
+    if (typeof o.target !== 'string' && o.fields === undefined) return LineVerdict.NotMine;
     const time = typeof o.timestamp === 'string' ? readRfc3339(o.timestamp, 0)?.ns ?? null : null;
+    if (typeof o.timestamp === 'string' && time === null) return LineVerdict.NotMine;
     const thread = typeof o.threadId === 'string' ? o.threadId : typeof o.threadName === 'string' ? o.threadName : undefined;
     const target = typeof o.target === 'string' ? o.target : undefined;
     const location =
