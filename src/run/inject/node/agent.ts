@@ -191,6 +191,11 @@ export class NodeAgent {
       if (!span || typeof span !== 'object' || this.live.has(span)) return;
       if (typeof span.spanContext !== 'function' || typeof span.end !== 'function') return;
       if (typeof span.isRecording === 'function' && !span.isRecording()) return;
+      // Open spans are held until they end; past the cap they could not be printed anyway.
+      if (this.maxSpans > 0 && this.live.size >= this.maxSpans) {
+        this.dropped++;
+        return;
+      }
       const proto = Object.getPrototypeOf(span);
       if (proto && !this.spanClasses.has(proto)) {
         this.spanClasses.add(proto);
