@@ -121,6 +121,7 @@ describe('node ConsoleSpanExporter output', function () {
         const e = rec.expected.spans[index];
         assert.deepStrictEqual(s.resource, rec.expected.spans[index].resource, `${rec.name} span ${index} resource`);
         assert.deepStrictEqual(s.scope, e.scope, `${rec.name} span ${index} scope`);
+        assert.deepStrictEqual(s.status, e.status, `${rec.name} span ${index} status`);
       });
     });
 
@@ -130,10 +131,12 @@ describe('node ConsoleSpanExporter output', function () {
       for (const s of first) {
         s.resource['service.name'] = 'changed';
         s.scope.name = 'changed';
+        s.status.code = 'ERROR';
       }
       for (const s of parseText(rec.stdout).spans) {
         assert.strictEqual(s.resource['service.name'], 'async-svc');
         assert.strictEqual(s.scope.name, 'async-demo');
+        assert.strictEqual(s.status.code, 'UNSET');
       }
     });
 

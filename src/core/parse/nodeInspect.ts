@@ -11,7 +11,7 @@
  * far as they were printed and listed in `span.lossy`; fields an SDK version does not print at
  * all are listed in `span.unknown`.
  */
-import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanLink, StatusCode, UnknownField } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanLink, SpanStatus, StatusCode, UnknownField } from '../model';
 import { SPAN_KINDS } from '../model';
 import type { BlockFormat, BlockResult } from './types';
 
@@ -93,6 +93,8 @@ class TopFields {
   resourceHit: Attributes | null = null;
   scopeKey: MemoKey | null = null;
   scopeHit: InstrumentationScope | null = null;
+  statusKey: MemoKey | null = null;
+  statusHit: SpanStatus | null = null;
 }
 
 /** The exact text a value was read from: whole lines, and where in them it starts and ends. */
@@ -103,9 +105,10 @@ interface MemoKey {
 }
 
 /**
- * The last resource / scope read, by the exact lines they were printed on. Every span of a run
- * repeats them verbatim, and for small spans re-reading them is most of the work; equal lines
- * read to equal values, so reuse is exact. Callers get copies.
+ * The last resource / scope / status read, by the exact lines they were printed on. Every span of
+ * a run repeats the first two verbatim, most repeat `status: { code: 0 }`, and for small spans
+ * re-reading them is most of the work; equal lines read to equal values, so reuse is exact.
+ * Callers get copies.
  */
 class Memo<T> {
   key: MemoKey | null = null;
@@ -113,6 +116,7 @@ class Memo<T> {
 }
 const resourceMemo = new Memo<Attributes>();
 const scopeMemo = new Memo<InstrumentationScope>();
+const statusMemo = new Memo<SpanStatus>();
 
 /** The exporter's top-level keys by length, so the hot loop matches them without slicing. */
 const TOP_KEYS: string[][] = [];
@@ -272,7 +276,11 @@ class InspectReader {
         case 'kind': top.kind = this.readValue(); top.hasKind = true; break;
         case 'traceState': top.traceState = this.readValue(); break;
         case 'attributes': top.attributes = this.readValue(); break;
-        case 'status': top.status = this.readValue(); top.hasStatus = true; break;
+        case 'status':
+          top.hasStatus = true;
+          if (this.skipMemoised(statusMemo.key)) top.statusHit = statusMemo.value;
+          else [top.status, top.statusKey] = this.readNoted();
+          break;
         case 'events': top.events = this.readValue(); top.hasEvents = true; break;
         case 'links': top.links = this.readValue(); top.hasLinks = true; break;
         case 'resource':
@@ -1097,12 +1105,19 @@ function spanFrom(top: TopFields): Span | string | null {
   else lossy.add('kind', `an unknown span kind ${String(kind)}`);
 
   const status = top.status;
-  if (isObject(status)) {
+  const statusHit = top.statusHit;
+  if (statusHit) span.status = { code: statusHit.code, message: statusHit.message };
+  else if (isObject(status)) {
+    const marks = lossy.count;
     const code = status.code;
     span.status = {
       code: typeof code === 'number' && STATUS_CODES[code] ? STATUS_CODES[code] : 'UNSET',
       message: text(status.message, 'status.message', lossy),
     };
+    if (lossy.count === marks && top.statusKey) {
+      statusMemo.key = top.statusKey;
+      statusMemo.value = { ...span.status };
+    }
   } else if (!top.hasStatus) unknown.push('status');
   else lossy.add('status', status instanceof Elided ? elidedReason(status) : 'a status in an unexpected shape');
 
@@ -1132,7 +1147,8 @@ function spanFrom(top: TopFields): Span | string | null {
   }
 
   const scope = top.scope;
-  if (top.scopeHit) span.scope = { ...top.scopeHit };
+  const scopeHit = top.scopeHit;
+  if (scopeHit) span.scope = { name: scopeHit.name, version: scopeHit.version, schemaUrl: scopeHit.schemaUrl };
   else if (isObject(scope)) {
     const marks = lossy.count;
     span.scope = {
