@@ -96,6 +96,18 @@ export function sensitiveKind(key: string, value: unknown): SensitiveKind | null
 
 /** The kind of secret or personal data found in a free text (no attribute name to go by), or null. */
 export function sensitiveTextKind(value: string): SensitiveKind | null {
+  const n = value.length;
+  // The shortest match of any pattern is 6 characters (`a@b.co`, `pwd=1234`); below 13 only an
+  // email, a `scheme://user:pass@` URL or a `name=value` pair fits (tokens, keys and card
+  // numbers are longer). Most attribute values are short: these tests cost next to nothing.
+  if (n < 6) return null;
+  if (n < 13) {
+    const at = value.includes('@');
+    if (at && value.includes('://') && URL_CREDENTIALS.test(value)) return 'url-credentials';
+    if (value.includes('=') && hasSecretParam(value)) return 'secret-param';
+    if (at && EMAIL.test(value)) return 'email';
+    return null;
+  }
   // Each pattern runs only when a substring it cannot match without is present.
   if (value.includes('eyJ') && JWT.test(value)) return 'jwt';
   if ((value.includes('earer') || value.includes('EARER')) && BEARER.test(value)) return 'bearer';

@@ -30,7 +30,8 @@ export const sensitiveAttribute: Rule = {
     const scan = (span: Span, attrs: Attributes, event?: string) => {
       for (const key in attrs) {
         const value = attrs[key];
-        if (value === null || typeof value === 'boolean') continue;
+        // Booleans and numbers under 13 digits cannot be secrets (sensitiveKind agrees): skip the call.
+        if (value === null || typeof value === 'boolean' || (typeof value === 'number' && value < 1e12 && value > -1e12)) continue;
         const kind = sensitiveKind(key, value);
         if (!kind) continue;
         const shown = mask(value);
