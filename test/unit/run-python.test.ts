@@ -187,7 +187,7 @@ function assertOutputUnchanged(program: string, injected: PythonRun, plainOpts: 
   const plain = runPython(program, { ...plainOpts, inject: false });
   assert.strictEqual(injected.status, plain.status, 'exit status');
   assert.strictEqual(masked(withoutFrames(injected.stdout)), masked(plain.stdout), 'stdout apart from Span Lens frames');
-  assert.strictEqual(masked(injected.stderr), masked(plain.stderr), 'stderr');
+  assert.strictEqual(masked(withoutFrames(injected.stderr)), masked(plain.stderr), 'stderr apart from Span Lens frames');
 }
 
 function endOf(span: Span): bigint {
@@ -521,7 +521,7 @@ describe('run: Python injection with OpenTelemetry', function () {
     assert.strictEqual(result.facts.droppedSpans, 90);
   });
 
-  it('child processes: their spans are reported, silent children add no facts, a fork forgets the parent’s spans', function () {
+  it('child processes: their spans are reported, never into output the program captures; silent children add no facts; a fork forgets the parent’s spans', function () {
     const run = runPython('subprocesses.py');
     const { result, spans } = parse(run);
     assert.strictEqual(run.status, 0, run.stderr);
@@ -532,8 +532,12 @@ describe('run: Python injection with OpenTelemetry', function () {
     assert.strictEqual(facts.length, 2, 'facts from the root and from the child with a span; none from the silent child or the fork');
     assert.deepStrictEqual(
       result.output.map((o) => o.text),
-      ['child ran', 'plain program', '{', '}', 'no newline at the end', 'parent done'],
+      ['child ran', 'plain program', '{', '}', 'no newline at the end', "captured: 'child ran\\n'", 'parent done'],
     );
+    // The child whose stdout the program read wrote its frames to the run's stderr.
+    const fromStderr = parseText(run.stderr, { nonce: NONCE });
+    assert.deepStrictEqual(fromStderr.spans.map((s) => s.name), ['child']);
+    assert.deepStrictEqual(fromStderr.output, []);
     assertOutputUnchanged('subprocesses.py', run);
   });
 

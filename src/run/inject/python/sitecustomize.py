@@ -49,6 +49,9 @@ _MAX_SPANS = _read_max_spans()
 # The first Span Lens process of a run marks itself; its children (a subprocess, multiprocessing's
 # spawn) inherit the mark and report facts only if they had spans, as the Node agent does.
 _ROOT_ENV = "SPAN_LENS_ROOT_PID"
+# The identities (dev:ino) of the run's stdout and stderr, set by the first process: a child whose
+# stdout is not the run's (its parent program captures it) must not write frames there.
+_OUTPUT_ENV = "SPAN_LENS_OUTPUT"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _MY_GLOBALS = globals()
 
@@ -71,6 +74,7 @@ _flags = {
     "installed_provider": False,
     "stdout_broken": False,
     "is_root": True,
+    "output": None,  # 1 or 2: the fd frames go to; 0: neither is the run's, stay silent
     "finished": False,
 }
 
@@ -96,14 +100,41 @@ def _write_span_record(record_type, span, location_fragment):
     _write_frame(_span_record(record_type, span, location_fragment))
 
 
+def _stream_identity(fd):
+    try:
+        st = os.fstat(fd)
+        return "%d:%d" % (st.st_dev, st.st_ino)
+    except Exception:
+        return ""
+
+
+def _output_fd():
+    """Where this process writes frames: the run's stdout, else the run's stderr, else nowhere."""
+    if _flags["is_root"]:
+        return 1
+    identities = os.environ.get(_OUTPUT_ENV, "").split(" ")
+    run_stdout = identities[0] if identities else ""
+    run_stderr = identities[1] if len(identities) > 1 else ""
+    if run_stdout and _stream_identity(1) == run_stdout:
+        return 1
+    if run_stderr and _stream_identity(2) == run_stderr:
+        return 2
+    return 0
+
+
 def _write_frame(record_json):
     """Write one framed record line so that it lands after everything the program printed before it."""
     line = _MARKER + _NONCE + " " + record_json + "\n"
     with _write_lock:
         if _flags["stdout_broken"]:
             return
-        out = sys.__stdout__
-        current = sys.stdout
+        fd = _flags["output"]
+        if fd is None:
+            fd = _flags["output"] = _output_fd()
+        if fd == 0:
+            return
+        out = sys.__stdout__ if fd == 1 else sys.__stderr__
+        current = sys.stdout if fd == 1 else sys.stderr
         if current is not out and current is not None:
             # The program replaced sys.stdout (a tee, a capture): push out what it holds for the
             # real stdout first, then write to the real one, which is where Span Lens reads.
@@ -131,7 +162,7 @@ def _write_frame(record_json):
         try:
             data = line.encode("ascii", "replace")
             while data:
-                n = os.write(1, data)
+                n = os.write(fd, data)
                 data = data[n:]
         except Exception:
             _flags["stdout_broken"] = True
@@ -996,6 +1027,7 @@ def _forget_parent_spans():
     _pending.clear()
     _flags["is_root"] = False
     _flags["finished"] = False
+    _flags["output"] = None
     _counts["written"] = _counts["capped"] = 0
 
 
@@ -1013,6 +1045,7 @@ def _install():
         _flags["is_root"] = False
     else:
         os.environ[_ROOT_ENV] = str(os.getpid())
+        os.environ[_OUTPUT_ENV] = _stream_identity(1) + " " + _stream_identity(2)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_forget_parent_spans)
     # Already imported (by a .pth file, say): patch now.
