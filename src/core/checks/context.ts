@@ -46,9 +46,8 @@ export class CheckContext implements CheckContextLike {
   readonly facts: RunFacts;
   readonly sources: ReadonlyMap<string, string>;
   private readonly language?: SourceLanguage;
-  private byId?: Map<string, Span>;
-  /** Every span whose id is shared with an earlier span, by id (rare; only for parent lookups across traces). */
-  private sharedIds?: Map<string, Span[]>;
+  /** Spans by id within each trace (first span of an id wins): parents live in their child's trace. */
+  private byTrace?: Map<string, Map<string, Span>>;
   private provider?: SourceLocation | null;
   private parentList?: (Span | undefined)[];
   private repeats?: { span: Span; earlier: Span }[];
@@ -63,13 +62,9 @@ export class CheckContext implements CheckContextLike {
   parentOf(span: Span): Span | undefined {
     const pid = span.parentSpanId;
     if (!pid) return undefined;
-    if (!this.byId) this.index();
-    const first = this.byId!.get(pid);
-    if (!first) return undefined;
-    if (first.traceId === span.traceId) return first === span ? undefined : first;
-    const others = this.sharedIds?.get(pid);
-    if (others) for (const s of others) if (s.traceId === span.traceId && s !== span) return s;
-    return undefined;
+    if (!this.byTrace) this.index();
+    const parent = this.byTrace!.get(span.traceId)?.get(pid);
+    return parent === span ? undefined : parent;
   }
 
   parents(): readonly (Span | undefined)[] {
@@ -95,8 +90,8 @@ export class CheckContext implements CheckContextLike {
   }
 
   repeatedIds(): readonly { span: Span; earlier: Span }[] {
-    if (!this.byId) this.index();
-    return this.repeats!;
+    if (!this.repeats) this.repeats = findRepeatedIds(this.spans);
+    return this.repeats;
   }
 
   languageOf(file: string | undefined): SourceLanguage {
@@ -115,21 +110,19 @@ export class CheckContext implements CheckContextLike {
   }
 
   private index(): void {
-    const byId = new Map<string, Span>();
-    const repeats: { span: Span; earlier: Span }[] = [];
+    const byTrace = new Map<string, Map<string, Span>>();
+    // Spans of one trace usually come together: reuse the last trace's map.
+    let lastTrace: string | undefined;
+    let ids: Map<string, Span> | undefined;
     for (const span of this.spans) {
-      const first = byId.get(span.spanId);
-      if (first === undefined) byId.set(span.spanId, span);
-      else {
-        repeats.push({ span, earlier: first });
-        if (!this.sharedIds) this.sharedIds = new Map();
-        let list = this.sharedIds.get(span.spanId);
-        if (!list) this.sharedIds.set(span.spanId, (list = []));
-        list.push(span);
+      if (span.traceId !== lastTrace) {
+        lastTrace = span.traceId;
+        ids = byTrace.get(lastTrace);
+        if (!ids) byTrace.set(lastTrace, (ids = new Map()));
       }
+      if (!ids!.has(span.spanId)) ids!.set(span.spanId, span);
     }
-    this.byId = byId;
-    this.repeats = repeats;
+    this.byTrace = byTrace;
   }
 
   /** The provider's line, searching first the files the spans were started in. */
@@ -166,4 +159,36 @@ export function findInCode(text: string, patterns: readonly RegExp[]): { line: n
     }
   }
   return null;
+}
+
+/**
+ * Spans whose id an earlier span already has, anywhere in the run. An open-addressing table of
+ * span indexes keyed by an FNV-1a hash of the id's end: no Map entry or string key per span, which
+ * matters at 100k spans; ids are compared only when hashes collide.
+ */
+export function findRepeatedIds(spans: readonly Span[]): { span: Span; earlier: Span }[] {
+  const out: { span: Span; earlier: Span }[] = [];
+  let size = 1024;
+  while (size < spans.length * 2) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size); // span index + 1; 0 = empty
+  for (let i = 0; i < spans.length; i++) {
+    const id = spans[i].spanId;
+    let h = 0x811c9dc5;
+    // The last 8 characters: random ids vary there as much as anywhere, counters too.
+    for (let k = id.length > 8 ? id.length - 8 : 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const at = table[slot];
+      if (at === 0) {
+        table[slot] = i + 1;
+        break;
+      }
+      const earlier = spans[at - 1];
+      if (earlier.spanId === id) {
+        out.push({ span: spans[i], earlier });
+        break;
+      }
+    }
+  }
+  return out;
 }

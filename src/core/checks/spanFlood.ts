@@ -43,18 +43,29 @@ export const spanFlood: Rule = {
     const siblings = new Map<string, Map<string, number>>();
     const traces = new Map<string, { total: number; tiny: number }>();
     let anyFlood = false;
+    // Siblings and spans of one trace usually come one after another: reuse the last lookups.
+    let lastParent: string | null = null;
+    let byName: Map<string, number> | undefined;
+    let lastTrace: string | undefined;
+    let t: { total: number; tiny: number } | undefined;
     for (const span of ctx.spans) {
       const parentKey = siblingKey(span);
       if (parentKey !== null) {
-        let byName = siblings.get(parentKey);
-        if (!byName) siblings.set(parentKey, (byName = new Map()));
+        if (parentKey !== lastParent || !byName) {
+          lastParent = parentKey;
+          byName = siblings.get(parentKey);
+          if (!byName) siblings.set(parentKey, (byName = new Map()));
+        }
         const n = (byName.get(span.name) ?? 0) + 1;
         byName.set(span.name, n);
         if (n >= maxSiblings) anyFlood = true;
       }
       if (shows(span, 'time') && shows(span, 'ids')) {
-        let t = traces.get(span.traceId);
-        if (!t) traces.set(span.traceId, (t = { total: 0, tiny: 0 }));
+        if (span.traceId !== lastTrace || !t) {
+          lastTrace = span.traceId;
+          t = traces.get(lastTrace);
+          if (!t) traces.set(lastTrace, (t = { total: 0, tiny: 0 }));
+        }
         t.total++;
         if (isTiny(span, tinyNs)) t.tiny++;
       }
