@@ -151,6 +151,14 @@ describe('checks: duplicate-span-id', () => {
     assert.equal(found[0].severity, 'error');
   });
 
+  it('finds an id repeated in another trace, among 100,000 distinct ones', () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => span({ spanId: i.toString(16).padStart(16, '0'), traceId: nextTraceId(), location: at(1) }));
+    const again = span({ name: 'copy', spanId: many[77_777].spanId, traceId: nextTraceId(), location: at(2) });
+    const found = findings('duplicate-span-id', [...many, again]);
+    assert.deepEqual(found.map((f) => f.spanId), [many[77_777].spanId]);
+    assert.match(found[0].message, /share the span id/);
+  });
+
   it('ignores synthetic ids (Rust tracing)', () => {
     const a = span({ spanId: '0000000000000001', unknown: ['ids'] });
     assert.equal(findings('duplicate-span-id', [a, { ...a, name: 'other' }]).length, 0);
