@@ -6,7 +6,7 @@
  */
 import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
 import { parseJson } from '../json';
-import { LineVerdict, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
+import { LineVerdict, type Block, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
 import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
 
 export interface FormatRegistry {
@@ -78,14 +78,26 @@ export class StreamParser {
       this.partial = '';
     }
     let from = 0;
+    this.scanText = text;
+    this.markerAt = -1;
+    this.crAt = -1;
+    const fast = this.blocks.length > 0;
     for (;;) {
       const nl = text.indexOf('\n', from);
       if (nl < 0) break;
+      if (fast && nl === from + 1 && !this.block && text.charCodeAt(from) === 123) {
+        const next = this.fastBlock(text, from, nl);
+        if (next >= 0) {
+          from = next;
+          continue;
+        }
+      }
       let end = nl;
       if (end > from && text.charCodeAt(end - 1) === 13) end--;
       this.line(text.slice(from, end));
       from = nl + 1;
     }
+    this.scanText = '';
     this.partial = from === 0 ? text : text.slice(from);
     while (this.partial.length > this.maxLineChars) {
       this.line(this.partial.slice(0, this.maxLineChars));
@@ -115,6 +127,62 @@ export class StreamParser {
       this.opts.onFormat?.(format);
     }
     this.opts.onSpan?.(span);
+  }
+
+  /** Next positions of a frame marker and of a CR in `scanText` (-1: not looked yet; Infinity: none). */
+  private scanText = '';
+  private markerAt = -1;
+  private crAt = -1;
+
+  private nextIn(what: string, from: number, cached: number): number {
+    if (cached >= from) return cached;
+    const k = this.scanText.indexOf(what, from);
+    return k < 0 ? Infinity : k;
+  }
+
+  /**
+   * The fast path for a `{` line: when the whole block is already in `text` — every line up to a
+   * lone `}` at column 0 indented, no CR, no frame inside — hand it to the formats as one string
+   * without splitting it into lines. Returns where to go on, or -1 to take the line path
+   * (which gives the same result, line by line).
+   */
+  private fastBlock(text: string, from: number, nl: number): number {
+    const close = text.indexOf('\n}', nl - 1);
+    if (close < 0) return -1;
+    const closeStart = close + 1;
+    const closeNl = text.indexOf('\n', closeStart);
+    if (closeNl < 0 || closeNl - from > this.maxBlockChars) return -1;
+    for (let i = closeStart + 1; i < closeNl; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 13) return -1;
+    }
+    // Every line between must be indented (one pass that also counts the lines).
+    let newlines = 0;
+    for (let p = nl; p < closeStart; p = text.indexOf('\n', p + 1)) {
+      newlines++;
+      if (p + 1 === closeStart) break;
+      const c = text.charCodeAt(p + 1);
+      if (c !== 32 && c !== 9) return -1;
+    }
+    this.crAt = this.nextIn('\r', from, this.crAt);
+    if (this.crAt < closeStart) return -1;
+    if (this.allowFramed) {
+      this.markerAt = this.nextIn(SPAN_LENS_MARKER, from, this.markerAt);
+      if (this.markerAt < closeNl) return -1;
+    }
+    // Line readers see the `{` line as they would on the line path (one may hold a record open).
+    const start = this.lineNo;
+    for (const { format, reader } of this.readers) {
+      if (!format.mayMatch('{')) continue;
+      if (reader.line('{', start) !== LineVerdict.NotMine) {
+        this.lineNo++;
+        return nl + 1;
+      }
+    }
+    const endLine = start + newlines;
+    this.lineNo = endLine + 1;
+    this.dispatchBlock(textBlock(text.slice(from, closeStart + 1), newlines + 1), start, endLine, '');
+    return closeNl + 1;
   }
 
   private output(line: number, text: string): void {
@@ -181,13 +249,16 @@ export class StreamParser {
 
   private closeBlock(endLine: number): void {
     const lines = this.block!;
-    const start = this.blockStart;
-    const prefix = this.blockPrefix;
     this.block = null;
+    this.dispatchBlock(linesBlock(lines), this.blockStart, endLine, this.blockPrefix);
+  }
+
+  /** Offer a complete block to the block formats; nobody's block goes back to the program's output. */
+  private dispatchBlock(block: Block, start: number, endLine: number, prefix: string): void {
     for (const format of this.blocks) {
       let result;
       try {
-        result = format.parseBlock(lines, start);
+        result = format.parseBlockText ? format.parseBlockText(block, start) : format.parseBlock(block.lines(), start);
       } catch (err) {
         result = { spans: [], unparsedReason: `internal error reading ${format.name}: ${(err as Error).message}` };
       }
@@ -198,11 +269,12 @@ export class StreamParser {
         this.emitSpan(format.name, span);
       }
       if (result.unparsedReason) {
-        this.opts.onUnparsed?.({ startLine: start, endLine, reason: result.unparsedReason, format: format.name, text: clip(lines.join('\n')) });
+        this.opts.onUnparsed?.({ startLine: start, endLine, reason: result.unparsedReason, format: format.name, text: clip(block.text) });
       }
       return;
     }
     // Nobody's span: the program printed something brace-shaped. Give it back as output.
+    const lines = block.lines();
     this.output(start, prefix + lines[0]);
     for (let i = 1; i < lines.length; i++) this.output(start + i, lines[i]);
   }
@@ -291,6 +363,31 @@ export class StreamParser {
     }
     return false;
   }
+}
+
+function textBlock(text: string, lineCount: number): Block {
+  let lines: string[] | undefined;
+  const nl = text.indexOf('\n');
+  const nl2 = nl < 0 ? -1 : text.indexOf('\n', nl + 1);
+  return {
+    text,
+    lineCount,
+    second: nl < 0 || nl2 < 0 ? '' : text.slice(nl + 1, nl2),
+    lines: () => (lines ??= text.split('\n')),
+  };
+}
+
+/** A Block over lines already split (the line path, and formats called with lines). */
+export function linesBlock(lines: string[]): Block {
+  let text: string | undefined;
+  return {
+    get text() {
+      return (text ??= lines.join('\n'));
+    },
+    lineCount: lines.length,
+    second: lines.length > 2 ? lines[1] : '',
+    lines: () => lines,
+  };
 }
 
 function firstNonSpace(text: string): number {

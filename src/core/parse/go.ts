@@ -9,7 +9,8 @@
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
 import { parseJsonLoose } from '../json';
 import { setAttribute } from './otlpJson';
-import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -294,9 +295,12 @@ function firstKeyIsName(line: string | undefined): boolean {
 /** Go stdouttrace with `WithPrettyPrint()`. */
 export const goStdouttracePretty: BlockFormat = {
   name: 'go-stdouttrace',
-  parseBlock(lines: string[]): BlockResult | null {
-    if (lines.length < 4 || !firstKeyIsName(lines[1])) return null;
-    const text = lines.join('\n');
+  parseBlock(lines: string[], startLine: number): BlockResult | null {
+    return this.parseBlockText!(linesBlock(lines), startLine);
+  },
+  parseBlockText(block: Block, _startLine: number): BlockResult | null {
+    if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
+    const text = block.text;
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -7,7 +7,8 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { parseJsonLoose } from '../json';
-import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -400,10 +401,13 @@ function skippedReason(n: number): string {
 /** A pretty-printed OTLP JSON file (or one export spread over indented lines). */
 export const otlpJsonBlock: BlockFormat = {
   name: 'otlp-json',
-  parseBlock(lines: string[]): BlockResult | null {
-    const first = lines[1];
-    if (lines.length < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
-    const text = lines.join('\n');
+  parseBlock(lines: string[], startLine: number): BlockResult | null {
+    return this.parseBlockText!(linesBlock(lines), startLine);
+  },
+  parseBlockText(block: Block, _startLine: number): BlockResult | null {
+    const first = block.second;
+    if (block.lineCount < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
+    const text = block.text;
     let value: unknown;
     try {
       value = JSON.parse(text);

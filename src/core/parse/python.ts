@@ -11,7 +11,8 @@ import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, Spa
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose } from '../json';
 import { rfc3339ToUnixNano } from './go';
-import type { BlockFormat, BlockResult, JsonLineFormat } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -255,10 +256,13 @@ function readPythonText(text: string, parsed: unknown): Span | null {
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
 export const pythonConsole: BlockFormat = {
   name: 'python-console',
-  parseBlock(lines: string[]): BlockResult | null {
+  parseBlock(lines: string[], startLine: number): BlockResult | null {
+    return this.parseBlockText!(linesBlock(lines), startLine);
+  },
+  parseBlockText(block: Block, _startLine: number): BlockResult | null {
     // json.dumps of the span dict always writes `name` first.
-    if (lines.length < 4 || !firstKeyIsName(lines[1])) return null;
-    const text = lines.join('\n');
+    if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
+    const text = block.text;
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -36,6 +36,17 @@ export interface BlockResult {
   unparsedReason?: string;
 }
 
+/** A collected `{ … }` block: its text at once, its lines only when asked for. */
+export interface Block {
+  /** From the `{` (glued prefix removed) to the closing `}`, lines joined by `\n`. */
+  readonly text: string;
+  readonly lineCount: number;
+  /** The line after `{` (the first key, for cheap sniffing); '' for `{}`. */
+  readonly second: string;
+  /** The lines, split on first use. */
+  lines(): string[];
+}
+
 export interface BlockFormat {
   name: FormatName;
   /**
@@ -45,6 +56,11 @@ export interface BlockFormat {
    * Must never throw.
    */
   parseBlock(lines: string[], startLine: number): BlockResult | null;
+  /**
+   * The same from the block's text, preferred when present: formats that parse the text whole
+   * (JSON) skip splitting and re-joining lines, the bulk of the cost at 100k spans.
+   */
+  parseBlockText?(block: Block, startLine: number): BlockResult | null;
 }
 
 export interface JsonLineFormat {
