@@ -1,15 +1,16 @@
 // The tutorial's checkout in TypeScript: Span Lens transpiles it with esbuild and maps every
 // span back to the .ts line that started it.
 import { trace, SpanStatusCode, type Span } from '@opentelemetry/api';
-import { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 interface CartItem {
   sku: string;
   qty: number;
 }
 
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
-trace.setGlobalTracerProvider(provider);
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+provider.register();
 const tracer = trace.getTracer('checkout-tutorial', '1.0.0');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
