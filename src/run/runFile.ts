@@ -275,7 +275,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
 
 /** Keeps spans in arrival order, applies the cap, and drops repeats of framed spans. */
 class SpanCollector {
-  /** spanId -> index in result.spans, for framed spans. */
+  /** traceId/spanId -> index in result.spans of the first framed span with that id. */
   private readonly framedIds = new Map<string, number>();
   /** In framed runs, spans the program's own console exporter printed: kept only if no frame had them. */
   private readonly held: Span[] = [];
@@ -296,21 +296,26 @@ class SpanCollector {
       this.held.push(span);
       return;
     }
-    const at = this.framedIds.get(span.spanId);
+    const key = `${span.traceId}/${span.spanId}`;
+    const at = this.framedIds.get(key);
     if (at !== undefined) {
-      // A span reported unended at exit and ended afterwards (in a later exit handler).
       const earlier = this.result.spans[at];
       if (earlier.endTimeUnixNano === null && span.endTimeUnixNano !== null) {
+        // A span reported unended at exit and ended afterwards (in a later exit handler).
         this.result.spans[at] = span;
         this.options.onSpan?.(span);
+        return;
       }
+      // Two ended spans under one id are two spans (a broken id generator): keep both, so the
+      // duplicate-span-id check can say so.
+      if (earlier.endTimeUnixNano !== null && span.endTimeUnixNano !== null) this.keep(span);
       return;
     }
-    if (this.keep(span)) this.framedIds.set(span.spanId, this.result.spans.length - 1);
+    if (this.keep(span)) this.framedIds.set(key, this.result.spans.length - 1);
   }
 
   finish(): void {
-    for (const span of this.held) if (!this.framedIds.has(span.spanId)) this.keep(span);
+    for (const span of this.held) if (!this.framedIds.has(`${span.traceId}/${span.spanId}`)) this.keep(span);
     this.held.length = 0;
   }
 

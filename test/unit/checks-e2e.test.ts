@@ -21,10 +21,7 @@ const PRELOAD = path.join(ROOT, 'dist', 'inject', 'node-preload.js');
 const CONFIG = { rules: { 'console-exporter-in-code': { ignoredFolders: [] as string[] } } };
 
 /** Known gaps outside the checks: the case is skipped with the reason until they are fixed. */
-const KNOWN_GAPS: Record<string, string> = {
-  'duplicate-span-id':
-    'runFile keeps only the first framed span of each span id (SpanCollector in src/run/runFile.ts), so a repeated id never reaches the checks',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 function whyUnavailable(): string | null {
   if (!fs.existsSync(RUN_FILE)) return 'src/run/runFile.ts does not exist yet';

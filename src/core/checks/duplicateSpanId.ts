@@ -18,8 +18,13 @@ export const duplicateSpanId: Rule = {
   fixable: false,
   options: {},
   check(ctx, report) {
-    for (const { span, earlier } of ctx.repeatedIds()) {
-      if (!span.spanId || !shows(span, 'ids')) continue;
+    for (const pair of ctx.repeatedIds()) {
+      if (!pair.span.spanId || !shows(pair.span, 'ids')) continue;
+      // Spans print when they end, so the one printed second may have started first: the
+      // duplicate is the one that started later (its start line is where the id was reused).
+      const laterStart = pair.span.startTimeUnixNano < pair.earlier.startTimeUnixNano;
+      const span = laterStart ? pair.earlier : pair.span;
+      const earlier = laterStart ? pair.span : pair.earlier;
       const twice = sameSpan(earlier, span);
       report({
         span,
