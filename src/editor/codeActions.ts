@@ -3,6 +3,9 @@
  * mechanical edits from core/fixes, plus "disable this rule on this line" for every finding.
  */
 import * as vscode from 'vscode';
+import { languageOfFile } from '../core/checks';
+import { quickFixes } from '../core/fixes';
+import type { Finding } from '../core/model';
 import { DIAGNOSTIC_SOURCE, type FindingDiagnostics } from './diagnostics';
 
 function commentFor(languageId: string): string {
@@ -19,7 +22,9 @@ export class SpanCodeActionProvider implements vscode.CodeActionProvider {
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const rule = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
-      const finding = this.diagnostics.findingOf(d);
+      const found = this.diagnostics.findingOf(d);
+      // The diagnostic follows edits; the finding's own line is from run time.
+      const finding = found?.location ? { ...found, location: { ...found.location, line: d.range.start.line } } : found;
       for (const fix of mechanicalFixes(doc, rule, finding)) {
         fix.diagnostics = [d];
         actions.push(fix);
@@ -35,7 +40,22 @@ export class SpanCodeActionProvider implements vscode.CodeActionProvider {
   }
 }
 
-/** Mechanical fixes computed by the pure core; empty until a rule has one. */
-function mechanicalFixes(_doc: vscode.TextDocument, _rule: string, _finding: unknown): vscode.CodeAction[] {
-  return [];
+/** Mechanical fixes computed by the pure core (src/core/fixes.ts), as workspace edits. */
+function mechanicalFixes(doc: vscode.TextDocument, _rule: string, finding: Finding | undefined): vscode.CodeAction[] {
+  if (!finding) return [];
+  let fixes;
+  try {
+    fixes = quickFixes(doc.getText(), finding, languageOfFile(doc.uri.fsPath));
+  } catch {
+    return [];
+  }
+  return fixes.map((fix) => {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    action.isPreferred = fix.preferred;
+    action.edit = new vscode.WorkspaceEdit();
+    for (const e of fix.edits) {
+      action.edit.replace(doc.uri, new vscode.Range(e.range.startLine, e.range.startColumn, e.range.endLine, e.range.endColumn), e.newText);
+    }
+    return action;
+  });
 }

@@ -173,6 +173,31 @@ describe('Span Lens in the editor', function () {
     assert.ok(actions.some((a) => a.title.startsWith('Disable ')), 'a disable-line quick fix is offered');
   });
 
+  it('applies a quick fix, and the fixed program no longer triggers the rule', async () => {
+    const copy = path.join(workspace(), 'fix-me.tmp.js');
+    fs.copyFileSync(fileUri('pitfalls.js').fsPath, copy);
+    try {
+      const uri = vscode.Uri.file(copy);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand('spanLens.runFile', uri);
+      const diag = await waitFor('the cardinality diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Span Lens' && x.code.value === 'span-name-cardinality'),
+      );
+      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, diag.range);
+      const fix = actions.find((a) => a.edit && !a.title.startsWith('Disable '));
+      assert.ok(fix, `a mechanical fix is offered (got ${actions.map((a) => a.title)})`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await (await vscode.workspace.openTextDocument(uri)).save();
+      assert.ok(!/`GET \/users\/\$\{userId\}`/.test(fs.readFileSync(copy, 'utf8')), 'the template literal is gone');
+      const again = await vscode.commands.executeCommand('spanLens.runFile', uri);
+      assert.ok(again.spans.some((s) => s.name.startsWith('GET /users')), 'the fixed program still makes its spans');
+      assert.ok(!again.findings.some((f) => f.rule === 'span-name-cardinality'), JSON.stringify(again.findings.map((f) => f.rule)));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(copy, { force: true });
+    }
+  });
+
   it('clears lenses and diagnostics', async () => {
     await vscode.workspace.openTextDocument(fileUri('checkout.js'));
     await vscode.commands.executeCommand('spanLens.clear');
