@@ -6,14 +6,14 @@
  * array items, `'...'... N more characters` after 10,000 string characters, long multi-line strings
  * split into `'a\n' +` pieces, and ANSI colours when stdout is a terminal.
  *
- * The block is read in one pass over its lines by a small recursive-descent reader of the
+ * The block is read in one pass over its text by a small recursive-descent reader of the
  * util.inspect grammar, then mapped onto a Span. Values util.inspect cut or elided are kept as
  * far as they were printed and listed in `span.lossy`; fields an SDK version does not print at
  * all are listed in `span.unknown`.
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanLink, SpanStatus, StatusCode, UnknownField } from '../model';
 import { SPAN_KINDS } from '../model';
-import type { BlockFormat, BlockResult } from './types';
+import type { Block, BlockFormat, BlockResult } from './types';
 
 /** Base of the reader's own value kinds, so that anything else of type object is an array or an object literal. */
 class Special {}
@@ -97,18 +97,16 @@ class TopFields {
   statusHit: SpanStatus | null = null;
 }
 
-/** The exact text a value was read from: whole lines, and where in them it starts and ends. */
+/** The exact text an object value was read from, `{` to `}`. */
 interface MemoKey {
-  lines: string[];
-  start: number;
-  end: number;
+  text: string;
 }
 
 /**
- * The last resource / scope / status read, by the exact lines they were printed on. Every span of
+ * The last resource / scope / status read, by the exact text they were printed as. Every span of
  * a run repeats the first two verbatim, most repeat `status: { code: 0 }`, and for small spans
- * re-reading them is most of the work; equal lines read to equal values, so reuse is exact.
- * Callers get copies.
+ * re-reading them is most of the work; an object's value depends on its text alone (`{` to `}`),
+ * so reuse is exact. Callers get copies.
  */
 class Memo<T> {
   key: MemoKey | null = null;
@@ -167,42 +165,36 @@ function hexValue(s: string, from: number, to: number): number {
 }
 
 /**
- * A cursor over the block's lines reading util.inspect syntax. Whitespace, line breaks and ANSI
- * colour sequences between tokens are insignificant; tokens never span lines.
+ * A cursor over the block's text (lines joined by `\n`) reading util.inspect syntax. Whitespace,
+ * line breaks and ANSI colour sequences between tokens are insignificant; tokens never span lines.
  */
 class InspectReader {
-  private li = 0;
-  private s: string;
   private p = 0;
 
-  constructor(private readonly lines: string[]) {
-    this.s = lines.length ? lines[0] : '';
-  }
+  constructor(private readonly s: string) {}
 
   /** 0-based index of the line the cursor is on, for error messages. */
   get line(): number {
-    return this.li;
+    let n = 0;
+    for (let k = this.s.indexOf('\n'); k >= 0 && k < this.p; k = this.s.indexOf('\n', k + 1)) n++;
+    return n;
   }
 
   /** Skip blanks, line ends and colour codes; the next character code, or -1 at the end. */
   private peek(): number {
-    for (;;) {
-      const s = this.s;
-      let p = this.p;
-      while (p < s.length) {
-        const c = s.charCodeAt(p);
-        if (c === 32 || c === 9) p++;
-        else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
-        else {
-          this.p = p;
-          return c;
-        }
+    const s = this.s;
+    let p = this.p;
+    while (p < s.length) {
+      const c = s.charCodeAt(p);
+      if (c === 32 || c === 10 || c === 9 || c === 13) p++;
+      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
+      else {
+        this.p = p;
+        return c;
       }
-      this.p = p;
-      if (this.li + 1 >= this.lines.length) return -1;
-      this.s = this.lines[++this.li];
-      this.p = 0;
     }
+    this.p = p;
+    return -1;
   }
 
   /** Like peek, but does not move to the next line: -1 at the end of this one. */
@@ -215,15 +207,24 @@ class InspectReader {
       else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
       else {
         this.p = p;
-        return c;
+        return c === 10 || c === 13 ? -1 : c;
       }
     }
     this.p = p;
     return -1;
   }
 
+  /** Index of `what` at or after `from` on the cursor's line, or -1. */
+  private indexInLine(what: string, from: number): number {
+    const k = this.s.indexOf(what, from);
+    if (k < 0) return -1;
+    const nl = this.s.indexOf('\n', from);
+    return nl >= 0 && nl < k ? -1 : k;
+  }
+
   private fail(what: string): never {
-    const near = this.s.slice(this.p, this.p + 20);
+    const nl = this.s.indexOf('\n', this.p);
+    const near = this.s.slice(this.p, Math.min(this.p + 20, nl < 0 ? this.s.length : nl));
     throw new InspectSyntaxError(near ? `${what} before "${near}"` : `${what} at the end of a line`);
   }
 
@@ -324,24 +325,19 @@ class InspectReader {
     return this.readKey();
   }
 
-  /** When the coming lines are exactly those `key` was read from, skip past the value and say so. */
+  /** When the coming value is exactly the text `key` was read from, skip past it and say so. */
   private skipMemoised(key: MemoKey | null): boolean {
-    if (!key || this.p !== key.start) return false;
-    const m = key.lines;
-    if (this.li + m.length > this.lines.length) return false;
-    for (let k = 0; k < m.length; k++) if (this.lines[this.li + k] !== m[k]) return false;
-    this.li += m.length - 1;
-    this.s = this.lines[this.li];
-    this.p = key.end;
+    if (!key || this.peek() < 0 || !this.s.startsWith(key.text, this.p)) return false;
+    this.p += key.text.length;
     return true;
   }
 
-  /** A value and the exact text it was read from. */
-  private readNoted(): [unknown, MemoKey] {
-    const fromLine = this.li;
+  /** A value and, for an object, the exact text it was read from. */
+  private readNoted(): [unknown, MemoKey | null] {
+    this.peek();
     const start = this.p;
     const value = this.readValue();
-    return [value, { lines: this.lines.slice(fromLine, this.li + 1), start, end: this.p }];
+    return [value, this.s.charCodeAt(start) === 123 && this.s.charCodeAt(this.p - 1) === 125 ? { text: this.s.slice(start, this.p) } : null];
   }
 
   readValue(): unknown {
@@ -385,6 +381,7 @@ class InspectReader {
         return s.slice(start, i);
       }
       if (c === 92) return this.readEscaped(q, start, i);
+      if (c === 10) break;
     }
     return this.fail('unterminated string');
   }
@@ -401,6 +398,7 @@ class InspectReader {
         this.p = i + 1;
         return parts.join('');
       }
+      if (c === 10) break;
       if (c !== 92) continue;
       parts.push(s.slice(from, i));
       const e = s.charCodeAt(i + 1);
@@ -423,7 +421,7 @@ class InspectReader {
         }
         case 117: {
           if (s.charCodeAt(i + 2) === 123) {
-            const close = s.indexOf('}', i + 3);
+            const close = this.indexInLine('}', i + 3);
             const v = close < 0 ? NaN : hexValue(s, i + 3, close);
             if (Number.isNaN(v) || v > 0x10ffff) this.fail('bad \\u{} escape');
             decoded = String.fromCodePoint(v);
@@ -437,7 +435,7 @@ class InspectReader {
           break;
         }
         default:
-          if (Number.isNaN(e)) this.fail('unterminated string');
+          if (Number.isNaN(e) || e === 10) this.fail('unterminated string');
           decoded = s[i + 1];
       }
       parts.push(decoded);
@@ -523,7 +521,7 @@ class InspectReader {
 
   /** `<ref *1> value`. */
   private readAngle(): unknown {
-    const close = this.s.indexOf('>', this.p);
+    const close = this.indexInLine('>', this.p);
     if (close < 0 || !this.s.startsWith('<ref *', this.p)) this.fail('unexpected <');
     this.p = close + 1;
     return this.readValue();
@@ -540,14 +538,15 @@ class InspectReader {
     if (literal !== NOT_A_LITERAL) return literal;
     const word = s.slice(start, i);
     if (s.charCodeAt(i) === 40 /* ( */) {
-      const close = s.indexOf(')', i);
+      const close = this.indexInLine(')', i);
       if (close < 0) this.fail('unterminated (');
       this.p = close + 1;
       if (word === 'Symbol') return new Elided(s.slice(start, close + 1));
     }
     let c = this.peekSameLine();
-    if (c === 91 /* [Symbol.toStringTag] */ && this.s.indexOf(']', this.p) > 0) {
-      this.p = this.s.indexOf(']', this.p) + 1;
+    const tagEnd = c === 91 /* [Symbol.toStringTag] */ ? this.indexInLine(']', this.p) : -1;
+    if (tagEnd > 0) {
+      this.p = tagEnd + 1;
       c = this.peekSameLine();
     }
     if (c === 123) {
@@ -564,7 +563,7 @@ class InspectReader {
     const s = this.s;
     const next = s.charCodeAt(this.p + 1);
     if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122))) return this.readList(93);
-    const close = s.indexOf(']', this.p);
+    const close = this.indexInLine(']', this.p);
     if (close < 0) this.fail('unterminated [');
     const tag = s.slice(this.p + 1, close);
     this.p = close + 1;
@@ -607,7 +606,7 @@ class InspectReader {
   /** `<3 empty items>`: sparse array holes, read as undefined. */
   private readHoles(items: unknown[]): void {
     const s = this.s;
-    const end = s.indexOf('>', this.p);
+    const end = this.indexInLine('>', this.p);
     if (end < 0) this.fail('unterminated <');
     const n = parseInt(s.slice(this.p + 1, end), 10);
     for (let k = 0; k < Math.min(n, MAX_EMPTY_ITEMS); k++) items.push(undefined);
@@ -625,7 +624,7 @@ class InspectReader {
           this.p = i + 1;
           return cachedKey(s, start, i);
         }
-        if (d === 92) break;
+        if (d === 92 || d === 10) break;
       }
       return this.readQuoted();
     }
@@ -638,7 +637,7 @@ class InspectReader {
         this.p++;
         return key;
       }
-      const close = s.indexOf(']:', this.p);
+      const close = this.indexInLine(']:', this.p);
       if (close < 0) this.fail('unterminated [key]');
       const key = s.slice(this.p, close + 1);
       this.p = close + 1;
@@ -1172,14 +1171,12 @@ function spanFrom(top: TopFields): Span | string | null {
 }
 
 /** The second line of every exporter block is an indented bare key (`  resource: {`, `  traceId: '…'`). */
-function looksLikeInspect(lines: string[]): boolean {
-  if (lines.length < 3) return false;
-  const l = lines[1];
+function looksLikeInspect(second: string): boolean {
   let i = 0;
-  while (i < l.length && (l.charCodeAt(i) === 32 || l.charCodeAt(i) === 9)) i++;
+  while (i < second.length && (second.charCodeAt(i) === 32 || second.charCodeAt(i) === 9)) i++;
   const from = i;
-  while (i < l.length && isWordChar(l.charCodeAt(i))) i++;
-  return i > from && l.charCodeAt(i) === 58;
+  while (i < second.length && isWordChar(second.charCodeAt(i))) i++;
+  return i > from && second.charCodeAt(i) === 58;
 }
 
 /** The exporter's own top-level keys (two-space indent), to tell a damaged span from a program's object. */
@@ -1193,24 +1190,33 @@ function looksLikeSpan(lines: string[]): boolean {
   return false;
 }
 
+/** Read one block's text; `lines` gives its lines when a damaged block must be judged. */
+function parseInspectBlock(text: string, lines: () => string[], startLine: number): BlockResult | null {
+  const reader = new InspectReader(text);
+  let top: TopFields;
+  try {
+    top = reader.readTop();
+    if (!reader.atEnd()) throw new InspectSyntaxError('text after the closing }');
+  } catch (err) {
+    if (!(err instanceof InspectSyntaxError) && !(err instanceof RangeError) && !(err instanceof SyntaxError)) throw err;
+    if (!looksLikeSpan(lines())) return null;
+    return { spans: [], unparsedReason: `a Node span could not be read: ${err.message} (line ${startLine + reader.line + 1})` };
+  }
+  const span = spanFrom(top);
+  if (span === null) return null;
+  if (typeof span === 'string') return { spans: [], unparsedReason: `a Node span could not be read: ${span}` };
+  return { spans: [span] };
+}
+
 /** Node ConsoleSpanExporter (`@opentelemetry/sdk-trace-base` 1.x and 2.x): util.inspect blocks. */
 export const nodeInspect: BlockFormat = {
   name: 'node-inspect',
   parseBlock(lines: string[], startLine: number): BlockResult | null {
-    if (!looksLikeInspect(lines)) return null;
-    const reader = new InspectReader(lines);
-    let top: TopFields;
-    try {
-      top = reader.readTop();
-      if (!reader.atEnd()) throw new InspectSyntaxError('text after the closing }');
-    } catch (err) {
-      if (!(err instanceof InspectSyntaxError) && !(err instanceof RangeError) && !(err instanceof SyntaxError)) throw err;
-      if (!looksLikeSpan(lines)) return null;
-      return { spans: [], unparsedReason: `a Node span could not be read: ${err.message} (line ${startLine + reader.line + 1})` };
-    }
-    const span = spanFrom(top);
-    if (span === null) return null;
-    if (typeof span === 'string') return { spans: [], unparsedReason: `a Node span could not be read: ${span}` };
-    return { spans: [span] };
+    if (lines.length < 3 || !looksLikeInspect(lines[1])) return null;
+    return parseInspectBlock(lines.join('\n'), () => lines, startLine);
+  },
+  parseBlockText(block: Block, startLine: number): BlockResult | null {
+    if (block.lineCount < 3 || !looksLikeInspect(block.second)) return null;
+    return parseInspectBlock(block.text, () => block.lines(), startLine);
   },
 };
