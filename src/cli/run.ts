@@ -143,6 +143,7 @@ function jsonReport(result: RunResult): Record<string, unknown> {
   };
   if (result.stopped) out.stopped = result.stopped;
   if (result.error) out.error = result.error;
+  if (result.unlocated?.length) out.unlocated = result.unlocated;
   return out;
 }
 
@@ -164,6 +165,7 @@ export function humanReport(result: RunResult): string {
   lines.push(...factLines(result.facts));
   if (result.cut.spans) lines.push(`${result.cut.spans} span(s) were not kept: the span limit was reached`);
   if (result.cut.outputBytes) lines.push(`${result.cut.outputBytes} bytes of program output were not shown: the output limit was reached`);
+  for (const u of result.unlocated ?? []) lines.push(`span "${u.name}" has no source location: ${u.reason}`);
   if (result.unparsed.length) {
     lines.push(`${result.unparsed.length} place(s) in the output looked like spans but could not be read:`);
     for (const u of result.unparsed.slice(0, 10)) lines.push(`  ${u.stream} lines ${u.startLine + 1}-${u.endLine + 1}: ${u.reason}`);

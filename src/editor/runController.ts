@@ -12,7 +12,7 @@ import { analyzeRun } from '../core/analyze';
 import type { CheckConfig } from '../core/checks';
 import { languageOfFile } from '../core/checks';
 import { parseText } from '../core/parse';
-import { collectSources, resolveLocations } from '../run/sources';
+import { collectSources } from '../run/sources';
 import { runFile, type RunResult } from '../run/runFile';
 import type { RunSettings } from '../run/launch';
 import type { FindingDiagnostics } from './diagnostics';
@@ -199,8 +199,6 @@ export class RunController implements vscode.Disposable {
         if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'spanLens');
       });
     }
-    const cwd = result.command?.cwd ?? path.dirname(file);
-    resolveLocations(result.spans, cwd);
     const sources = collectSources(file);
     const language = languageOfFile(file);
     const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources, language }, this.checkConfig(config));
@@ -228,7 +226,7 @@ export class RunController implements vscode.Disposable {
             : `exited with code ${result.exitCode}`;
     this.output.appendLine(`\n■ ${path.basename(file)} ${how} after ${(elapsedMs / 1000).toFixed(1)} s — ${result.spans.length} spans, ${analysis.findings.length} findings, score ${analysis.score}`);
     for (const c of view.cut ?? []) this.output.appendLine(`  ⚠ ${c}`);
-    for (const u of analysis.unlocated) this.output.appendLine(`  span "${u.name}" has no source location: ${u.reason}`);
+    for (const u of result.unlocated ?? analysis.unlocated) this.output.appendLine(`  span "${u.name}" has no source location: ${u.reason}`);
     for (const f of analysis.failures) this.output.appendLine(`  ⚠ check ${f.rule} failed: ${f.message}`);
     if (result.unparsed.length) this.output.appendLine(`  ${result.unparsed.length} place(s) in the output looked like spans but could not be read`);
     this.publish(view);

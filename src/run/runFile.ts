@@ -7,11 +7,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { locateStatically } from '../core/locate';
 import type { FormatName, OutputLine, RunFacts, Span, Unparsed } from '../core/model';
 import { createStreamParser, mergeFacts } from '../core/parse';
 import { SPAN_LENS_MARKER } from '../core/parse/spanLens';
 import { LaunchError, commandNotFoundMessage, planLaunch, type LaunchPlan, type RunLanguage, type RunSettings } from './launch';
 import { runProcess } from './process';
+import { collectSources, resolveLocations } from './sources';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -66,6 +68,8 @@ export interface RunResult {
   cut: { outputBytes: number; spans: number };
   /** Why the run could not happen, in the user's words (missing toolchain, unsupported file). */
   error?: string;
+  /** Span names that could not be placed in the source, with why (dynamic or ambiguous names). */
+  unlocated?: { name: string; reason: string }[];
 }
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
@@ -270,7 +274,18 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   // The preload stops printing at the same cap and counts what it did not print.
   result.cut.spans += result.facts.droppedSpans ?? 0;
   if (result.cut.spans) options.onNotice?.(`${result.cut.spans} span(s) past ${maxSpans} were not kept (spanLens.run.maxSpans)`);
+  placeSpans(result, file, plan.cwd);
   return result;
+}
+
+/**
+ * Console exporters (Go, Java, Rust) print no call site: place those spans on the span-start call
+ * with their literal name in the program's sources; paths printed relative (Rust) become absolute.
+ */
+function placeSpans(result: RunResult, file: string, cwd: string): void {
+  if (result.spans.every((s) => s.location && path.isAbsolute(s.location.file))) return;
+  resolveLocations(result.spans, cwd);
+  if (result.spans.some((s) => !s.location)) result.unlocated = locateStatically(result.spans, collectSources(file)).unlocated;
 }
 
 /** Keeps spans in arrival order, applies the cap, and drops repeats of framed spans. */
