@@ -34,6 +34,21 @@ function durationPattern(ns) {
 
 let api;
 
+/**
+ * Run an editor command, again when VS Code cancels it: a provider request is cancelled when the
+ * editor it was made for changes (a document just shown, a lightbulb request racing ours).
+ */
+async function command(...args) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await vscode.commands.executeCommand(...args);
+    } catch (err) {
+      if (attempt >= 5 || !/Canceled/.test(String(err && err.message))) throw err;
+      await sleep(200);
+    }
+  }
+}
+
 async function api_() {
   if (api) return api;
   const ext = vscode.extensions.getExtension(extensionId);
@@ -88,7 +103,7 @@ describe('Span Lens in the editor', function () {
 
     it('puts a lens with the measured duration on each start line', async () => {
       const lenses = await waitFor('code lenses', async () => {
-        const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+        const l = await command('vscode.executeCodeLensProvider', file());
         return l && l.filter((x) => x.command && x.command.title.startsWith('⏱')).length >= 4 ? l : null;
       });
       const spanLenses = lenses.filter((l) => l.command && l.command.title.startsWith('⏱'));
@@ -114,7 +129,7 @@ describe('Span Lens in the editor', function () {
 
     it('shows attributes, events, kind and a waterfall link on hover, with secrets masked', async () => {
       const line = markers(file().fsPath, 'span').get('payment.charge');
-      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', file(), new vscode.Position(line, 10));
+      const hovers = await command('vscode.executeHoverProvider', file(), new vscode.Position(line, 10));
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, /payment\\\.charge/);
       assert.match(text, /INTERNAL/);
@@ -141,12 +156,12 @@ describe('Span Lens in the editor', function () {
       const editor = await vscode.window.showTextDocument(doc);
       const lines = markers(file().fsPath, 'span');
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// an added line\n'));
-      let lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+      let lenses = await command('vscode.executeCodeLensProvider', file());
       let spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
       assert.ok(spanLines.includes(lines.get('checkout') + 1), `lens moved down: ${spanLines}`);
       const chargeLine = lines.get('payment.charge') + 1;
       await editor.edit((e) => e.insert(new vscode.Position(chargeLine, doc.lineAt(chargeLine).text.length), ' // edited'));
-      lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', file());
+      lenses = await command('vscode.executeCodeLensProvider', file());
       spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
       assert.ok(!spanLines.includes(chargeLine), 'the edited line lost its lens');
       await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -169,7 +184,7 @@ describe('Span Lens in the editor', function () {
       assert.ok(String(d.code.target).endsWith(`docs/rules/${rule}.md`), String(d.code.target));
     }
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, diags[0].range);
+    const actions = await command('vscode.executeCodeActionProvider', file, diags[0].range);
     assert.ok(actions.some((a) => a.title.startsWith('Disable ')), 'a disable-line quick fix is offered');
   });
 
@@ -183,7 +198,7 @@ describe('Span Lens in the editor', function () {
       const diag = await waitFor('the cardinality diagnostic', () =>
         vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Span Lens' && x.code.value === 'span-name-cardinality'),
       );
-      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, diag.range);
+      const actions = await command('vscode.executeCodeActionProvider', uri, diag.range);
       const fix = actions.find((a) => a.edit && !a.title.startsWith('Disable '));
       assert.ok(fix, `a mechanical fix is offered (got ${actions.map((a) => a.title)})`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
@@ -201,7 +216,7 @@ describe('Span Lens in the editor', function () {
   it('clears lenses and diagnostics', async () => {
     await vscode.workspace.openTextDocument(fileUri('checkout.js'));
     await vscode.commands.executeCommand('spanLens.clear');
-    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', fileUri('checkout.js'));
+    const lenses = await command('vscode.executeCodeLensProvider', fileUri('checkout.js'));
     assert.strictEqual(lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).length, 0);
     assert.strictEqual(vscode.languages.getDiagnostics(fileUri('pitfalls.js')).filter((x) => x.source === 'Span Lens').length, 0);
   });
