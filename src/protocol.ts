@@ -170,6 +170,8 @@ export interface RunDto {
   notes: SpanNoteColumns;
   /** Spans left out because the run exceeded the builder's cap. */
   droppedSpans: number;
+  /** The run's instrumentation score (0–100, 100 = no findings) and how many findings it has, when checked. */
+  checks?: { score: number; findings: number };
 }
 
 /** UI state the webview keeps across hide/show and window reloads (`getState`/`setState`). */

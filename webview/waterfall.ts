@@ -325,6 +325,10 @@ export class Waterfall {
     if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
     if (t.orphaned) parts.push('orphaned');
     if (view.run.droppedSpans) parts.push(`${view.run.droppedSpans.toLocaleString('en-US')} spans not shown`);
+    if (view.run.checks) {
+      const { score, findings } = view.run.checks;
+      parts.push(`instrumentation score ${score}${findings ? ` (${findings} finding${findings === 1 ? '' : 's'})` : ''}`);
+    }
     this.summary.textContent = parts.join(' · ');
     this.summary.title = `trace ${t.traceId}`;
     this.tree.setAttribute('aria-label', clip(`Spans of ${t.rootName || 'trace'} (${parts.join(', ')})`, 200));

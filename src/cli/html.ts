@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ParseResult } from '../core/model';
 import { parseText } from '../core/parse';
+import { checkRun } from '../core/checks';
 import { buildRunDto } from '../core/waterfallModel';
 import { buildStandaloneHtml, inlineCodiconFont } from '../webviewHtml';
 import type { RunDto } from '../protocol';
@@ -66,7 +67,8 @@ export function renderStandaloneHtml(run: RunDto | undefined, assets: Standalone
 
 /** The standalone page for parsed output. */
 export function renderParseResultHtml(result: ParseResult, assets: StandaloneAssets, title: string): string {
-  const run = buildRunDto(result.spans, { runId: title, title });
+  const report = checkRun({ spans: result.spans, facts: result.facts });
+  const run = buildRunDto(result.spans, { runId: title, title, checks: { score: report.score, findings: report.findings.length } });
   return renderStandaloneHtml(run, assets, title);
 }
 

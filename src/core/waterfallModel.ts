@@ -28,6 +28,8 @@ export interface BuildRunDtoOptions {
   /** Identifies the run for the host; echoed in reveal/select messages. */
   runId?: string;
   title?: string;
+  /** The checks' verdict on the run, shown beside the trace summary. */
+  checks?: { score: number; findings: number };
   /** Spans beyond this many are left out (counted in `droppedSpans`). Default 2,000,000. */
   maxSpans?: number;
   /** Longest attribute value text kept; longer values are cut with a note. Default 65,536. */
@@ -84,6 +86,7 @@ export function buildRunDto(input: readonly Span[], options: BuildRunDtoOptions 
     locations: b.locations,
     notes: b.notes,
     droppedSpans: input.length - spans.length,
+    ...(options.checks ? { checks: options.checks } : {}),
   };
 }
 

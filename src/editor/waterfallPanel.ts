@@ -106,7 +106,8 @@ export class WaterfallPanel implements vscode.Disposable {
   }
 
   private load(view: RunView, focus?: { spanId?: string; traceId?: string }): void {
-    const run = buildRunDto(view.spans, { runId: view.id, title: view.title });
+    const checks = view.score === undefined ? undefined : { score: view.score, findings: view.findings.length };
+    const run = buildRunDto(view.spans, { runId: view.id, title: view.title, checks });
     this.sentRunId = view.id;
     this.post({ type: 'load', run, focusSpanId: focus?.spanId, focusTraceId: focus?.traceId });
   }

@@ -4,6 +4,7 @@
  */
 import * as assert from 'assert';
 import type { Browser, Page } from 'playwright-core';
+import { checkRun } from '../../src/core/checks';
 import { buildRunDto } from '../../src/core/waterfallModel';
 import type { RunDto } from '../../src/protocol';
 import { checkoutSpans, CHECKOUT_ORDER } from './fixtures';
@@ -62,6 +63,21 @@ describe('waterfall webview (headless Chromium)', function () {
     assert.strictEqual(await page.getAttribute('.row[data-index="0"]', 'role'), 'treeitem');
     clean(observed);
     await page.context().close();
+  });
+
+  it('shows the instrumentation score beside the trace summary when the run was checked', async () => {
+    const spans = checkoutSpans();
+    const report = checkRun({ spans, facts: {} });
+    const checked = buildRunDto(spans, { runId: 'run-checked', title: 'checkout', checks: { score: report.score, findings: report.findings.length } });
+    const r = await openWaterfall(browser, checked);
+    await r.page.waitForSelector('.row:not([hidden])');
+    const summary = await r.page.textContent('.summary');
+    const n = report.findings.length;
+    assert.ok(summary!.includes(`instrumentation score ${report.score}${n ? ` (${n} finding${n === 1 ? '' : 's'})` : ''}`), summary!);
+    const plain = await open();
+    assert.ok(!(await plain.page.textContent('.summary'))!.includes('score'), 'an unchecked run shows no score');
+    await r.page.context().close();
+    await plain.page.context().close();
   });
 
   it('places bars within 1 px of what the span times give', async () => {
