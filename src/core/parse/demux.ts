@@ -181,7 +181,7 @@ export class StreamParser {
     }
     const endLine = start + newlines;
     this.lineNo = endLine + 1;
-    this.dispatchBlock(textBlock(text.slice(from, closeStart + 1), newlines + 1), start, endLine, '');
+    this.dispatchBlock(textBlock(text, from, closeStart + 1, newlines + 1), start, endLine, '');
     return closeNl + 1;
   }
 
@@ -365,7 +365,8 @@ export class StreamParser {
   }
 }
 
-function textBlock(text: string, lineCount: number): Block {
+function textBlock(source: string, from: number, to: number, lineCount: number): Block {
+  const text = source.slice(from, to);
   let lines: string[] | undefined;
   const nl = text.indexOf('\n');
   const nl2 = nl < 0 ? -1 : text.indexOf('\n', nl + 1);
@@ -374,6 +375,8 @@ function textBlock(text: string, lineCount: number): Block {
     lineCount,
     second: nl < 0 || nl2 < 0 ? '' : text.slice(nl + 1, nl2),
     lines: () => (lines ??= text.split('\n')),
+    source,
+    sourceStart: from,
   };
 }
 
@@ -425,4 +428,6 @@ export function mergeFacts(into: RunFacts, f: RunFacts): void {
   if (f.noExporter !== undefined) into.noExporter = f.noExporter;
   if (f.lostAtExit) into.lostAtExit = [...(into.lostAtExit ?? []), ...f.lostAtExit];
   if (f.droppedSpans) into.droppedSpans = (into.droppedSpans ?? 0) + f.droppedSpans;
+  if (f.sdkDroppedSpans) into.sdkDroppedSpans = (into.sdkDroppedSpans ?? 0) + f.sdkDroppedSpans;
+  if (f.message && !into.message?.includes(f.message)) into.message = into.message ? `${into.message}\n${f.message}` : f.message;
 }
