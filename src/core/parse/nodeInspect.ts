@@ -116,14 +116,23 @@ const resourceMemo = new Memo<Attributes>();
 const scopeMemo = new Memo<InstrumentationScope>();
 const statusMemo = new Memo<SpanStatus>();
 
-/** The exporter's top-level keys by length, so the hot loop matches them without slicing. */
-const TOP_KEYS: string[][] = [];
+/**
+ * The exporter's top-level keys by length and first letter (no two share both), so the hot loop
+ * finds the one candidate and compares it in place, without slicing.
+ */
+const TOP_KEYS = new Map<number, string>();
 for (const key of [
   'id', 'name', 'kind', 'links', 'status', 'events', 'traceId', 'resource', 'parentId', 'duration', 'timestamp',
   'traceState', 'attributes', 'parentSpanId', 'parentSpanContext', 'instrumentationScope', 'instrumentationLibrary',
 ]) {
-  while (TOP_KEYS.length <= key.length) TOP_KEYS.push([]);
-  TOP_KEYS[key.length].push(key);
+  TOP_KEYS.set(key.length * 128 + key.charCodeAt(0), key);
+}
+
+/** `word` at `p` in `s`: a plain loop, cheaper than a startsWith call for these short words. */
+function matchAt(s: string, p: number, word: string): boolean {
+  if (p + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(p + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 class InspectSyntaxError extends Error {}
@@ -144,8 +153,8 @@ function isQuote(c: number): boolean {
 }
 
 /** Index just past an ANSI CSI sequence whose parameters start at `p` (after `ESC [`). */
-function skipAnsi(s: string, p: number): number {
-  while (p < s.length) {
+function skipAnsi(s: string, p: number, end: number): number {
+  while (p < end) {
     const c = s.charCodeAt(p++);
     if (c >= 0x40 && c <= 0x7e) break;
   }
@@ -169,14 +178,21 @@ function hexValue(s: string, from: number, to: number): number {
  * line breaks and ANSI colour sequences between tokens are insignificant; tokens never span lines.
  */
 class InspectReader {
-  private p = 0;
+  private p: number;
 
-  constructor(private readonly s: string) {}
+  /** Reads `s` from `start` to `end`: the block may sit inside the larger text it arrived in. */
+  constructor(
+    private readonly s: string,
+    private readonly start = 0,
+    private readonly end = s.length,
+  ) {
+    this.p = start;
+  }
 
   /** 0-based index of the line the cursor is on, for error messages. */
   get line(): number {
     let n = 0;
-    for (let k = this.s.indexOf('\n'); k >= 0 && k < this.p; k = this.s.indexOf('\n', k + 1)) n++;
+    for (let k = this.s.indexOf('\n', this.start); k >= 0 && k < this.p; k = this.s.indexOf('\n', k + 1)) n++;
     return n;
   }
 
@@ -184,10 +200,10 @@ class InspectReader {
   private peek(): number {
     const s = this.s;
     let p = this.p;
-    while (p < s.length) {
+    while (p < this.end) {
       const c = s.charCodeAt(p);
       if (c === 32 || c === 10 || c === 9 || c === 13) p++;
-      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
+      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2, this.end);
       else {
         this.p = p;
         return c;
@@ -201,10 +217,10 @@ class InspectReader {
   private peekSameLine(): number {
     const s = this.s;
     let p = this.p;
-    while (p < s.length) {
+    while (p < this.end) {
       const c = s.charCodeAt(p);
       if (c === 32 || c === 9) p++;
-      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2);
+      else if (c === 27 && s.charCodeAt(p + 1) === 91) p = skipAnsi(s, p + 2, this.end);
       else {
         this.p = p;
         return c === 10 || c === 13 ? -1 : c;
@@ -224,7 +240,7 @@ class InspectReader {
 
   private fail(what: string): never {
     const nl = this.s.indexOf('\n', this.p);
-    const near = this.s.slice(this.p, Math.min(this.p + 20, nl < 0 ? this.s.length : nl));
+    const near = this.s.slice(this.p, Math.min(this.p + 20, nl < 0 ? this.end : nl));
     throw new InspectSyntaxError(near ? `${what} before "${near}"` : `${what} at the end of a line`);
   }
 
@@ -312,22 +328,19 @@ class InspectReader {
     const s = this.s;
     const start = this.p;
     let i = start;
-    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
-    const len = i - start;
-    if (len === 0 || len >= TOP_KEYS.length || c < 0 || s.charCodeAt(i) !== 58) return this.readKey();
-    const candidates = TOP_KEYS[len];
-    for (let k = 0; k < candidates.length; k++) {
-      if (s.startsWith(candidates[k], start)) {
-        this.p = i;
-        return candidates[k];
-      }
+    while (i < this.end && isWordChar(s.charCodeAt(i))) i++;
+    if (i === start || c < 0 || s.charCodeAt(i) !== 58) return this.readKey();
+    const candidate = TOP_KEYS.get((i - start) * 128 + c);
+    if (candidate !== undefined && matchAt(s, start, candidate)) {
+      this.p = i;
+      return candidate;
     }
     return this.readKey();
   }
 
   /** When the coming value is exactly the text `key` was read from, skip past it and say so. */
   private skipMemoised(key: MemoKey | null): boolean {
-    if (!key || this.peek() < 0 || !this.s.startsWith(key.text, this.p)) return false;
+    if (!key || this.peek() < 0 || this.p + key.text.length > this.end || !this.s.startsWith(key.text, this.p)) return false;
     this.p += key.text.length;
     return true;
   }
@@ -374,7 +387,7 @@ class InspectReader {
     const s = this.s;
     const q = s.charCodeAt(this.p);
     const start = this.p + 1;
-    for (let i = start; i < s.length; i++) {
+    for (let i = start; i < this.end; i++) {
       const c = s.charCodeAt(i);
       if (c === q) {
         this.p = i + 1;
@@ -391,7 +404,7 @@ class InspectReader {
     const s = this.s;
     const parts: string[] = [];
     let from = start;
-    for (let i = bs; i < s.length; i++) {
+    for (let i = bs; i < this.end; i++) {
       const c = s.charCodeAt(i);
       if (c === q) {
         parts.push(s.slice(from, i));
@@ -450,11 +463,11 @@ class InspectReader {
     const s = this.s;
     let i = this.p + 4;
     const from = i;
-    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+    while (i < this.end && isDigit(s.charCodeAt(i))) i++;
     if (i === from || !s.startsWith(' more ', i)) this.fail('expected "... N more"');
     const n = Number(s.slice(from, i));
     i += 6;
-    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    while (i < this.end && isWordChar(s.charCodeAt(i))) i++;
     this.p = i;
     return n;
   }
@@ -467,13 +480,13 @@ class InspectReader {
     if (neg) i++;
     const from = i;
     let whole = 0;
-    for (; i < s.length; i++) {
+    for (; i < this.end; i++) {
       const c = s.charCodeAt(i);
       if (!isDigit(c)) break;
       whole = whole * 10 + (c - 48);
     }
     if (i > from && i - from <= 15) {
-      const c = i < s.length ? s.charCodeAt(i) : 0;
+      const c = i < this.end ? s.charCodeAt(i) : 0;
       if (c !== 46 && c !== 101 && c !== 69 && c !== 95 && c !== 110) {
         this.p = i;
         return neg ? -whole : whole;
@@ -502,7 +515,7 @@ class InspectReader {
     let i = start;
     let separators = false;
     if (s.charCodeAt(i) === 45) i++;
-    for (; i < s.length; i++) {
+    for (; i < this.end; i++) {
       const c = s.charCodeAt(i);
       if (isDigit(c) || c === 46 || c === 101 || c === 69) continue;
       if ((c === 43 || c === 45) && (s.charCodeAt(i - 1) === 101 || s.charCodeAt(i - 1) === 69)) continue;
@@ -532,7 +545,7 @@ class InspectReader {
     const s = this.s;
     const start = this.p;
     let i = start;
-    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    while (i < this.end && isWordChar(s.charCodeAt(i))) i++;
     this.p = i;
     const literal = wordLiteral(s, start, i - start);
     if (literal !== NOT_A_LITERAL) return literal;
@@ -618,7 +631,7 @@ class InspectReader {
     const s = this.s;
     if (isQuote(c)) {
       const start = this.p + 1;
-      for (let i = start; i < s.length; i++) {
+      for (let i = start; i < this.end; i++) {
         const d = s.charCodeAt(i);
         if (d === c) {
           this.p = i + 1;
@@ -645,7 +658,7 @@ class InspectReader {
     }
     const start = this.p;
     let i = start;
-    while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+    while (i < this.end && isWordChar(s.charCodeAt(i))) i++;
     if (i === start) this.fail('expected a key');
     this.p = i;
     return cachedKey(s, start, i);
@@ -718,12 +731,12 @@ const NOT_A_LITERAL = Symbol('not a literal');
 /** `undefined`, `null`, `true`, `false`, `NaN`, `Infinity` read where they stand (no slice). */
 function wordLiteral(s: string, start: number, len: number): unknown {
   switch (s.charCodeAt(start)) {
-    case 117: return len === 9 && s.startsWith('undefined', start) ? undefined : NOT_A_LITERAL;
-    case 110: return len === 4 && s.startsWith('null', start) ? null : NOT_A_LITERAL;
-    case 116: return len === 4 && s.startsWith('true', start) ? true : NOT_A_LITERAL;
-    case 102: return len === 5 && s.startsWith('false', start) ? false : NOT_A_LITERAL;
-    case 78: return len === 3 && s.startsWith('NaN', start) ? NaN : NOT_A_LITERAL;
-    case 73: return len === 8 && s.startsWith('Infinity', start) ? Infinity : NOT_A_LITERAL;
+    case 117: return len === 9 && matchAt(s, start, 'undefined') ? undefined : NOT_A_LITERAL;
+    case 110: return len === 4 && matchAt(s, start, 'null') ? null : NOT_A_LITERAL;
+    case 116: return len === 4 && matchAt(s, start, 'true') ? true : NOT_A_LITERAL;
+    case 102: return len === 5 && matchAt(s, start, 'false') ? false : NOT_A_LITERAL;
+    case 78: return len === 3 && matchAt(s, start, 'NaN') ? NaN : NOT_A_LITERAL;
+    case 73: return len === 8 && matchAt(s, start, 'Infinity') ? Infinity : NOT_A_LITERAL;
     default: return NOT_A_LITERAL;
   }
 }
@@ -1190,9 +1203,12 @@ function looksLikeSpan(lines: string[]): boolean {
   return false;
 }
 
-/** Read one block's text; `lines` gives its lines when a damaged block must be judged. */
-function parseInspectBlock(text: string, lines: () => string[], startLine: number): BlockResult | null {
-  const reader = new InspectReader(text);
+/**
+ * Read one block: `text` from `start` to `end` (the block may sit in the larger text it arrived
+ * in); `lines` gives its lines when a damaged block must be judged.
+ */
+function parseInspectBlock(text: string, start: number, end: number, lines: () => string[], startLine: number): BlockResult | null {
+  const reader = new InspectReader(text, start, end);
   let top: TopFields;
   try {
     top = reader.readTop();
@@ -1213,10 +1229,15 @@ export const nodeInspect: BlockFormat = {
   name: 'node-inspect',
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     if (lines.length < 3 || !looksLikeInspect(lines[1])) return null;
-    return parseInspectBlock(lines.join('\n'), () => lines, startLine);
+    const text = lines.join('\n');
+    return parseInspectBlock(text, 0, text.length, () => lines, startLine);
   },
   parseBlockText(block: Block, startLine: number): BlockResult | null {
     if (block.lineCount < 3 || !looksLikeInspect(block.second)) return null;
-    return parseInspectBlock(block.text, () => block.lines(), startLine);
+    const { source, sourceStart } = block;
+    if (source !== undefined && sourceStart !== undefined) {
+      return parseInspectBlock(source, sourceStart, sourceStart + block.text.length, () => block.lines(), startLine);
+    }
+    return parseInspectBlock(block.text, 0, block.text.length, () => block.lines(), startLine);
   },
 };
