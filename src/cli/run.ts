@@ -175,6 +175,8 @@ export function humanReport(result: RunResult): string {
 
 function factLines(facts: RunFacts): string[] {
   const out: string[] = [];
+  if (facts.message) out.push(facts.message);
+  if (facts.sdkDroppedSpans) out.push(`the program's SDK dropped ${facts.sdkDroppedSpans} span(s) (its batch queue was full)`);
   if (facts.noExporter) out.push('the program configured no exporter: without Span Lens these spans would go nowhere');
   if (facts.lostAtExit && facts.lostAtExit.length) {
     out.push(`${facts.lostAtExit.length} ended span(s) were never exported by the program's own exporter (no shutdown or flush before exit)`);

@@ -156,8 +156,12 @@ export interface RunFacts {
   noExporter?: boolean;
   /** Spans the program's own pipeline ended but never exported (no shutdown/flush at exit). */
   lostAtExit?: string[];
-  /** Spans dropped by a cap (Span Lens's or the SDK's). */
+  /** Spans past Span Lens's own cap, not printed by the injection. */
   droppedSpans?: number;
+  /** Spans the program's own SDK dropped (a full batch queue). */
+  sdkDroppedSpans?: number;
+  /** Something the user must know about the run, in their words (e.g. the API without the SDK). */
+  message?: string;
 }
 
 export interface ParseResult {

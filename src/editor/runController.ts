@@ -226,6 +226,11 @@ export class RunController implements vscode.Disposable {
             : `exited with code ${result.exitCode}`;
     this.output.appendLine(`\n■ ${path.basename(file)} ${how} after ${(elapsedMs / 1000).toFixed(1)} s — ${result.spans.length} spans, ${analysis.findings.length} findings, score ${analysis.score}`);
     for (const c of view.cut ?? []) this.output.appendLine(`  ⚠ ${c}`);
+    if (result.facts.message) {
+      this.output.appendLine(`  ⚠ ${result.facts.message}`);
+      void vscode.window.showWarningMessage(`Span Lens: ${result.facts.message}`);
+    }
+    if (result.facts.sdkDroppedSpans) this.output.appendLine(`  ⚠ the program's SDK dropped ${result.facts.sdkDroppedSpans} span(s): its batch queue was full`);
     for (const u of result.unlocated ?? analysis.unlocated) this.output.appendLine(`  span "${u.name}" has no source location: ${u.reason}`);
     for (const f of analysis.failures) this.output.appendLine(`  ⚠ check ${f.rule} failed: ${f.message}`);
     if (result.unparsed.length) this.output.appendLine(`  ${result.unparsed.length} place(s) in the output looked like spans but could not be read`);

@@ -63,6 +63,24 @@ describe('stream demux', () => {
     assert.deepStrictEqual(r.formats, ['span-lens']);
   });
 
+  it('merges the facts records of a run (a parent and its child process)', () => {
+    const facts = (o: object) => frameRecord(NONCE, { type: 'facts', ...o });
+    const text = [
+      facts({ sdk: 'python', programExporters: ['BatchSpanProcessor'], lostAtExit: ['aa'], sdkDroppedSpans: 3, message: 'The program uses opentelemetry-api but not the SDK.' }),
+      facts({ sdk: 'python', programExporters: ['ConsoleSpanExporter'], lostAtExit: ['bb'], droppedSpans: 2, sdkDroppedSpans: 1, future: true }),
+    ].join('\n');
+    const r = parseText(text, { nonce: NONCE });
+    assert.deepStrictEqual(r.facts, {
+      sdk: 'python',
+      programExporters: ['BatchSpanProcessor', 'ConsoleSpanExporter'],
+      lostAtExit: ['aa', 'bb'],
+      droppedSpans: 2,
+      sdkDroppedSpans: 4,
+      message: 'The program uses opentelemetry-api but not the SDK.',
+    });
+    assert.deepStrictEqual(r.output, []);
+  });
+
   it('gives the same result for every chunk size, even splitting UTF-8 sequences', () => {
     const text = `héllo 🚀\n${frame(1)}\nmiddle ✓\n${frame(2)}\n{\n  "fake": true,\n  fake-one\n}\nend`;
     const whole = chunked(fakeRegistry, text, 1 << 20, NONCE);

@@ -59,6 +59,8 @@ export function readSpanLensRecord(text: string, nonce?: string): SpanLensRecord
       if (typeof rec.noExporter === 'boolean') facts.noExporter = rec.noExporter;
       if (Array.isArray(rec.lostAtExit)) facts.lostAtExit = rec.lostAtExit.filter((x): x is string => typeof x === 'string');
       if (typeof rec.droppedSpans === 'number') facts.droppedSpans = rec.droppedSpans;
+      if (typeof rec.sdkDroppedSpans === 'number' && rec.sdkDroppedSpans > 0) facts.sdkDroppedSpans = rec.sdkDroppedSpans;
+      if (typeof rec.message === 'string' && rec.message) facts.message = rec.message;
       return { spans: [], facts };
     }
     default:
