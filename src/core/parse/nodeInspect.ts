@@ -113,6 +113,29 @@ class Memo<T> {
   value: T | null = null;
 }
 const resourceMemo = new Memo<Attributes>();
+
+/**
+ * A copy of `s` that does not point into the text it was read from, for what the memos keep
+ * beyond one parse (V8 slices share their parent string; a JSON round trip makes fresh ones).
+ */
+function detachText<T extends string | null>(s: T): T {
+  return (typeof s === 'string' && s.length > MAX_CACHED_KEY ? JSON.parse(JSON.stringify(s)) : s) as T;
+}
+
+function detachKey(key: MemoKey): MemoKey {
+  return { text: detachText(key.text) };
+}
+
+function detachAttributes(attrs: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const k of Object.keys(attrs)) {
+    const v = attrs[k];
+    const value = typeof v === 'string' ? detachText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? detachText(x) : x)) : v;
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
 const scopeMemo = new Memo<InstrumentationScope>();
 const statusMemo = new Memo<SpanStatus>();
 
@@ -714,10 +737,17 @@ class InspectReader {
 /** Keys read recently, by a hash of their length and end characters: the same keys come span after span. */
 const KEY_CACHE: string[] = new Array<string>(512).fill('');
 
-/** `s.slice(start, end)`, reusing an equal key read before instead of making a new string. */
+/**
+ * Longer keys are not cached: V8 makes a slice of 13+ characters point into the text it was cut
+ * from, and a module-level cache must not keep old output alive.
+ */
+const MAX_CACHED_KEY = 12;
+
+/** `s.slice(start, end)`, reusing an equal short key read before instead of making a new string. */
 function cachedKey(s: string, start: number, end: number): string {
   const len = end - start;
   if (len === 0) return '';
+  if (len > MAX_CACHED_KEY) return s.slice(start, end);
   const h = (len * 31 + s.charCodeAt(start) * 7 + s.charCodeAt(end - 1) * 3 + s.charCodeAt(start + (len >> 1))) & 511;
   const cached = KEY_CACHE[h];
   if (cached.length === len && s.startsWith(cached, start)) return cached;
@@ -1127,8 +1157,8 @@ function spanFrom(top: TopFields): Span | string | null {
       message: text(status.message, 'status.message', lossy),
     };
     if (lossy.count === marks && top.statusKey) {
-      statusMemo.key = top.statusKey;
-      statusMemo.value = { ...span.status };
+      statusMemo.key = detachKey(top.statusKey);
+      statusMemo.value = { code: span.status.code, message: detachText(span.status.message) };
     }
   } else if (!top.hasStatus) unknown.push('status');
   else lossy.add('status', status instanceof Elided ? elidedReason(status) : 'a status in an unexpected shape');
@@ -1150,8 +1180,8 @@ function spanFrom(top: TopFields): Span | string | null {
     const resource = top.resource;
     span.resource = attributes(isObject(resource) ? resource.attributes : resource, 'resource', lossy);
     if (lossy.count === marks && top.resourceKey) {
-      resourceMemo.key = top.resourceKey;
-      resourceMemo.value = { ...span.resource };
+      resourceMemo.key = detachKey(top.resourceKey);
+      resourceMemo.value = detachAttributes(span.resource);
     }
   } else {
     span.resource = {};
@@ -1169,8 +1199,8 @@ function spanFrom(top: TopFields): Span | string | null {
       schemaUrl: text(scope.schemaUrl, 'scope.schemaUrl', lossy),
     };
     if (lossy.count === marks && top.scopeKey) {
-      scopeMemo.key = top.scopeKey;
-      scopeMemo.value = { ...span.scope };
+      scopeMemo.key = detachKey(top.scopeKey);
+      scopeMemo.value = { name: detachText(span.scope.name)!, version: detachText(span.scope.version), schemaUrl: detachText(span.scope.schemaUrl) };
     }
   } else {
     span.scope = { name: '', version: null, schemaUrl: null };
