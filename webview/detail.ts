@@ -6,7 +6,7 @@
 
 import { SpanFlag } from '../src/protocol';
 import type { AttrView, SpanDetail } from './data';
-import { formatDuration } from './format';
+import { formatDuration } from '../src/protocol';
 import { h, icon, iconButton } from './dom';
 
 /** Longest value text shown before a "Show all" button. */

@@ -11,7 +11,7 @@
 import { SpanFlag, type WaterfallUiState } from '../src/protocol';
 import { DetailPane } from './detail';
 import { clip, h, icon, iconButton, setClass, setText } from './dom';
-import { formatDuration } from './format';
+import { formatDuration } from '../src/protocol';
 import {
   axisTicks,
   barGeometry,
