@@ -30,6 +30,23 @@ export function parseJson(text: string): unknown {
 }
 
 /**
+ * Read the JSON text of a printed record: JSON.parse first (fast), then the exact parser for what
+ * exporters print beyond JSON (NaN, Infinity). `{ error }` when it is not JSON at all, so the
+ * caller can tell a damaged record from program text.
+ */
+export function readJsonRecord(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    try {
+      return { value: parseJsonLoose(text) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  }
+}
+
+/**
  * An exact JSON parser that also accepts NaN, Infinity and -Infinity, and returns integers
  * outside ±(2^53−1) as bigint. Linear time; iterative for arrays/objects nesting is bounded by
  * the recursion depth limit (deeper input is rejected, not crashed on).

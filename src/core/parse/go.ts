@@ -7,7 +7,7 @@
  * deprecated duplicate `InstrumentationLibrary` (1.29+).
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
-import { parseJsonLoose } from '../json';
+import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
 import { linesBlock } from './demux';
@@ -301,17 +301,12 @@ export const goStdouttracePretty: BlockFormat = {
   parseBlockText(block: Block, _startLine: number): BlockResult | null {
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      try {
-        value = parseJsonLoose(text);
-      } catch (err) {
-        if (!text.includes('"SpanContext"')) return null;
-        return { spans: [], unparsedReason: `a Go stdouttrace span is not valid JSON (${(err as Error).message})` };
-      }
+    const read = readJsonRecord(text);
+    if ('error' in read) {
+      if (!text.includes('"SpanContext"')) return null;
+      return { spans: [], unparsedReason: `a Go stdouttrace span is not valid JSON (${read.error})` };
     }
+    const value = read.value;
     if (!isGoSpanStub(value)) return null;
     let cx: Conversion = { lossy: [], unsafeInt: false };
     let span = spanFromGo(value, cx);

@@ -6,7 +6,7 @@
  * numbers or names, lowerCamelCase keys (the original snake_case names are accepted as well).
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
-import { parseJsonLoose } from '../json';
+import { parseJsonLoose, readJsonRecord } from '../json';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
 import { linesBlock } from './demux';
 
@@ -408,17 +408,12 @@ export const otlpJsonBlock: BlockFormat = {
     const first = block.second;
     if (block.lineCount < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
     const text = block.text;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      try {
-        value = parseJsonLoose(text);
-      } catch (err) {
-        if (!text.includes('"spanId"') && !text.includes('"span_id"')) return null;
-        return { spans: [], unparsedReason: `an OTLP JSON export is not valid JSON (${(err as Error).message})` };
-      }
+    const json = readJsonRecord(text);
+    if ('error' in json) {
+      if (!text.includes('"spanId"') && !text.includes('"span_id"')) return null;
+      return { spans: [], unparsedReason: `an OTLP JSON export is not valid JSON (${json.error})` };
     }
+    const value = json.value;
     let read = readOtlp(value);
     if (!read) return null;
     if (read.inexact) read = readOtlp(parseJsonLoose(text)) ?? read;

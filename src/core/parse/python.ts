@@ -9,7 +9,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { SPAN_KINDS } from '../model';
-import { parseJsonLoose } from '../json';
+import { parseJsonLoose, readJsonRecord } from '../json';
 import { rfc3339ToUnixNano } from './go';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
 import { linesBlock } from './demux';
@@ -263,18 +263,13 @@ export const pythonConsole: BlockFormat = {
     // json.dumps of the span dict always writes `name` first.
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // Bare NaN / Infinity (allow_nan=True) land here; anything else is damage.
-      try {
-        value = parseJsonLoose(text);
-      } catch (err) {
-        if (!text.includes('"trace_id"')) return null;
-        return { spans: [], unparsedReason: `a Python span is not valid JSON (${(err as Error).message})` };
-      }
+    // Python prints bare NaN / Infinity (allow_nan=True): readJsonRecord takes those too.
+    const read = readJsonRecord(text);
+    if ('error' in read) {
+      if (!text.includes('"trace_id"')) return null;
+      return { spans: [], unparsedReason: `a Python span is not valid JSON (${read.error})` };
     }
+    const value = read.value;
     const span = readPythonText(text, value);
     return span ? { spans: [span] } : null;
   },
