@@ -21,7 +21,7 @@ const DATA = path.join(__dirname, 'data', 'node');
 interface Recorded {
   name: string;
   stdout: Buffer;
-  expected: Expected & { sdk: { version: string } };
+  expected: Expected;
 }
 
 function recorded(): Recorded[] {
@@ -32,7 +32,7 @@ function recorded(): Recorded[] {
     .map((name) => ({
       name,
       stdout: fs.readFileSync(path.join(DATA, name, 'stdout.txt')),
-      expected: parseJson(fs.readFileSync(path.join(DATA, name, 'expected.json'), 'utf8')) as Recorded['expected'],
+      expected: parseJson(fs.readFileSync(path.join(DATA, name, 'expected.json'), 'utf8')) as Expected,
     }));
 }
 
