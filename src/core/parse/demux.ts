@@ -5,7 +5,7 @@
  * never throws on bad input and stays linear in the input size.
  */
 import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
-import { parseJson } from '../json';
+import { readJsonRecord } from '../json';
 import { LineVerdict, type Block, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
 import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
 
@@ -335,10 +335,11 @@ export class StreamParser {
   }
 
   private jsonLine(json: string, lineNo: number, raw: string, glued = false): boolean {
-    let value: unknown;
-    try {
-      value = parseJson(json);
-    } catch {
+    // JSON.parse, the exact parser only when it refuses (NaN, Infinity): the formats notice an
+    // integer JSON.parse rounded and re-read their line exactly, so the common line pays nothing.
+    const read = readJsonRecord(json);
+    const value = 'value' in read ? read.value : undefined;
+    if (!('value' in read)) {
       // After a glued prefix the `{"` may be the program's own text: no damage report then.
       if (!glued && SPANLIKE.test(json.slice(0, 4096))) {
         this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: 'a span line is not valid JSON (cut off or damaged)', text: clip(raw) });

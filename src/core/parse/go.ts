@@ -176,6 +176,34 @@ function attributesFromGo(list: unknown, path: string, cx: Conversion): Attribut
   return out;
 }
 
+/**
+ * Every span of a process prints the same Resource: when a span's list equals the previous one
+ * (same keys, types and values, in order), the converted map is shared instead of rebuilt.
+ */
+let lastResourceList: Json[] | null = null;
+let lastResource: Attributes | null = null;
+function resourceFromGo(list: unknown, cx: Conversion): Attributes {
+  if (Array.isArray(list) && lastResourceList && lastResource && list.length === lastResourceList.length) {
+    let same = true;
+    for (let i = 0; i < list.length && same; i++) {
+      const a = list[i] as Json | null;
+      const b = lastResourceList[i];
+      const av = a?.Value as Json | null | undefined;
+      const bv = b?.Value as Json | null | undefined;
+      same = !!a && !!av && !!bv && a.Key === b.Key && av.Type === bv.Type && av.Value === bv.Value && typeof av.Value !== 'object';
+    }
+    if (same) return lastResource;
+  }
+  const lossyBefore = cx.lossy.length;
+  const converted = attributesFromGo(list, 'resource', cx);
+  // Only a clean conversion is shared (a lossy one carries per-span notes).
+  if (Array.isArray(list) && cx.lossy.length === lossyBefore && !cx.unsafeInt) {
+    lastResourceList = list as Json[];
+    lastResource = converted;
+  }
+  return converted;
+}
+
 function statusFromGo(code: unknown): StatusCode {
   if (code === 'Error' || code === 1) return 'ERROR';
   if (code === 'Ok' || code === 2) return 'OK';
@@ -272,7 +300,7 @@ function spanFromGo(r: Json, cx: Conversion): Span {
     droppedLinksCount: count(r.DroppedLinks),
     status: { code: statusFromGo(status.Code), message: typeof status.Description === 'string' ? status.Description : null },
     traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
-    resource: attributesFromGo(r.Resource, 'resource', cx),
+    resource: resourceFromGo(r.Resource, cx),
     scope: {
       name: typeof scope.Name === 'string' ? scope.Name : '',
       version: typeof scope.Version === 'string' ? scope.Version : null,

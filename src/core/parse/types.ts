@@ -74,7 +74,9 @@ export interface JsonLineFormat {
   /**
    * Read one already-parsed JSON line. Return null when the value is not this format's record.
    * Must never throw. `value` came from JSON.parse, or from parseJsonLoose (bigint for integers
-   * beyond 2^53, NaN/Infinity) when JSON.parse refused the line.
+   * beyond 2^53, NaN/Infinity) when JSON.parse refused the line. JSON.parse rounds integers
+   * beyond 2^53 silently: a format whose records can hold them re-reads `raw` with
+   * parseJsonLoose when it meets a number that is not a safe integer.
    */
   parseValue(value: unknown, line: number, raw: string): Span[] | null;
 }
