@@ -1084,8 +1084,14 @@ function fixShutdown(doc: Doc, _f: Finding): QuickFix | null {
   return result(doc, `Shut "${m[2]}" down when the program exits (flushes buffered spans)`, edits);
 }
 
-/** Python: the start of the first import line (stdlib imports go first), else after imports. */
+/**
+ * Python: the start of the first import line (stdlib imports go first), else after imports.
+ * `from __future__` imports must stay first in the file (anything before them is a SyntaxError).
+ */
 function afterImportsTop(doc: Doc): number {
-  for (let l = 0; l < doc.lineCount; l++) if (/^(?:import\s|from\s+\S+\s+import\s)/.test(doc.lineText(l))) return doc.lineStarts[l];
+  for (let l = 0; l < doc.lineCount; l++) {
+    const text = doc.lineText(l);
+    if (/^(?:import\s|from\s+\S+\s+import\s)/.test(text) && !/^from\s+__future__\s/.test(text)) return doc.lineStarts[l];
+  }
   return afterImports(doc);
 }
