@@ -113,77 +113,83 @@ describe('checks: traced Python programs (test/fixtures/checks-python)', functio
   this.timeout(120_000);
   const runs = new Map<string, Run>();
 
-  before(async function () {
-    const why = whyUnavailable();
-    if (why) {
-      console.log(`    SKIP traced Python programs: ${why}`);
-      this.skip();
-    }
-    const files = rules.flatMap((r) => ['bad.py', 'good.py'].map((w) => path.join(FIXTURES, r, w)));
-    const done = await inPool(files, 2, (f) => runAndCheck(f));
-    for (const r of done) runs.set(r.file, r);
-  });
-
+  // Needs no Python: checked even where the programs cannot run.
   it('has a bad and a good program for every rule', () => {
     assert.deepEqual([...rules].sort(), RULES.map((r) => r.id).sort());
+    for (const rule of rules) {
+      for (const w of ['bad.py', 'good.py']) assert.ok(fs.existsSync(path.join(FIXTURES, rule, w)), `${rule}/${w} is missing`);
+    }
   });
 
-  for (const rule of rules) {
-    const bad = path.join(FIXTURES, rule, 'bad.py');
-    const good = path.join(FIXTURES, rule, 'good.py');
-
-    it(`${rule}: bad.py is flagged on each line marked "expect: ${rule}"`, () => {
-      const run = runs.get(bad)!;
-      assertRanClean(run);
-      const lines = expectedLines(run.text, rule);
-      assert.ok(lines.length > 0, 'bad.py has no expect marker');
-      const found = run.analysis.findings.filter((f) => f.rule === rule);
-      for (const line of lines) {
-        assert.ok(
-          found.some((f) => f.location?.file === bad && f.location.line === line),
-          `no ${rule} finding on line ${line + 1}; findings: ${JSON.stringify(findingsText(run.analysis))}`,
-        );
+  describe('run with runFile and the Python SDK', function () {
+    before(async function () {
+      const why = whyUnavailable();
+      if (why) {
+        console.log(`    SKIP traced Python programs: ${why}`);
+        this.skip();
       }
-      // Nothing of this rule off the marked lines: the marks say all the rule finds.
-      const stray = found.filter((f) => !(f.location?.file === bad && lines.includes(f.location.line)));
-      assert.deepEqual(stray.map((f) => `${(f.location?.line ?? -1) + 1} ${f.message}`), []);
+      const files = rules.flatMap((r) => ['bad.py', 'good.py'].map((w) => path.join(FIXTURES, r, w)));
+      const done = await inPool(files, 2, (f) => runAndCheck(f));
+      for (const r of done) runs.set(r.file, r);
     });
 
-    it(`${rule}: good.py has no findings at all`, () => {
-      const run = runs.get(good)!;
-      assertRanClean(run);
-      assert.ok(run.spans > 0, 'good.py made no spans');
-      assert.deepEqual(findingsText(run.analysis), []);
-    });
+    for (const rule of rules) {
+      const bad = path.join(FIXTURES, rule, 'bad.py');
+      const good = path.join(FIXTURES, rule, 'good.py');
 
-    if (FIXABLE_RULES.has(rule)) {
-      it(`${rule}: the quick fix makes bad.py pass when it runs again`, async function () {
+      it(`${rule}: bad.py is flagged on each line marked "expect: ${rule}"`, () => {
         const run = runs.get(bad)!;
-        const findings = run.analysis.findings.filter((f) => f.rule === rule);
-        assert.ok(findings.length > 0, 'nothing to fix');
-        const edits: TextEdit[] = [];
-        for (const f of findings) {
-          const fixes = quickFixes(run.text, f);
-          assert.ok(fixes.length > 0, `no quick fix for: ${f.message}`);
-          edits.push(...fixes[0].edits);
+        assertRanClean(run);
+        const lines = expectedLines(run.text, rule);
+        assert.ok(lines.length > 0, 'bad.py has no expect marker');
+        const found = run.analysis.findings.filter((f) => f.rule === rule);
+        for (const line of lines) {
+          assert.ok(
+            found.some((f) => f.location?.file === bad && f.location.line === line),
+            `no ${rule} finding on line ${line + 1}; findings: ${JSON.stringify(findingsText(run.analysis))}`,
+          );
         }
-        const fixed = applyEdits(run.text, edits);
-        assert.notEqual(fixed, run.text);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-fix-${rule}-`));
-        try {
-          const file = path.join(dir, 'bad.py');
-          fs.writeFileSync(file, fixed);
-          const again = await runAndCheck(file);
-          assert.equal(again.error, undefined);
-          assert.equal(again.exitCode, 0, `the fixed program fails:\n${again.stderr}\n${fixed}`);
-          // The fixed program still makes its spans: the fix did not just cut the code out.
-          assert.equal(again.spans, run.spans);
-          const left = again.analysis.findings.filter((f) => f.rule === rule);
-          assert.deepEqual(left.map((f) => f.message), [], `still flagged after the fix:\n${fixed}`);
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
+        // Nothing of this rule off the marked lines: the marks say all the rule finds.
+        const stray = found.filter((f) => !(f.location?.file === bad && lines.includes(f.location.line)));
+        assert.deepEqual(stray.map((f) => `${(f.location?.line ?? -1) + 1} ${f.message}`), []);
       });
+
+      it(`${rule}: good.py has no findings at all`, () => {
+        const run = runs.get(good)!;
+        assertRanClean(run);
+        assert.ok(run.spans > 0, 'good.py made no spans');
+        assert.deepEqual(findingsText(run.analysis), []);
+      });
+
+      if (FIXABLE_RULES.has(rule)) {
+        it(`${rule}: the quick fix makes bad.py pass when it runs again`, async function () {
+          const run = runs.get(bad)!;
+          const findings = run.analysis.findings.filter((f) => f.rule === rule);
+          assert.ok(findings.length > 0, 'nothing to fix');
+          const edits: TextEdit[] = [];
+          for (const f of findings) {
+            const fixes = quickFixes(run.text, f);
+            assert.ok(fixes.length > 0, `no quick fix for: ${f.message}`);
+            edits.push(...fixes[0].edits);
+          }
+          const fixed = applyEdits(run.text, edits);
+          assert.notEqual(fixed, run.text);
+          const dir = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-fix-${rule}-`));
+          try {
+            const file = path.join(dir, 'bad.py');
+            fs.writeFileSync(file, fixed);
+            const again = await runAndCheck(file);
+            assert.equal(again.error, undefined);
+            assert.equal(again.exitCode, 0, `the fixed program fails:\n${again.stderr}\n${fixed}`);
+            // The fixed program still makes its spans: the fix did not just cut the code out.
+            assert.equal(again.spans, run.spans);
+            const left = again.analysis.findings.filter((f) => f.rule === rule);
+            assert.deepEqual(left.map((f) => f.message), [], `still flagged after the fix:\n${fixed}`);
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        });
+      }
     }
-  }
+  });
 });
