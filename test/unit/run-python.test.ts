@@ -324,6 +324,17 @@ describe('run: Python injection with OpenTelemetry', function () {
     assertOutputUnchanged('batch_lost.py', run);
   });
 
+  it('os._exit: the unflushed spans are reported lost and the open one unended all the same', function () {
+    const run = runPython('os_exit.py');
+    const { result, spans } = parse(run);
+    assert.strictEqual(run.status, 3, run.stderr);
+    assert.deepStrictEqual(spans.map((s) => s.name).sort(), ['done', 'open']);
+    const done = spans.find((s) => s.name === 'done')!;
+    assert.strictEqual(spans.find((s) => s.name === 'open')!.endTimeUnixNano, null);
+    assert.deepStrictEqual(result.facts.lostAtExit, [done.spanId]);
+    assertLocations('os_exit.py', spans);
+  });
+
   it('a full Batch queue: the spans it dropped are counted as dropped, not lost', function () {
     const run = runPython('batch_drops.py');
     const { result, spans } = parse(run);

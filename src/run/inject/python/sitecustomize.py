@@ -1031,6 +1031,21 @@ def _forget_parent_spans():
     _counts["written"] = _counts["capped"] = 0
 
 
+def _wrap_os_exit():
+    """os._exit skips atexit: report first, in the process Span Lens started (a forked child that
+    leaves with os._exit, as multiprocessing's do, has nothing of its own to say)."""
+    real_exit = os._exit
+    root_pid = os.getpid()
+
+    def _exit(status):
+        if os.getpid() == root_pid:
+            _report_at_exit()
+        real_exit(status)
+
+    _exit.__wrapped__ = real_exit
+    os._exit = _exit
+
+
 def _install():
     if getattr(sys, "_span_lens_python_hook", None) is not None:
         return  # a second copy of this file on the path: the first one reports
@@ -1041,6 +1056,7 @@ def _install():
     sys.meta_path.insert(0, hook)
     atexit.register(_report_at_exit)
     _handle_fatal_signals()
+    _wrap_os_exit()
     if os.environ.get(_ROOT_ENV):
         _flags["is_root"] = False
     else:
