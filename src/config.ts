@@ -13,6 +13,7 @@ export interface LanguageSettings {
 
 export interface SpanLensConfig {
   codeLensEnabled: boolean;
+  openWaterfallAfterRun: boolean;
   timeoutSeconds: number;
   maxOutputBytes: number;
   maxSpans: number;
@@ -43,6 +44,7 @@ export function readConfig(scope?: vscode.Uri): SpanLensConfig {
   });
   return {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    openWaterfallAfterRun: c.get<boolean>('waterfall.openAfterRun', true),
     timeoutSeconds: c.get<number>('run.timeoutSeconds', 300),
     maxOutputBytes: c.get<number>('run.maxOutputBytes', 50 * 1024 * 1024),
     maxSpans: c.get<number>('run.maxSpans', 200_000),

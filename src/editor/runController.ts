@@ -73,6 +73,7 @@ export class RunController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKey.Running, true);
     this.status.running(path.basename(file));
     this.output.clear();
+    this.output.show(true);
     this.output.appendLine(`▶ ${path.basename(file)} — Span Lens run started ${new Date().toLocaleTimeString()}`);
     const started = Date.now();
     try {
@@ -235,6 +236,7 @@ export class RunController implements vscode.Disposable {
     for (const f of analysis.failures) this.output.appendLine(`  ⚠ check ${f.rule} failed: ${f.message}`);
     if (result.unparsed.length) this.output.appendLine(`  ${result.unparsed.length} place(s) in the output looked like spans but could not be read`);
     this.publish(view);
+    if (result.spans.length && config.openWaterfallAfterRun) void vscode.commands.executeCommand('spanLens.showWaterfall');
     if (!result.error && result.spans.length === 0) {
       void vscode.window.showInformationMessage(`Span Lens: ${path.basename(file)} ${how} and made no spans.`);
     }
