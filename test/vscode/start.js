@@ -67,8 +67,31 @@ function writeDevSettings(userDataDir) {
   plan.writeUserSettings(userDataDir, { ...plan.userSettings({ trusted: true }), ...existing });
 }
 
+/** True when `command` is on PATH. */
+function hasCommand(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** What a fresh clone on a fresh Debian machine lacks: npm packages, and ripgrep for code-server. */
+function installPrerequisites() {
+  if (!fs.existsSync(path.join(repoRoot, 'node_modules', '.package-lock.json'))) {
+    say('installing the npm dependencies: npm ci');
+    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
+    if (ci.status !== 0) throw new Error('npm ci failed (see above)');
+  }
+  if (!hasCommand('rg')) {
+    if (process.getuid && process.getuid() === 0 && hasCommand('apt-get')) {
+      say('installing ripgrep (code-server searches with it): apt-get install ripgrep');
+      spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      const apt = spawnSync('apt-get', ['install', '-y', '-qq', 'ripgrep'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      if (apt.status !== 0) throw new Error('apt-get install ripgrep failed (see above)');
+    } else throw new Error('ripgrep not found: sudo apt-get install ripgrep, then npm start again');
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  installPrerequisites();
   codeServer.ensureCodeServerInstalled();
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
     say('dist/ is not built yet: npm run build');
