@@ -4,8 +4,8 @@
  * place for them. The detector is src/core/sensitive.ts, the same one the waterfall masks with,
  * and the value never appears in a message, only its masked form.
  */
-import type { Attributes } from '../model';
-import { mask, sensitiveKind, type SensitiveKind } from '../sensitive';
+import type { Attributes, AttributeValue } from '../model';
+import { isSecretKey, mask, sensitiveKind, sensitiveTextKind, type SensitiveKind } from '../sensitive';
 import { shows, type Rule, type Span } from './types';
 
 const KIND_WORDS: Record<SensitiveKind, string> = {
@@ -19,6 +19,12 @@ const KIND_WORDS: Record<SensitiveKind, string> = {
   'card-number': 'a payment card number',
 };
 
+/** Values shorter than this are cheaper to judge than to look up (see sensitiveTextKind). */
+const MEMO_MIN_LENGTH = 13;
+/** Bounds on the memo: a run of unique long values (ids, payloads) must not grow it without end. */
+const MEMO_MAX_LENGTH = 1024;
+const MEMO_MAX_ENTRIES = 20_000;
+
 export const sensitiveAttribute: Rule = {
   id: 'sensitive-attribute',
   title: 'Emails, tokens, API keys, passwords or card numbers in attribute or event values',
@@ -27,12 +33,25 @@ export const sensitiveAttribute: Rule = {
   fixable: false,
   options: {},
   check(ctx, report) {
+    // Values repeat across spans (a query text, a user agent): judge each distinct long value once.
+    // Short values take the detector a few character tests, less than a lookup here. The memo
+    // lives for one run only, so it keeps no output text alive after it.
+    const textKinds = new Map<string, SensitiveKind | null>();
+    const kindOf = (key: string, value: AttributeValue): SensitiveKind | null => {
+      if (typeof value !== 'string' || value.length < MEMO_MIN_LENGTH || isSecretKey(key)) return sensitiveKind(key, value);
+      let kind = textKinds.get(value);
+      if (kind === undefined) {
+        kind = sensitiveTextKind(value);
+        if (value.length <= MEMO_MAX_LENGTH && textKinds.size < MEMO_MAX_ENTRIES) textKinds.set(value, kind);
+      }
+      return kind;
+    };
     const scan = (span: Span, attrs: Attributes, event?: string) => {
       for (const key in attrs) {
         const value = attrs[key];
         // Booleans and numbers under 13 digits cannot be secrets (sensitiveKind agrees): skip the call.
         if (value === null || typeof value === 'boolean' || (typeof value === 'number' && value < 1e12 && value > -1e12)) continue;
-        const kind = sensitiveKind(key, value);
+        const kind = kindOf(key, value);
         if (!kind) continue;
         const shown = mask(value);
         const where = event === undefined ? `attribute "${key}"` : `attribute "${key}" of event "${event}"`;
