@@ -6,7 +6,7 @@
  */
 import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
 import { readJsonRecord } from '../json';
-import { LineVerdict, type Block, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
+import { LineVerdict, type Block, type ParseMemo, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
 import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
 
 export interface FormatRegistry {
@@ -52,6 +52,7 @@ export class StreamParser {
   private readonly maxLineChars: number;
   private readonly allowFramed: boolean;
   private ended = false;
+  private readonly memo: ParseMemo = new Map();
 
   constructor(registry: FormatRegistry, private readonly opts: StreamParserOptions = {}) {
     const allow = (name: FormatName) => !opts.formats || opts.formats.includes(name);
@@ -258,7 +259,7 @@ export class StreamParser {
     for (const format of this.blocks) {
       let result;
       try {
-        result = format.parseBlockText ? format.parseBlockText(block, start) : format.parseBlock(block.lines(), start);
+        result = format.parseBlockText ? format.parseBlockText(block, start, this.memo) : format.parseBlock(block.lines(), start);
       } catch (err) {
         result = { spans: [], unparsedReason: `internal error reading ${format.name}: ${(err as Error).message}` };
       }
@@ -350,7 +351,7 @@ export class StreamParser {
     for (const format of this.jsonLines) {
       let spans: Span[] | null;
       try {
-        spans = format.parseValue(value, lineNo, raw);
+        spans = format.parseValue(value, lineNo, raw, this.memo);
       } catch (err) {
         this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: `internal error reading ${format.name}: ${(err as Error).message}`, format: format.name, text: clip(raw) });
         return true;

@@ -9,7 +9,7 @@
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
-import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
@@ -103,6 +103,8 @@ interface Conversion {
   lossy: LossyField[];
   /** An INT64 value came back from JSON.parse rounded; the text must be re-read exactly. */
   unsafeInt: boolean;
+  /** The parser's memo, where the last Resource is kept while it repeats. */
+  memo?: ParseMemo;
 }
 
 function scalarFromTyped(type: string, v: unknown, path: string, cx: Conversion): AttributeValue {
@@ -176,30 +178,35 @@ function attributesFromGo(list: unknown, path: string, cx: Conversion): Attribut
   return out;
 }
 
+/** The last Resource converted cleanly in this parse: its printed list and the converted map. */
+interface SharedResource {
+  list: Json[];
+  resource: Attributes;
+}
+
 /**
  * Every span of a process prints the same Resource: when a span's list equals the previous one
- * (same keys, types and values, in order), the converted map is shared instead of rebuilt.
+ * (same keys, types and values, in order; -0 is not 0), the converted map is shared instead of
+ * rebuilt.
  */
-let lastResourceList: Json[] | null = null;
-let lastResource: Attributes | null = null;
 function resourceFromGo(list: unknown, cx: Conversion): Attributes {
-  if (Array.isArray(list) && lastResourceList && lastResource && list.length === lastResourceList.length) {
+  const last = cx.memo?.get('go-stdouttrace') as SharedResource | undefined;
+  if (Array.isArray(list) && last && list.length === last.list.length) {
     let same = true;
     for (let i = 0; i < list.length && same; i++) {
       const a = list[i] as Json | null;
-      const b = lastResourceList[i];
+      const b = last.list[i];
       const av = a?.Value as Json | null | undefined;
       const bv = b?.Value as Json | null | undefined;
-      same = !!a && !!av && !!bv && a.Key === b.Key && av.Type === bv.Type && av.Value === bv.Value && typeof av.Value !== 'object';
+      same = !!a && !!av && !!bv && a.Key === b.Key && av.Type === bv.Type && Object.is(av.Value, bv.Value) && typeof av.Value !== 'object';
     }
-    if (same) return lastResource;
+    if (same) return last.resource;
   }
   const lossyBefore = cx.lossy.length;
   const converted = attributesFromGo(list, 'resource', cx);
   // Only a clean conversion is shared (a lossy one carries per-span notes).
-  if (Array.isArray(list) && cx.lossy.length === lossyBefore && !cx.unsafeInt) {
-    lastResourceList = list as Json[];
-    lastResource = converted;
+  if (cx.memo && Array.isArray(list) && cx.lossy.length === lossyBefore && !cx.unsafeInt) {
+    cx.memo.set('go-stdouttrace', { list: list as Json[], resource: converted } satisfies SharedResource);
   }
   return converted;
 }
@@ -326,7 +333,7 @@ export const goStdouttracePretty: BlockFormat = {
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     return this.parseBlockText!(linesBlock(lines), startLine);
   },
-  parseBlockText(block: Block, _startLine: number): BlockResult | null {
+  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
     const read = readJsonRecord(text);
@@ -336,10 +343,10 @@ export const goStdouttracePretty: BlockFormat = {
     }
     const value = read.value;
     if (!isGoSpanStub(value)) return null;
-    let cx: Conversion = { lossy: [], unsafeInt: false };
+    let cx: Conversion = { lossy: [], unsafeInt: false, memo };
     let span = spanFromGo(value, cx);
     if (cx.unsafeInt) {
-      cx = { lossy: [], unsafeInt: false };
+      cx = { lossy: [], unsafeInt: false, memo };
       span = spanFromGo(parseJsonLoose(text) as Json, cx);
     }
     return { spans: [span] };
@@ -349,14 +356,14 @@ export const goStdouttracePretty: BlockFormat = {
 /** Go stdouttrace default output: one compact JSON object per line. */
 export const goStdouttraceLines: JsonLineFormat = {
   name: 'go-stdouttrace',
-  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
+  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
     if (!isGoSpanStub(value)) return null;
-    let cx: Conversion = { lossy: [], unsafeInt: false };
+    let cx: Conversion = { lossy: [], unsafeInt: false, memo };
     const span = spanFromGo(value, cx);
     if (!cx.unsafeInt) return [span];
     // The demux normally re-reads long integers exactly; this covers a value it did not.
     const start = raw.indexOf('{');
-    cx = { lossy: [], unsafeInt: false };
+    cx = { lossy: [], unsafeInt: false, memo };
     try {
       return [spanFromGo(parseJsonLoose(raw.slice(start).trimEnd()) as Json, cx)];
     } catch {

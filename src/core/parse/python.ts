@@ -11,7 +11,7 @@ import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, Spa
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { rfc3339ToUnixNano } from './go';
-import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
@@ -20,6 +20,8 @@ interface Conversion {
   lossy: LossyField[];
   /** JSON.parse rounded an integer beyond 2^53; the block must be re-read exactly. */
   unsafeInt: boolean;
+  /** The parser's memo, where the last resource is kept while it repeats. */
+  memo?: ParseMemo;
 }
 
 function scalar(v: unknown, path: string, cx: Conversion): AttributeValue {
@@ -61,6 +63,45 @@ function attributes(o: unknown, path: string, cx: Conversion): Attributes {
     if (x !== v) attrs[key] = x;
   }
   return attrs as Attributes;
+}
+
+/** The last resource dict read cleanly in this parse: as printed, and as converted. */
+interface SharedResource {
+  printed: Json;
+  keys: string[];
+  resource: Attributes;
+}
+
+/**
+ * Every span of a process prints the same resource: when a span's dict has the same keys in the
+ * same order with the same plain values (strings, numbers, booleans; -0 is not 0), the map read
+ * for an earlier span is shared instead of keeping one per span.
+ */
+function resourceFrom(o: unknown, cx: Conversion): Attributes {
+  const last = cx.memo?.get('python-console') as SharedResource | undefined;
+  if (last && o && typeof o === 'object' && !Array.isArray(o) && sameFlatDict(o as Json, last)) return last.resource;
+  const lossyBefore = cx.lossy.length;
+  const unsafeBefore = cx.unsafeInt;
+  const resource = attributes(o, 'resource', cx);
+  if (cx.memo && o && typeof o === 'object' && !Array.isArray(o) && cx.lossy.length === lossyBefore && cx.unsafeInt === unsafeBefore) {
+    const keys = Object.keys(o);
+    if (keys.every((k) => isPlain((o as Json)[k]))) cx.memo.set('python-console', { printed: o as Json, keys, resource } satisfies SharedResource);
+  }
+  return resource;
+}
+
+function isPlain(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'number' && !Number.isInteger(v));
+}
+
+function sameFlatDict(o: Json, last: SharedResource): boolean {
+  const keys = last.keys;
+  let n = 0;
+  for (const k in o) {
+    if (n >= keys.length || k !== keys[n] || !Object.is(o[k], last.printed[k])) return false;
+    n++;
+  }
+  return n === keys.length;
 }
 
 const TRACE_ID = /^0x[0-9a-f]{32}$/;
@@ -226,7 +267,7 @@ function spanFromPython(r: Json, cx: Conversion): Span | null {
     droppedLinksCount: 0,
     status: { code: statusFrom(status.status_code), message: typeof status.description === 'string' ? status.description : null },
     traceState: traceStateField(ctx.trace_state, 'traceState', cx),
-    resource: attributes(resAttrs, 'resource', cx),
+    resource: resourceFrom(resAttrs, cx),
     scope: { name: '', version: null, schemaUrl: null },
     unknown: start === null ? ['scope', 'time'] : ['scope'],
   };
@@ -243,13 +284,13 @@ function firstKeyIsName(line: string): boolean {
 }
 
 /** A parsed span dict as a Span; `text` is read again exactly when JSON.parse rounded a 64-bit integer. */
-function readPythonText(text: string, parsed: unknown): Span | null {
+function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefined): Span | null {
   if (!isPythonSpan(parsed)) return null;
-  let cx: Conversion = { lossy: [], unsafeInt: false };
+  let cx: Conversion = { lossy: [], unsafeInt: false, memo };
   const span = spanFromPython(parsed, cx);
   if (!span || !cx.unsafeInt) return span;
   // JSON.parse rounded an integer beyond 2^53: read the text again exactly.
-  cx = { lossy: [], unsafeInt: false };
+  cx = { lossy: [], unsafeInt: false, memo };
   return spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
 }
 
@@ -259,7 +300,7 @@ export const pythonConsole: BlockFormat = {
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     return this.parseBlockText!(linesBlock(lines), startLine);
   },
-  parseBlockText(block: Block, _startLine: number): BlockResult | null {
+  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     // json.dumps of the span dict always writes `name` first.
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
@@ -270,7 +311,7 @@ export const pythonConsole: BlockFormat = {
       return { spans: [], unparsedReason: `a Python span is not valid JSON (${read.error})` };
     }
     const value = read.value;
-    const span = readPythonText(text, value);
+    const span = readPythonText(text, value, memo);
     return span ? { spans: [span] } : null;
   },
 };
@@ -281,8 +322,8 @@ export const pythonConsole: BlockFormat = {
  */
 export const pythonConsoleLines: JsonLineFormat = {
   name: 'python-console',
-  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
-    const span = readPythonText(raw.slice(raw.indexOf('{')).trimEnd(), value);
+  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
+    const span = readPythonText(raw.slice(raw.indexOf('{')).trimEnd(), value, memo);
     return span ? [span] : null;
   },
 };

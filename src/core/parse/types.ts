@@ -53,6 +53,14 @@ export interface Block {
   readonly sourceStart?: number;
 }
 
+/**
+ * Scratch space one parser lends the formats for the length of one output: a format keeps what
+ * repeats from record to record there (the last Resource read, to share it while it repeats).
+ * Never shared between parsers, so no parse hands out objects another parse's caller may change.
+ * Each format uses keys of its own name.
+ */
+export type ParseMemo = Map<string, unknown>;
+
 export interface BlockFormat {
   name: FormatName;
   /**
@@ -66,7 +74,7 @@ export interface BlockFormat {
    * The same from the block's text, preferred when present: formats that parse the text whole
    * (JSON) skip splitting and re-joining lines, the bulk of the cost at 100k spans.
    */
-  parseBlockText?(block: Block, startLine: number): BlockResult | null;
+  parseBlockText?(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null;
 }
 
 export interface JsonLineFormat {
@@ -78,7 +86,7 @@ export interface JsonLineFormat {
    * beyond 2^53 silently: a format whose records can hold them re-reads `raw` with
    * parseJsonLoose when it meets a number that is not a safe integer.
    */
-  parseValue(value: unknown, line: number, raw: string): Span[] | null;
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null;
 }
 
 /** How a line reader judged a line. */
