@@ -16,9 +16,9 @@
  * that turn out not to belong to a record.
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
-import { parseJson } from '../json';
-import { parseOtlpJsonValue, setAttribute } from './otlpJson';
-import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
+import { parseJsonLoose } from '../json';
+import { readOtlp, setAttribute, type OtlpRead } from './otlpJson';
+import { LineVerdict, type LineFormat, type LineReader, type ParseMemo, type Sink } from './types';
 
 /** The fixed part of a LoggingSpanExporter message, after the name's closing quote. */
 const RECORD_KEY = /' : ([0-9a-f]{32}) ([0-9a-f]{16}) (INTERNAL|SERVER|CLIENT|PRODUCER|CONSUMER) \[tracer: /;
@@ -451,6 +451,8 @@ function isOtlpLoggerHeader(text: string): boolean {
 
 class JavaOtlpJsonReader implements LineReader {
   private header: (Held & { prefix: string }) | null = null;
+  /** Lets the resource and scope every export repeats be read once and shared. */
+  private readonly memo: ParseMemo = new Map();
 
   constructor(private readonly sink: Sink) {}
 
@@ -477,9 +479,9 @@ class JavaOtlpJsonReader implements LineReader {
   private record(text: string, lineNo: number, start: number, header: (Held & { prefix: string }) | null): boolean {
     const close = text.lastIndexOf('}');
     if (close < start) return false;
-    let value: unknown;
+    let read: OtlpRead | null;
     try {
-      value = parseJson(text.slice(start, close + 1));
+      read = this.readExport(text.slice(start, close + 1));
     } catch {
       if (!header && text.indexOf(OTLP_LOGGER) < 0) return false;
       if (header?.prefix) this.sink.output?.(header.line, header.prefix);
@@ -491,9 +493,9 @@ class JavaOtlpJsonReader implements LineReader {
       });
       return true;
     }
-    const spans = parseOtlpJsonValue(value);
     // Logs and metrics go through the same JUL writer; they are not spans.
-    if (!spans) return false;
+    if (!read) return false;
+    const spans = read.spans;
     if (header?.prefix) this.sink.output?.(header.line, header.prefix);
     const first = header ? header.line : lineNo;
     for (const span of spans) {
@@ -501,6 +503,21 @@ class JavaOtlpJsonReader implements LineReader {
       this.sink.span(span);
     }
     return true;
+  }
+
+  /**
+   * JSON.parse, and the exact reader only when it refuses the text (NaN, Infinity) or rounded a
+   * 64-bit number the export holds. Throws when the text is not JSON.
+   */
+  private readExport(json: string): OtlpRead | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      return readOtlp(parseJsonLoose(json), this.memo);
+    }
+    const read = readOtlp(value, this.memo);
+    return read?.inexact ? readOtlp(parseJsonLoose(json), this.memo) : read;
   }
 }
 

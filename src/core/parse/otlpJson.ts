@@ -7,7 +7,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
-import type { BlockFormat, BlockResult, JsonLineFormat, Block } from './types';
+import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
@@ -167,7 +167,7 @@ function plainAnyValue(av: unknown, cx: Conversion): unknown {
 
 function scalarAnyValue(o: Json, cx: Conversion): AttributeScalar | null | undefined {
   let v = field(o, 'stringValue', 'string_value');
-  if (v !== undefined) return typeof v === 'string' ? v : String(v);
+  if (v !== undefined) return typeof v === 'string' ? v : text(v, cx);
   v = field(o, 'intValue', 'int_value');
   if (v !== undefined) return int64(v, cx);
   v = field(o, 'doubleValue', 'double_value');
@@ -175,8 +175,14 @@ function scalarAnyValue(o: Json, cx: Conversion): AttributeScalar | null | undef
   v = field(o, 'boolValue', 'bool_value');
   if (v !== undefined) return v === true || v === 'true';
   v = field(o, 'bytesValue', 'bytes_value');
-  if (v !== undefined) return typeof v === 'string' ? v : String(v);
+  if (v !== undefined) return typeof v === 'string' ? v : text(v, cx);
   return undefined;
+}
+
+/** A value that should have been a string, as text; a number JSON.parse rounded asks for an exact re-read. */
+function text(v: unknown, cx: Conversion): string {
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) cx.unsafeNumber = true;
+  return String(v);
 }
 
 /** One AnyValue as an attribute value; maps, nested arrays and bytes are kept as text and marked lossy. */
@@ -305,32 +311,90 @@ function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope
     // proto3 omits empty strings, so an absent message or trace state is the empty one.
     status: { code: statusFrom(status.code), message: str(status.message, '') },
     traceState: str(field(s, 'traceState', 'trace_state'), ''),
-    resource: { ...resource },
-    scope: { ...scope },
+    // Shared by the spans of an export and, while it repeats, of later exports: never changed after.
+    resource,
+    scope,
   };
   if (start === null) span.unknown = ['time'];
   if (cx.lossy.length) span.lossy = cx.lossy;
   return span;
 }
 
-function scopeFrom(ss: Json): InstrumentationScope {
+function scopeFrom(ss: Json, memo: ParseMemo | undefined): InstrumentationScope {
   const sc = (field(ss, 'scope', 'instrumentationLibrary') ?? ss.instrumentation_library ?? {}) as Json;
   const version = sc && typeof sc === 'object' ? sc.version : undefined;
   const schemaUrl = field(ss, 'schemaUrl', 'schema_url');
-  return {
-    name: sc && typeof sc === 'object' ? str(sc.name, '') : '',
-    version: typeof version === 'string' ? version : null,
-    schemaUrl: typeof schemaUrl === 'string' ? schemaUrl : null,
-  };
+  const name = sc && typeof sc === 'object' ? str(sc.name, '') : '';
+  const v = typeof version === 'string' ? version : null;
+  const u = typeof schemaUrl === 'string' ? schemaUrl : null;
+  // The same scope repeats export after export: one object for all of them.
+  const last = memo?.get('otlp-json.scope') as InstrumentationScope | undefined;
+  if (last && last.name === name && last.version === v && last.schemaUrl === u) return last;
+  const scope = { name, version: v, schemaUrl: u };
+  memo?.set('otlp-json.scope', scope);
+  return scope;
 }
 
-function readResourceSpans(list: unknown[], cx: Conversion, out: Span[]): void {
+/** The last resource read cleanly in this parse: its printed attribute list and the converted map. */
+interface SharedResource {
+  list: Json[];
+  resource: Attributes;
+}
+
+/**
+ * Every export of a process prints the same resource: when an export's attribute list equals the
+ * previous one (same keys and plain values, in order; -0 is not 0), the map read then is shared.
+ */
+function resourceFrom(list: unknown, cx: Conversion, memo: ParseMemo | undefined): Attributes {
+  const last = memo?.get('otlp-json.resource') as SharedResource | undefined;
+  if (last && Array.isArray(list) && sameAttributeList(list, last.list)) return last.resource;
+  const resource = attributes(list, 'resource', cx);
+  if (memo && Array.isArray(list) && !cx.lossy.length && !cx.unsafeNumber && list.every(isPlainKeyValue)) {
+    memo.set('otlp-json.resource', { list: list as Json[], resource } satisfies SharedResource);
+  }
+  return resource;
+}
+
+/** `{key, value: {xValue: <string, number or boolean>}}`: a pair whose reading depends on nothing else. */
+function isPlainKeyValue(kv: unknown): boolean {
+  if (!kv || typeof kv !== 'object') return false;
+  const value = (kv as Json).value;
+  if (typeof (kv as Json).key !== 'string' || !value || typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const k in value as Json) {
+    const x = (value as Json)[k];
+    if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return false;
+  }
+  return true;
+}
+
+function sameAttributeList(list: unknown[], last: Json[]): boolean {
+  if (list.length !== last.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as Json | null;
+    const b = last[i];
+    if (!a || typeof a !== 'object' || a.key !== b.key) return false;
+    const av = a.value as Json | null;
+    const bv = b.value as Json;
+    if (!av || typeof av !== 'object' || Array.isArray(av)) return false;
+    let n = 0;
+    for (const k in av) n++;
+    let m = 0;
+    for (const k in bv) {
+      if (!Object.is(av[k], bv[k]) || !(k in av)) return false;
+      m++;
+    }
+    if (n !== m) return false;
+  }
+  return true;
+}
+
+function readResourceSpans(list: unknown[], cx: Conversion, out: Span[], memo: ParseMemo | undefined): void {
   for (const rsRaw of list) {
     if (!rsRaw || typeof rsRaw !== 'object') continue;
     const rs = rsRaw as Json;
     const res = rs.resource as Json | undefined;
     const resCx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
-    const resource = res && typeof res === 'object' ? attributes(res.attributes, 'resource', resCx) : {};
+    const resource = res && typeof res === 'object' ? resourceFrom(res.attributes, resCx, memo) : {};
     if (resCx.unsafeNumber) cx.unsafeNumber = true;
     // Older exporters (OTLP < 0.15) wrote instrumentationLibrarySpans.
     const scopes = field(rs, 'scopeSpans', 'scope_spans') ?? field(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans');
@@ -338,7 +402,7 @@ function readResourceSpans(list: unknown[], cx: Conversion, out: Span[]): void {
     for (const ssRaw of scopes) {
       if (!ssRaw || typeof ssRaw !== 'object') continue;
       const ss = ssRaw as Json;
-      const scope = scopeFrom(ss);
+      const scope = scopeFrom(ss, memo);
       const spans = ss.spans;
       if (!Array.isArray(spans)) continue;
       for (const sRaw of spans) {
@@ -366,19 +430,23 @@ function resourceSpansOf(value: unknown): unknown[] | null {
   return null;
 }
 
-interface OtlpRead {
+export interface OtlpRead {
   spans: Span[];
   /** Set when a 64-bit number was rounded by JSON.parse: the caller should re-read exactly. */
   inexact: boolean;
   skipped: number;
 }
 
-function readOtlp(value: unknown): OtlpRead | null {
+/**
+ * Read one OTLP JSON trace export (or a single ResourceSpans) into spans; null when the value is
+ * not OTLP trace data. `memo` (the parser's) lets repeated resources and scopes share one object.
+ */
+export function readOtlp(value: unknown, memo?: ParseMemo): OtlpRead | null {
   const list = resourceSpansOf(value);
   if (!list) return null;
   const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
   const spans: Span[] = [];
-  readResourceSpans(list, cx, spans);
+  readResourceSpans(list, cx, spans, memo);
   return { spans, inexact: cx.unsafeNumber, skipped: cx.skipped };
 }
 
@@ -404,7 +472,7 @@ export const otlpJsonBlock: BlockFormat = {
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     return this.parseBlockText!(linesBlock(lines), startLine);
   },
-  parseBlockText(block: Block, _startLine: number): BlockResult | null {
+  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     const first = block.second;
     if (block.lineCount < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
     const text = block.text;
@@ -414,9 +482,9 @@ export const otlpJsonBlock: BlockFormat = {
       return { spans: [], unparsedReason: `an OTLP JSON export is not valid JSON (${json.error})` };
     }
     const value = json.value;
-    let read = readOtlp(value);
+    let read = readOtlp(value, memo);
     if (!read) return null;
-    if (read.inexact) read = readOtlp(parseJsonLoose(text)) ?? read;
+    if (read.inexact) read = readOtlp(parseJsonLoose(text), memo) ?? read;
     return read.skipped ? { spans: read.spans, unparsedReason: skippedReason(read.skipped) } : { spans: read.spans };
   },
 };
@@ -424,12 +492,12 @@ export const otlpJsonBlock: BlockFormat = {
 /** One OTLP JSON export per line (file exporters, OtlpStdoutSpanExporter). */
 export const otlpJsonLines: JsonLineFormat = {
   name: 'otlp-json',
-  parseValue(value: unknown, _line: number, raw: string): Span[] | null {
-    let read = readOtlp(value);
+  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
+    let read = readOtlp(value, memo);
     if (!read) return null;
     if (read.inexact) {
       try {
-        read = readOtlp(parseJsonLoose(raw.slice(raw.indexOf('{')).trimEnd())) ?? read;
+        read = readOtlp(parseJsonLoose(raw.slice(raw.indexOf('{')).trimEnd()), memo) ?? read;
       } catch {
         // Keep the rounded reading: the line parsed once already.
       }
