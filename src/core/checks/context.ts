@@ -46,11 +46,10 @@ export class CheckContext implements CheckContextLike {
   readonly facts: RunFacts;
   readonly sources: ReadonlyMap<string, string>;
   private readonly language?: SourceLanguage;
-  /** Spans by id within each trace (first span of an id wins): parents live in their child's trace. */
-  private byTrace?: Map<string, Map<string, Span>>;
+  /** Where each span id sits: parents by trace and id, and the ids that repeat. */
+  private ids?: SpanIdIndex;
   private provider?: SourceLocation | null;
   private parentList?: (Span | undefined)[];
-  private repeats?: { span: Span; earlier: Span }[];
 
   constructor(input: CheckInput) {
     this.spans = input.spans;
@@ -62,27 +61,31 @@ export class CheckContext implements CheckContextLike {
   parentOf(span: Span): Span | undefined {
     const pid = span.parentSpanId;
     if (!pid) return undefined;
-    if (!this.byTrace) this.index();
-    const parent = this.byTrace!.get(span.traceId)?.get(pid);
+    const parent = this.idIndex().find(pid, span.traceId);
     return parent === span ? undefined : parent;
   }
 
   parents(): readonly (Span | undefined)[] {
     if (!this.parentList) {
+      const ids = this.idIndex();
       const list: (Span | undefined)[] = new Array(this.spans.length);
       // Siblings often come one after another (a loop's spans): reuse the last lookup.
       let lastPid: string | null = null;
-      let lastTrace = '';
+      let lastTrace: string | undefined;
       let lastParent: Span | undefined;
       for (let i = 0; i < this.spans.length; i++) {
         const span = this.spans[i];
         const pid = span.parentSpanId;
-        if (pid !== null && pid === lastPid && span.traceId === lastTrace && lastParent !== span) list[i] = lastParent;
-        else {
-          list[i] = lastParent = this.parentOf(span);
+        if (!pid) {
+          list[i] = undefined;
+          continue;
+        }
+        if (pid !== lastPid || span.traceId !== lastTrace) {
           lastPid = pid;
           lastTrace = span.traceId;
+          lastParent = ids.find(pid, lastTrace);
         }
+        list[i] = lastParent === span ? undefined : lastParent;
       }
       this.parentList = list;
     }
@@ -90,8 +93,12 @@ export class CheckContext implements CheckContextLike {
   }
 
   repeatedIds(): readonly { span: Span; earlier: Span }[] {
-    if (!this.repeats) this.repeats = findRepeatedIds(this.spans);
-    return this.repeats;
+    return this.idIndex().repeats;
+  }
+
+  private idIndex(): SpanIdIndex {
+    if (!this.ids) this.ids = new SpanIdIndex(this.spans);
+    return this.ids;
   }
 
   languageOf(file: string | undefined): SourceLanguage {
@@ -107,22 +114,6 @@ export class CheckContext implements CheckContextLike {
   firstLocated(spans: readonly Span[] = this.spans): Span | undefined {
     for (const s of spans) if (s.location) return s;
     return undefined;
-  }
-
-  private index(): void {
-    const byTrace = new Map<string, Map<string, Span>>();
-    // Spans of one trace usually come together: reuse the last trace's map.
-    let lastTrace: string | undefined;
-    let ids: Map<string, Span> | undefined;
-    for (const span of this.spans) {
-      if (span.traceId !== lastTrace) {
-        lastTrace = span.traceId;
-        ids = byTrace.get(lastTrace);
-        if (!ids) byTrace.set(lastTrace, (ids = new Map()));
-      }
-      if (!ids!.has(span.spanId)) ids!.set(span.spanId, span);
-    }
-    this.byTrace = byTrace;
   }
 
   /** The provider's line, searching first the files the spans were started in. */
@@ -161,34 +152,92 @@ export function findInCode(text: string, patterns: readonly RegExp[]): { line: n
   return null;
 }
 
-/**
- * Spans whose id an earlier span already has, anywhere in the run. An open-addressing table of
- * span indexes keyed by an FNV-1a hash of the id's end: no Map entry or string key per span, which
- * matters at 100k spans; ids are compared only when hashes collide.
- */
+/** Spans whose id an earlier span already has, anywhere in the run, each with the earliest one. */
 export function findRepeatedIds(spans: readonly Span[]): { span: Span; earlier: Span }[] {
-  const out: { span: Span; earlier: Span }[] = [];
-  let size = 1024;
-  while (size < spans.length * 2) size *= 2;
-  const mask = size - 1;
-  const table = new Int32Array(size); // span index + 1; 0 = empty
-  for (let i = 0; i < spans.length; i++) {
-    const id = spans[i].spanId;
-    let h = 0x811c9dc5;
-    // The last 8 characters: random ids vary there as much as anywhere, counters too.
-    for (let k = id.length > 8 ? id.length - 8 : 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const at = table[slot];
-      if (at === 0) {
-        table[slot] = i + 1;
-        break;
-      }
-      const earlier = spans[at - 1];
-      if (earlier.spanId === id) {
-        out.push({ span: spans[i], earlier });
-        break;
+  return new SpanIdIndex(spans).repeats;
+}
+
+/**
+ * Where each span id sits in a run: an open-addressing table of span indexes keyed by span id (the
+ * first span of each id), no Map entry or key string per span, which matters at 100k spans. A
+ * parent lives in its child's trace, and the first span of an id there wins: almost always the
+ * first of the run; spans that repeat an id are also indexed by trace and id, and are rare.
+ */
+class SpanIdIndex {
+  /** Each span whose id an earlier span already has, with the earliest one, in run order. */
+  readonly repeats: { span: Span; earlier: Span }[] = [];
+  /**
+   * Slot = the id's hash & mask; entry = (span index + 1) | the hash's other bits above them, 0 = empty.
+   * Those bits settle most probes without reading a span (a cache miss), and one int per slot
+   * keeps the table small (a fresh table's pages cost more than the probes that fill it).
+   */
+  private readonly byId: Int32Array;
+  private readonly mask: number;
+  private readonly bits: number;
+  /** The first span of each trace and id where that is not the first span of the id. */
+  private readonly repeatsByTrace = new Map<string, Span>();
+
+  constructor(private readonly spans: readonly Span[]) {
+    let bits = 10;
+    while (1 << bits < spans.length * 2) bits++;
+    const mask = (this.mask = (1 << bits) - 1);
+    this.bits = bits;
+    const byId = (this.byId = new Int32Array(1 << bits));
+    // Hash first, then probe: two tight loops run faster than one that does both.
+    const hashes = new Int32Array(spans.length);
+    for (let i = 0; i < spans.length; i++) hashes[i] = hashId(spans[i].spanId);
+    for (let i = 0; i < spans.length; i++) {
+      const h = hashes[i];
+      const tag = h >>> bits;
+      for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+        const entry = byId[slot];
+        if (entry === 0) {
+          byId[slot] = (tag << bits) | (i + 1);
+          break;
+        }
+        if (entry >>> bits !== tag) continue;
+        const span = spans[i];
+        const id = span.spanId;
+        const earlier = spans[(entry & mask) - 1];
+        if (earlier.spanId === id) {
+          this.repeats.push({ span, earlier });
+          if (earlier.traceId !== span.traceId) {
+            const key = `${span.traceId}\u0000${id}`;
+            if (!this.repeatsByTrace.has(key)) this.repeatsByTrace.set(key, span);
+          }
+          break;
+        }
       }
     }
   }
-  return out;
+
+  /** The first span with this id in this trace. */
+  find(id: string, traceId: string): Span | undefined {
+    const { spans, byId, mask, bits } = this;
+    const h = hashId(id);
+    const tag = h >>> bits;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = byId[slot];
+      if (entry === 0) return undefined;
+      if (entry >>> bits !== tag) continue;
+      const first = spans[(entry & mask) - 1];
+      if (first.spanId !== id) continue;
+      if (first.traceId === traceId) return first;
+      return this.repeatsByTrace.size ? this.repeatsByTrace.get(`${traceId}\u0000${id}`) : undefined;
+    }
+  }
+}
+
+/**
+ * FNV-1a of an id (its last 32 characters: W3C ids are 16 or 32), the high bits mixed down: a
+ * product's low bits see only its factors' low bits, and the table takes the low ones. Every
+ * character counts, so ids alike in some stretch (a prefix, a counter) still spread.
+ */
+function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let k = id.length > 32 ? id.length - 32 : 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h;
 }
