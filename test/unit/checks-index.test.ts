@@ -1,12 +1,12 @@
 /**
- * The span index the checks share (src/core/checks/context.ts): parents are looked up in their
- * child's trace even where the id was first used in another trace, and repeated ids are found
- * whatever the run's size or id shape.
+ * The hash tables behind the checks: the span index they share (src/core/checks/context.ts) looks
+ * parents up in their child's trace even where the id was first used in another trace, and finds
+ * repeated ids whatever their shape; span-name-cardinality counts distinct names per call site.
  */
 import { strict as assert } from 'node:assert';
 import { CheckContext } from '../../src/core/checks/context';
 import type { Span } from '../../src/core/model';
-import { child, findings, ms, nextTraceId, span } from './checks-support';
+import { at, child, findings, ms, nextTraceId, span } from './checks-support';
 
 function contextOf(spans: Span[]): CheckContext {
   return new CheckContext({ spans, facts: {} });
@@ -57,5 +57,31 @@ describe('checks: the shared span index', () => {
     const parents = contextOf(spans).parents();
     for (let i = 0; i < 1000; i++) assert.equal(parents[1000 + i], spans[999 - i]);
     assert.equal(contextOf(spans).repeatedIds().length, 0);
+  });
+});
+
+describe('checks: span-name-cardinality counts names per call site', () => {
+  it('counts each name once per call site, interleaved sites and repeated names alike', () => {
+    const names = Array.from({ length: 25 }, (_, i) => `process ${'abcdefghijklmnopqrstuvwxy'[i]}-fruit`);
+    // Two lines make the same 25 names, each twice, taking turns; a third makes one name 50 times.
+    const spans = [...names, ...names].flatMap((name) => [span({ name, location: at(3) }), span({ name, location: at(5) }), span({ name: 'steady', location: at(9) })]);
+    const found = findings('span-name-cardinality', spans);
+    assert.deepEqual(
+      found.map((f) => [f.location?.line, f.data?.count]),
+      [
+        [3, '50'],
+        [5, '50'],
+      ],
+    );
+    for (const f of found) {
+      assert.match(f.message, /^this call site starts spans with 25 distinct names \(e\.g\. "process a-fruit", "process b-fruit"\)/);
+      assert.match(f.message, /\(×50 spans\)$/);
+    }
+  });
+
+  it('gives two example names even when the threshold is lower', () => {
+    const spans = ['alpha', 'beta', 'alpha', 'gamma'].map((name) => span({ name, location: at(3) }));
+    const [f] = findings('span-name-cardinality', spans, { config: { rules: { 'span-name-cardinality': { maxNamesPerCallSite: 1 } } } });
+    assert.match(f.message, /^this call site starts spans with 3 distinct names \(e\.g\. "alpha", "beta"\)/);
   });
 });

@@ -122,12 +122,19 @@ function patternMessage(name: string, a: NameAnalysis): string {
 
 interface CallSite {
   first: Span;
-  /** Distinct names, counted up to the threshold in the first pass (exactly, for reported sites, in the second). */
+  /** Distinct names, counted up to the threshold in the first pass. */
   names: Set<string>;
   /** First span whose name has a variable part, and what it has. */
   pattern?: { span: Span; analysis: NameAnalysis; spans: Span[] };
   /** Filled in the second pass for sites that are reported. */
   spans?: Span[];
+  /** The site's number among reported sites. */
+  number?: number;
+  /** How many spans the site started. */
+  count: number;
+  /** Distinct names and the first two of them, counted exactly in the second pass. */
+  distinct: number;
+  examples: string[];
 }
 
 export const spanNameCardinality: Rule = {
@@ -181,13 +188,14 @@ export const spanNameCardinality: Rule = {
         const key = loc.line * 1_048_576 + loc.column;
         site = inFile.get(key);
         if (!site) {
-          inFile.set(key, (site = { first: span, names: new Set() }));
+          inFile.set(key, (site = { first: span, names: new Set(), count: 0, distinct: 0, examples: [] }));
           allSites.push(site);
         }
         last = site;
         lastLoc = loc;
       }
       siteOf[i] = site;
+      site.count++;
       const counting = site.names.size < maxNames;
       if (counting) site.names.add(span.name);
       // Once a call site is known to put ids in names (or to make too many names), the rest of
@@ -199,16 +207,22 @@ export const spanNameCardinality: Rule = {
     }
     const reported = allSites.filter((site) => site.pattern || site.names.size >= maxNames);
     if (reported.length) {
-      for (const site of reported) {
+      let total = 0;
+      reported.forEach((site, n) => {
         site.spans = [];
-        site.names = new Set();
-      }
+        site.number = n;
+        total += site.count;
+      });
+      const seen = new NameTable(ctx.spans, siteOf, total);
       for (let i = 0; i < ctx.spans.length; i++) {
         const site = siteOf[i];
         if (!site?.spans) continue;
         const span = ctx.spans[i];
         site.spans.push(span);
-        site.names.add(span.name);
+        if (seen.addFirst(i)) {
+          site.distinct++;
+          if (site.examples.length < 2) site.examples.push(span.name);
+        }
         if (site.pattern) site.pattern.spans.push(span);
       }
     }
@@ -220,13 +234,13 @@ export const spanNameCardinality: Rule = {
       note: distinct > 1 ? `${distinct} distinct names` : undefined,
     });
     for (const site of reported) {
-      if (site.pattern) report(hit(site.pattern, site.names.size));
+      if (site.pattern) report(hit(site.pattern, site.distinct));
       else {
-        const examples = [...site.names].slice(0, 2).map((n) => `"${n}"`);
+        const examples = site.examples.map((n) => `"${n}"`);
         report({
           span: site.first,
           message:
-            `this call site starts spans with ${site.names.size} distinct names ` +
+            `this call site starts spans with ${site.distinct} distinct names ` +
             `(e.g. ${examples.join(', ')}): use one fixed name and put the part that varies in an attribute`,
           data: { name: site.first.name },
           affects: site.spans,
@@ -240,3 +254,51 @@ export const spanNameCardinality: Rule = {
     }
   },
 };
+
+/**
+ * The (call site, name) pairs met so far: an open-addressing table of span indexes, each beside
+ * its pair's hash. A site that puts ids in names makes tens of thousands of names; a Set of them
+ * costs several times more (growth, an entry object per name).
+ */
+class NameTable {
+  /** Pairs of (span index + 1, hash), 0 = empty. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+
+  constructor(
+    private readonly spans: readonly Span[],
+    private readonly siteOf: readonly (CallSite | undefined)[],
+    capacity: number,
+  ) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.mask = size - 1;
+    this.table = new Int32Array(2 * size);
+  }
+
+  /** True when span `i` is the first of its call site (a reported one, numbered) with its name. */
+  addFirst(i: number): boolean {
+    const { spans, siteOf, table, mask } = this;
+    const site = siteOf[i]!;
+    const name = spans[i].name;
+    const h = hashName(name, site.number!);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const at = table[2 * slot];
+      if (at === 0) {
+        table[2 * slot] = i + 1;
+        table[2 * slot + 1] = h;
+        return true;
+      }
+      if (table[2 * slot + 1] === h && siteOf[at - 1] === site && spans[at - 1].name === name) return false;
+    }
+  }
+}
+
+/** FNV-1a of a name and a site number, the high bits mixed down (the table takes the low ones). */
+function hashName(name: string, site: number): number {
+  let h = Math.imul(0x811c9dc5 ^ site, 0x01000193);
+  for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
