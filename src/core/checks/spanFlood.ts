@@ -39,26 +39,24 @@ export const spanFlood: Rule = {
 
     // Siblings are grouped by parent id, so children of a lost parent still count as one flood.
     // Roots count as siblings of each other when a loop makes them (not requests or messages).
-    // First count; collect the spans of a group only when some group is big enough.
-    const siblings = new Map<string, Map<string, number>>();
+    // First count spans per group and per trace: most runs have no group big enough for a flood
+    // and no trace big enough to judge, and then names and durations need no look at all.
+    const groupSizes = new Map<string, number>();
     const traces = new Map<string, { total: number; tiny: number }>();
-    let anyFlood = false;
-    // Siblings and spans of one trace usually come one after another: reuse the last lookups.
+    // Siblings and spans of one trace usually come one after another: count runs of them at once.
     let lastParent: string | null = null;
-    let byName: Map<string, number> | undefined;
+    let run = 0;
     let lastTrace: string | undefined;
     let t: { total: number; tiny: number } | undefined;
     for (const span of ctx.spans) {
       const parentKey = siblingKey(span);
       if (parentKey !== null) {
-        if (parentKey !== lastParent || !byName) {
+        if (parentKey !== lastParent) {
+          if (lastParent !== null) groupSizes.set(lastParent, (groupSizes.get(lastParent) ?? 0) + run);
           lastParent = parentKey;
-          byName = siblings.get(parentKey);
-          if (!byName) siblings.set(parentKey, (byName = new Map()));
+          run = 0;
         }
-        const n = (byName.get(span.name) ?? 0) + 1;
-        byName.set(span.name, n);
-        if (n >= maxSiblings) anyFlood = true;
+        run++;
       }
       if (shows(span, 'time') && shows(span, 'ids')) {
         if (span.traceId !== lastTrace || !t) {
@@ -67,14 +65,34 @@ export const spanFlood: Rule = {
           if (!t) traces.set(lastTrace, (t = { total: 0, tiny: 0 }));
         }
         t.total++;
-        if (isTiny(span, tinyNs)) t.tiny++;
+      }
+    }
+    if (lastParent !== null) groupSizes.set(lastParent, (groupSizes.get(lastParent) ?? 0) + run);
+    // Then count names, only in groups with enough spans for a flood.
+    const siblings = new Map<string, Map<string, number>>();
+    for (const [parentKey, size] of groupSizes) if (size >= maxSiblings) siblings.set(parentKey, new Map());
+    let anyFlood = false;
+    if (siblings.size) {
+      let byName: Map<string, number> | undefined;
+      lastParent = null;
+      for (const span of ctx.spans) {
+        const parentKey = siblingKey(span);
+        if (parentKey === null) continue;
+        if (parentKey !== lastParent) {
+          lastParent = parentKey;
+          byName = siblings.get(parentKey);
+        }
+        if (!byName) continue;
+        const n = (byName.get(span.name) ?? 0) + 1;
+        byName.set(span.name, n);
+        if (n >= maxSiblings) anyFlood = true;
       }
     }
     if (anyFlood) {
       const groups = new Map<string, Map<string, Span[]>>();
       for (const span of ctx.spans) {
         const parentKey = siblingKey(span);
-        if (parentKey === null || siblings.get(parentKey)!.get(span.name)! < maxSiblings) continue;
+        if (parentKey === null || !((siblings.get(parentKey)?.get(span.name) ?? 0) >= maxSiblings)) continue;
         let byName = groups.get(parentKey);
         if (!byName) groups.set(parentKey, (byName = new Map()));
         const list = byName.get(span.name);
@@ -98,8 +116,25 @@ export const spanFlood: Rule = {
         }
       }
     }
+    // Tiny spans are counted only in traces with enough spans to be judged.
+    const judged = new Set<string>();
+    for (const [traceId, t] of traces) if (t.total >= minTrace) judged.add(traceId);
+    if (!judged.size) return;
+    let judging: { total: number; tiny: number } | undefined;
+    lastTrace = undefined;
+    for (const span of ctx.spans) {
+      if (span.kind !== 'INTERNAL' || !shows(span, 'time') || !shows(span, 'ids')) continue;
+      if (span.traceId !== lastTrace) {
+        lastTrace = span.traceId;
+        judging = judged.has(lastTrace) ? traces.get(lastTrace) : undefined;
+      }
+      if (judging && isTiny(span, tinyNs)) judging.tiny++;
+    }
     const flooded = new Set<string>();
-    for (const [traceId, t] of traces) if (t.total >= minTrace && t.tiny >= tinyShare * t.total) flooded.add(traceId);
+    for (const traceId of judged) {
+      const t = traces.get(traceId)!;
+      if (t.tiny >= tinyShare * t.total) flooded.add(traceId);
+    }
     if (!flooded.size) return;
     // Second pass only over flooded traces: where do their tiny spans come from?
     const byTrace = new Map<string, { spans: Span[]; byName: Map<string, Span[]>; root?: Span }>();
