@@ -259,7 +259,7 @@ export class StreamParser {
     for (const format of this.blocks) {
       let result;
       try {
-        result = format.parseBlockText ? format.parseBlockText(block, start, this.memo) : format.parseBlock(block.lines(), start);
+        result = format.parseBlockText ? format.parseBlockText(block, start, this.memo) : format.parseBlock!(block.lines(), start);
       } catch (err) {
         result = { spans: [], unparsedReason: `internal error reading ${format.name}: ${(err as Error).message}` };
       }

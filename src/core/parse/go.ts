@@ -10,7 +10,6 @@ import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, Spa
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
-import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -330,9 +329,6 @@ function firstKeyIsName(line: string | undefined): boolean {
 /** Go stdouttrace with `WithPrettyPrint()`. */
 export const goStdouttracePretty: BlockFormat = {
   name: 'go-stdouttrace',
-  parseBlock(lines: string[], startLine: number): BlockResult | null {
-    return this.parseBlockText!(linesBlock(lines), startLine);
-  },
   parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;

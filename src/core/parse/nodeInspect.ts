@@ -1255,7 +1255,7 @@ function parseInspectBlock(text: string, start: number, end: number, lines: () =
 }
 
 /** Node ConsoleSpanExporter (`@opentelemetry/sdk-trace-base` 1.x and 2.x): util.inspect blocks. */
-export const nodeInspect: BlockFormat = {
+export const nodeInspect = {
   name: 'node-inspect',
   parseBlock(lines: string[], startLine: number): BlockResult | null {
     if (lines.length < 3 || !looksLikeInspect(lines[1])) return null;
@@ -1270,4 +1270,4 @@ export const nodeInspect: BlockFormat = {
     }
     return parseInspectBlock(block.text, 0, block.text.length, () => block.lines(), startLine);
   },
-};
+} satisfies BlockFormat;

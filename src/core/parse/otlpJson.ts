@@ -8,7 +8,6 @@
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
-import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -469,9 +468,6 @@ function skippedReason(n: number): string {
 /** A pretty-printed OTLP JSON file (or one export spread over indented lines). */
 export const otlpJsonBlock: BlockFormat = {
   name: 'otlp-json',
-  parseBlock(lines: string[], startLine: number): BlockResult | null {
-    return this.parseBlockText!(linesBlock(lines), startLine);
-  },
   parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     const first = block.second;
     if (block.lineCount < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;

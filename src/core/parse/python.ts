@@ -12,7 +12,6 @@ import { SPAN_KINDS } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { rfc3339ToUnixNano } from './go';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
-import { linesBlock } from './demux';
 
 type Json = Record<string, unknown>;
 
@@ -297,9 +296,6 @@ function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefin
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
 export const pythonConsole: BlockFormat = {
   name: 'python-console',
-  parseBlock(lines: string[], startLine: number): BlockResult | null {
-    return this.parseBlockText!(linesBlock(lines), startLine);
-  },
   parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     // json.dumps of the span dict always writes `name` first.
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;

@@ -69,10 +69,11 @@ export interface BlockFormat {
    * Return null when the block is not this format (a JSON lookalike the program printed).
    * Must never throw.
    */
-  parseBlock(lines: string[], startLine: number): BlockResult | null;
+  parseBlock?(lines: string[], startLine: number): BlockResult | null;
   /**
    * The same from the block's text, preferred when present: formats that parse the text whole
-   * (JSON) skip splitting and re-joining lines, the bulk of the cost at 100k spans.
+   * (JSON) skip splitting and re-joining lines, the bulk of the cost at 100k spans. A format
+   * implements this or `parseBlock`.
    */
   parseBlockText?(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null;
 }
