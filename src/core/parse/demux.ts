@@ -336,6 +336,19 @@ export class StreamParser {
   }
 
   private jsonLine(json: string, lineNo: number, raw: string, glued = false): boolean {
+    for (const format of this.jsonLines) {
+      if (!format.parseLine) continue;
+      let spans: Span[] | undefined;
+      try {
+        spans = format.parseLine(json, lineNo, raw, this.memo);
+      } catch {
+        spans = undefined; // the ordinary path below reads the line (and reports what is wrong)
+      }
+      if (spans) {
+        this.emitLineSpans(format.name, spans, lineNo);
+        return true;
+      }
+    }
     // JSON.parse, the exact parser only when it refuses (NaN, Infinity): the formats notice an
     // integer JSON.parse rounded and re-read their line exactly, so the common line pays nothing.
     const read = readJsonRecord(json);
@@ -357,13 +370,17 @@ export class StreamParser {
         return true;
       }
       if (!spans) continue;
-      for (const span of spans) {
-        if (!span.origin) span.origin = { format: format.name, line: lineNo, endLine: lineNo };
-        this.emitSpan(format.name, span);
-      }
+      this.emitLineSpans(format.name, spans, lineNo);
       return true;
     }
     return false;
+  }
+
+  private emitLineSpans(format: FormatName, spans: Span[], lineNo: number): void {
+    for (const span of spans) {
+      if (!span.origin) span.origin = { format, line: lineNo, endLine: lineNo };
+      this.emitSpan(format, span);
+    }
   }
 }
 
