@@ -267,3 +267,71 @@ describe('Go stdouttrace shapes built from the format description', () => {
     assert.deepStrictEqual(r.output.map((o) => o.text), ['progress: ']);
   });
 });
+
+describe('Go stdouttrace: the Resource a process repeats is read once and shared', () => {
+  const svc = (name: string, more: Record<string, unknown>[] = []) => [{ Key: 'service.name', Value: { Type: 'STRING', Value: name } }, ...more];
+  /** Each record parsed alone: what the shared reading must equal, span for span. */
+  const alone = (records: string[]) => records.map((text) => ({ ...only(text + '\n'), origin: undefined }));
+  const together = (records: string[], join: string) =>
+    parseText(records.join(join) + join).spans.map((s) => ({ ...s, origin: undefined }));
+
+  const withoutTail = ({ Resource: _r, InstrumentationLibrary: _l, ...rest }: Record<string, unknown>) => rest;
+  const tailOf = (o: Record<string, unknown>) => ({ Resource: o.Resource, InstrumentationLibrary: o.InstrumentationLibrary });
+
+  for (const [layout, print, join] of [['compact', goCompact, '\n'], ['pretty', goPretty, '\n']] as const) {
+    it(`${layout}: two processes interleaved, each span keeps its own resource and scope`, () => {
+      const records = [
+        print(stub({ Name: 'a1', Resource: svc('alpha') })),
+        print(stub({ Name: 'a2', Resource: svc('alpha') })),
+        print(stub({ Name: 'b1', Resource: svc('beta'), InstrumentationLibrary: { Name: 'other', Version: 'v2', SchemaURL: '' } })),
+        print(stub({ Name: 'a3', Resource: svc('alpha') })),
+        print(stub({ Name: 'b2', Resource: svc('beta'), InstrumentationLibrary: { Name: 'other', Version: 'v2', SchemaURL: '' } })),
+        print(stub({ Name: 'a4', Resource: svc('alpha'), InstrumentationLibrary: { Name: 'shop', Version: 'v3', SchemaURL: '' } })),
+      ];
+      const spans = together(records, join);
+      assert.deepStrictEqual(spans, alone(records));
+      assert.deepStrictEqual(
+        spans.map((s) => `${s.name} ${String(s.resource['service.name'])} ${s.scope.name}@${s.scope.version}`),
+        ['a1 alpha shop@null', 'a2 alpha shop@null', 'b1 beta other@v2', 'a3 alpha shop@null', 'b2 beta other@v2', 'a4 alpha shop@v3'].map((x) => x.replace('@null', '@')),
+      );
+    });
+
+    it(`${layout}: a resource that differs in one value, or holds a 64-bit integer, is read anew`, () => {
+      const big = { Key: 'pid', Value: { Type: 'INT64', Value: 1 } };
+      const records = [
+        print(stub({ Name: 'x1', Resource: svc('svc', [big]) })),
+        print(stub({ Name: 'x2', Resource: svc('svc', [big]) })),
+        print(stub({ Name: 'x3', Resource: svc('svd', [big]) })),
+        print(stub({ Name: 'x4', Resource: svc('svc', [big]) })).replace('"Value":1}', '"Value":9223372036854775807}').replace('"Value": 1\n', '"Value": 9223372036854775807\n'),
+        print(stub({ Name: 'x5', Resource: svc('svc', [big]) })),
+      ];
+      const spans = together(records, join);
+      assert.deepStrictEqual(spans, alone(records));
+      assert.deepStrictEqual(spans.map((s) => s.resource['service.name']), ['svc', 'svc', 'svd', 'svc', 'svc']);
+      assert.deepStrictEqual(spans.map((s) => s.resource.pid), [1, 1, 1, 9223372036854775807n, 1]);
+    });
+
+    it(`${layout}: a 64-bit attribute and v1.29+ InstrumentationScope before a repeated tail`, () => {
+      const records = [
+        print(stub({ Name: 'y1' })),
+        print(stub({ Name: 'y2', Attributes: [{ Key: 'n', Value: { Type: 'INT64', Value: 1 } }] })).replace(/"Value": ?1\b/, (m) => m.replace('1', '9007199254740993')),
+        // InstrumentationScope before the repeated Resource: a member of the record's own part.
+        print({ ...withoutTail(stub({ Name: 'y3' })), InstrumentationScope: { Name: 'new', Version: '1.2', SchemaURL: '' }, ...tailOf(stub()) }),
+      ];
+      const spans = together(records, join);
+      assert.deepStrictEqual(spans, alone(records));
+      assert.strictEqual(spans[1].attributes.n, 9007199254740993n);
+      assert.strictEqual(spans[2].scope.name, 'new');
+    });
+
+    it(`${layout}: a damaged record after a shared one is reported, not read with the shared tail`, () => {
+      const good = print(stub({ Name: 'ok' }));
+      const damaged = print(stub({ Name: 'bad' })).replace('"SpanKind":', '"SpanKind" ').replace('"SpanKind": ', '"SpanKind" ');
+      const r = parseText([good, good, damaged, good].join(join) + join);
+      assert.deepStrictEqual(r.spans.map((s) => s.name), ['ok', 'ok', 'ok']);
+      assert.strictEqual(r.unparsed.length, 1);
+      const lines = (good + join).split('\n').length - 1;
+      assert.strictEqual(r.unparsed[0].startLine, 2 * lines);
+    });
+  }
+});

@@ -97,6 +97,87 @@ function isGoZeroTime(s: unknown): boolean {
   return typeof s === 'string' && s.startsWith('0001-01-01T00:00:00');
 }
 
+/**
+ * The last members of a record as printed (from the comma before `"Resource":` to the closing
+ * `}`), kept while records repeat them verbatim: every span of a process prints the same
+ * Resource (and scope) as the last keys. A record ending with a remembered tail is parsed
+ * without it and reuses what the tail was read as. Python's console output uses it too.
+ */
+export interface RepeatedTail<T> {
+  /** The tail as printed, starting with its comma. */
+  text: string;
+  /** What the record's tail was read as (only ever read, never changed: records share it). */
+  shared: T;
+}
+
+/** How many different tails are remembered (a few processes interleaving their output). */
+const MAX_TAILS = 4;
+
+/** The remembered tail `text` ends with, or undefined. */
+export function findTail<T>(text: string, tails: RepeatedTail<T>[] | undefined): RepeatedTail<T> | undefined {
+  if (!tails) return undefined;
+  for (const tail of tails) if (text.length > tail.text.length && text.endsWith(tail.text)) return tail;
+  return undefined;
+}
+
+/**
+ * JSON.parse of `text` without its last `tailLength` characters (a comma and the members after
+ * it), closed with `}`: the record minus the repeated members. Undefined when that is not an
+ * object (the record is damaged; the caller reads it whole and reports it).
+ */
+export function parseWithoutTail(text: string, tailLength: number): Record<string, unknown> | undefined {
+  const cut = text.length - tailLength;
+  let i = cut - 1;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  // `{` or `,` right before the tail's comma: the whole record is not JSON, though the rest may be.
+  const c = text.charCodeAt(i);
+  if (i <= 0 || c === 123 || c === 44) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.slice(0, cut) + '}');
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * The tail of a record `text` that JSON.parse read whole: from the comma before the last
+ * `quotedKey` (e.g. `"Resource":`) to the end, with its members parsed, when those members are
+ * top-level ones with only `allowed` keys. Undefined otherwise (the key is nested, absent, or
+ * followed by members that change from record to record).
+ */
+export function readTail(text: string, quotedKey: string, allowed: readonly string[]): { text: string; members: Record<string, unknown> } | undefined {
+  const k = text.lastIndexOf(quotedKey);
+  if (k < 0) return undefined;
+  let comma = k - 1;
+  while (comma > 0 && isJsonSpace(text.charCodeAt(comma))) comma--;
+  if (comma <= 0 || text.charCodeAt(comma) !== 44) return undefined;
+  const tail = text.slice(comma);
+  let members: unknown;
+  try {
+    // Parses only when the comma is at the record's top level (`,"` and `,\n` never occur in a
+    // JSON string; a nested tail would close more brackets than it opens).
+    members = JSON.parse('{' + tail.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (!members || typeof members !== 'object' || Array.isArray(members)) return undefined;
+  for (const key in members) if (!allowed.includes(key)) return undefined;
+  return { text: tail, members: members as Record<string, unknown> };
+}
+
+/** Remember a tail, most recent first, forgetting the oldest beyond MAX_TAILS. */
+export function rememberTail<T>(memo: ParseMemo, key: string, tail: RepeatedTail<T>): void {
+  let tails = memo.get(key) as RepeatedTail<T>[] | undefined;
+  if (!tails) memo.set(key, (tails = []));
+  tails.unshift(tail);
+  if (tails.length > MAX_TAILS) tails.pop();
+}
+
 /** Collects lossy marks and the unsafe-integer signal while one span is converted. */
 interface Conversion {
   lossy: LossyField[];
@@ -237,8 +318,11 @@ function isGoSpanStub(o: unknown): o is Json {
   return typeof r.Name === 'string' && !!sc && typeof sc === 'object' && isHex(sc.TraceID, 32) && isHex(sc.SpanID, 16);
 }
 
-/** Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly. */
-function spanFromGo(r: Json, cx: Conversion): Span {
+/**
+ * Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly.
+ * `sharedResource`, when given, is the span's resource already read from a repeated tail.
+ */
+function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span {
   const sc = r.SpanContext as Json;
   const parent = r.Parent as Json | null | undefined;
   let parentSpanId: string | null = null;
@@ -306,7 +390,7 @@ function spanFromGo(r: Json, cx: Conversion): Span {
     droppedLinksCount: count(r.DroppedLinks),
     status: { code: statusFromGo(status.Code), message: typeof status.Description === 'string' ? status.Description : null },
     traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
-    resource: resourceFromGo(r.Resource, cx),
+    resource: sharedResource ?? resourceFromGo(r.Resource, cx),
     scope: {
       name: typeof scope.Name === 'string' ? scope.Name : '',
       version: typeof scope.Version === 'string' ? scope.Version : null,
@@ -316,6 +400,48 @@ function spanFromGo(r: Json, cx: Conversion): Span {
   if (cx.lossy.length) span.lossy = cx.lossy;
   if (unknown.length) span.unknown = unknown;
   return span;
+}
+
+/** The members a Go record's tail may hold: they follow Resource in every otel-go version. */
+const GO_TAIL_KEYS: readonly string[] = ['Resource', 'InstrumentationScope', 'InstrumentationLibrary'];
+const GO_TAILS = 'go-stdouttrace-tails';
+
+/** A Go tail read: the scope members as parsed (copied into each record) and the resource map. */
+interface GoTail {
+  members: Json;
+  resource: Attributes;
+}
+
+/**
+ * Read a record (compact line or pretty block) whose tail repeats a remembered one: JSON.parse of
+ * the rest, the scope members and the resource map taken from the tail. Undefined when no tail
+ * matches or anything is unusual (the caller reads the record whole, with the same result).
+ */
+function readWithRepeatedTail(text: string, memo: ParseMemo | undefined): Span | undefined {
+  const tail = findTail(text, memo?.get(GO_TAILS) as RepeatedTail<GoTail>[] | undefined);
+  if (!tail) return undefined;
+  const value = parseWithoutTail(text, tail.text.length);
+  if (!isGoSpanStub(value)) return undefined;
+  const members = tail.shared.members;
+  for (const key in members) value[key] = members[key];
+  const cx: Conversion = { lossy: [], unsafeInt: false, memo };
+  const span = spanFromGo(value, cx, tail.shared.resource);
+  return cx.unsafeInt ? undefined : span;
+}
+
+/**
+ * After a record was read whole: remember its tail when its resource was read cleanly (it is the
+ * map the parser shares, which holds no lossy or rounded values) and the tail is not known yet.
+ */
+function rememberGoTail(text: string, span: Span, memo: ParseMemo | undefined): void {
+  if (!memo || span.resource !== (memo.get('go-stdouttrace') as SharedResource | undefined)?.resource) return;
+  const tails = memo.get(GO_TAILS) as RepeatedTail<GoTail>[] | undefined;
+  if (findTail(text, tails)) return;
+  const tail = readTail(text, '"Resource":', GO_TAIL_KEYS);
+  if (!tail) return;
+  const members = tail.members;
+  delete members.Resource;
+  rememberTail<GoTail>(memo, GO_TAILS, { text: tail.text, shared: { members, resource: span.resource } });
 }
 
 function firstKeyIsName(line: string | undefined): boolean {
@@ -332,6 +458,8 @@ export const goStdouttracePretty: BlockFormat = {
   parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
+    const fast = readWithRepeatedTail(text, memo);
+    if (fast) return { spans: [fast] };
     const read = readJsonRecord(text);
     if ('error' in read) {
       if (!text.includes('"SpanContext"')) return null;
@@ -345,6 +473,7 @@ export const goStdouttracePretty: BlockFormat = {
       cx = { lossy: [], unsafeInt: false, memo };
       span = spanFromGo(parseJsonLoose(text) as Json, cx);
     }
+    rememberGoTail(text, span, memo);
     return { spans: [span] };
   },
 };
@@ -352,11 +481,18 @@ export const goStdouttracePretty: BlockFormat = {
 /** Go stdouttrace default output: one compact JSON object per line. */
 export const goStdouttraceLines: JsonLineFormat = {
   name: 'go-stdouttrace',
+  parseLine(json: string, _line: number, _raw: string, memo?: ParseMemo): Span[] | undefined {
+    const span = readWithRepeatedTail(json, memo);
+    return span ? [span] : undefined;
+  },
   parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
     if (!isGoSpanStub(value)) return null;
     let cx: Conversion = { lossy: [], unsafeInt: false, memo };
     const span = spanFromGo(value, cx);
-    if (!cx.unsafeInt) return [span];
+    if (!cx.unsafeInt) {
+      if (memo) rememberGoTail(raw.slice(raw.indexOf('{')).trimEnd(), span, memo);
+      return [span];
+    }
     // The demux normally re-reads long integers exactly; this covers a value it did not.
     const start = raw.indexOf('{');
     cx = { lossy: [], unsafeInt: false, memo };
