@@ -280,19 +280,20 @@ describe('Go stdouttrace: the Resource a process repeats is read once and shared
 
   for (const [layout, print, join] of [['compact', goCompact, '\n'], ['pretty', goPretty, '\n']] as const) {
     it(`${layout}: two processes interleaved, each span keeps its own resource and scope`, () => {
+      // Tails of the same length, so only their text tells them apart.
       const records = [
         print(stub({ Name: 'a1', Resource: svc('alpha') })),
         print(stub({ Name: 'a2', Resource: svc('alpha') })),
-        print(stub({ Name: 'b1', Resource: svc('beta'), InstrumentationLibrary: { Name: 'other', Version: 'v2', SchemaURL: '' } })),
+        print(stub({ Name: 'b1', Resource: svc('gamma'), InstrumentationLibrary: { Name: 'shoq', Version: '', SchemaURL: '' } })),
         print(stub({ Name: 'a3', Resource: svc('alpha') })),
-        print(stub({ Name: 'b2', Resource: svc('beta'), InstrumentationLibrary: { Name: 'other', Version: 'v2', SchemaURL: '' } })),
+        print(stub({ Name: 'b2', Resource: svc('gamma'), InstrumentationLibrary: { Name: 'shoq', Version: '', SchemaURL: '' } })),
         print(stub({ Name: 'a4', Resource: svc('alpha'), InstrumentationLibrary: { Name: 'shop', Version: 'v3', SchemaURL: '' } })),
       ];
       const spans = together(records, join);
       assert.deepStrictEqual(spans, alone(records));
       assert.deepStrictEqual(
         spans.map((s) => `${s.name} ${String(s.resource['service.name'])} ${s.scope.name}@${s.scope.version}`),
-        ['a1 alpha shop@null', 'a2 alpha shop@null', 'b1 beta other@v2', 'a3 alpha shop@null', 'b2 beta other@v2', 'a4 alpha shop@v3'].map((x) => x.replace('@null', '@')),
+        ['a1 alpha shop@', 'a2 alpha shop@', 'b1 gamma shoq@', 'a3 alpha shop@', 'b2 gamma shoq@', 'a4 alpha shop@v3'],
       );
     });
 

@@ -306,3 +306,59 @@ describe('Python ConsoleSpanExporter with a custom formatter', () => {
     assert.deepStrictEqual(r.output.map((o) => o.text), ['print']);
   });
 });
+
+describe('Python ConsoleSpanExporter: the resource a process repeats is read once and shared', () => {
+  const res = (name: string, more: Record<string, unknown> = {}) => ({ attributes: { ...RESOURCE.attributes, 'service.name': name, ...more }, schema_url: '' });
+  /** Each block parsed alone: what the shared reading must equal, span for span. */
+  const alone = (blocks: string[]) => blocks.map((text) => ({ ...only(text), origin: undefined }));
+  const together = (blocks: string[]) => parseText(blocks.join('')).spans.map((s) => ({ ...s, origin: undefined }));
+
+  it('two processes interleaved, each span keeps its own resource', () => {
+    // Resources printed at the same length, so only their text tells them apart.
+    const blocks = ['a1', 'a2', 'b1', 'a3', 'b2', 'b3', 'a4'].map((name) => printed(pySpan({ name, resource: res(name[0] === 'a' ? 'alpha' : 'gamma') })));
+    const spans = together(blocks);
+    assert.deepStrictEqual(spans, alone(blocks));
+    assert.deepStrictEqual(spans.map((s) => `${s.name} ${String(s.resource['service.name'])}`), ['a1 alpha', 'a2 alpha', 'b1 gamma', 'a3 alpha', 'b2 gamma', 'b3 gamma', 'a4 alpha']);
+  });
+
+  it('a resource that differs in one value, or holds what the model cannot (nested, NaN, 64-bit), is read anew', () => {
+    const blocks = [
+      printed(pySpan({ name: 'x1', resource: res('svc', { pid: 1 }) })),
+      printed(pySpan({ name: 'x2', resource: res('svc', { pid: 1 }) })),
+      printed(pySpan({ name: 'x3', resource: res('svc', { pid: 2 }) })),
+      printed(pySpan({ name: 'x4', resource: res('svc', { pid: 9223372036854775807n }) })),
+      printed(pySpan({ name: 'x5', resource: res('svc', { pid: { nested: 1 } }) })),
+      printed(pySpan({ name: 'x6', resource: res('svc', { pid: { nested: 1 } }) })),
+      printed(pySpan({ name: 'x7', resource: res('svc', { pid: NaN }) })),
+      printed(pySpan({ name: 'x8', resource: res('svc', { pid: 1 }) })),
+    ];
+    const spans = together(blocks);
+    assert.deepStrictEqual(spans, alone(blocks));
+    assert.deepStrictEqual(spans.map((s) => s.resource.pid), [1, 1, 2, 9223372036854775807n, '{"nested":1}', '{"nested":1}', NaN, 1]);
+    assert.deepStrictEqual(spans.map((s) => (s.lossy ?? []).map((l) => l.path)), [[], [], [], [], ['resource.pid'], ['resource.pid'], [], []]);
+  });
+
+  it('64-bit and NaN attributes before a repeated resource stay exact', () => {
+    const blocks = [
+      printed(pySpan({ name: 'y1' })),
+      printed(pySpan({ name: 'y2', attributes: { n: 9007199254740993n } })),
+      printed(pySpan({ name: 'y3', attributes: { f: NaN } })),
+      printed(pySpan({ name: 'y4', resource: { 'service.name': 'old-svc' } })),
+      printed(pySpan({ name: 'y5', resource: { 'service.name': 'old-svc' } })),
+    ];
+    const spans = together(blocks);
+    assert.deepStrictEqual(spans, alone(blocks));
+    assert.strictEqual(spans[1].attributes.n, 9007199254740993n);
+    assert.ok(Number.isNaN(spans[2].attributes.f));
+    assert.deepStrictEqual(spans[4].resource, { 'service.name': 'old-svc' });
+  });
+
+  it('a damaged span after a shared one is reported, not read with the shared resource', () => {
+    const good = printed(pySpan({ name: 'ok' }));
+    const damaged = printed(pySpan({ name: 'bad' })).replace('"kind": ', '"kind" ');
+    const r = parseText(good + good + damaged + good);
+    assert.deepStrictEqual(r.spans.map((s) => s.name), ['ok', 'ok', 'ok']);
+    assert.strictEqual(r.unparsed.length, 1);
+    assert.strictEqual(r.unparsed[0].startLine, 2 * (good.split('\n').length - 1));
+  });
+});

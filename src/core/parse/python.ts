@@ -10,7 +10,7 @@
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
-import { rfc3339ToUnixNano } from './go';
+import { findTail, parseWithoutTail, readTail, rememberTail, rfc3339ToUnixNano, type RepeatedTail } from './go';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
 type Json = Record<string, unknown>;
@@ -205,8 +205,11 @@ function isPythonSpan(o: unknown): o is Json {
   return typeof r.name === 'string' && !!ctx && typeof ctx === 'object';
 }
 
-/** Convert one span dict; null when its context holds no valid ids (not a span after all). */
-function spanFromPython(r: Json, cx: Conversion): Span | null {
+/**
+ * Convert one span dict; null when its context holds no valid ids (not a span after all).
+ * `sharedResource`, when given, is the span's resource already read from a repeated tail.
+ */
+function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): Span | null {
   const ctx = r.context as Json;
   const traceId = pythonId(ctx.trace_id, 32);
   const spanId = pythonId(ctx.span_id, 16);
@@ -246,7 +249,7 @@ function spanFromPython(r: Json, cx: Conversion): Span | null {
     });
   }
   // Since SDK 1.x the resource prints as {attributes, schema_url}; older SDKs printed the map itself.
-  const res = r.resource as Json | null | undefined;
+  const res = sharedResource ? null : (r.resource as Json | null | undefined);
   const resAttrs = res && typeof res === 'object' && res.attributes && typeof res.attributes === 'object' && 'schema_url' in res ? res.attributes : res;
   const parentId = pythonId(r.parent_id, 16);
   const span: Span = {
@@ -266,7 +269,7 @@ function spanFromPython(r: Json, cx: Conversion): Span | null {
     droppedLinksCount: 0,
     status: { code: statusFrom(status.status_code), message: typeof status.description === 'string' ? status.description : null },
     traceState: traceStateField(ctx.trace_state, 'traceState', cx),
-    resource: resourceFrom(resAttrs, cx),
+    resource: sharedResource ?? resourceFrom(resAttrs, cx),
     scope: { name: '', version: null, schemaUrl: null },
     unknown: start === null ? ['scope', 'time'] : ['scope'],
   };
@@ -287,10 +290,42 @@ function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefin
   if (!isPythonSpan(parsed)) return null;
   let cx: Conversion = { lossy: [], unsafeInt: false, memo };
   const span = spanFromPython(parsed, cx);
-  if (!span || !cx.unsafeInt) return span;
+  if (!span || !cx.unsafeInt) {
+    if (span) rememberPythonTail(text, span, memo);
+    return span;
+  }
   // JSON.parse rounded an integer beyond 2^53: read the text again exactly.
   cx = { lossy: [], unsafeInt: false, memo };
   return spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
+}
+
+const PYTHON_TAILS = 'python-console-tails';
+
+/**
+ * Read a span dict whose last member, `"resource": {…}`, repeats a remembered one as printed:
+ * JSON.parse of the rest, the resource map shared. Undefined when no tail matches or anything is
+ * unusual (the caller reads the text whole, with the same result).
+ */
+function readWithRepeatedTail(text: string, memo: ParseMemo | undefined): Span | undefined {
+  const tail = findTail(text, memo?.get(PYTHON_TAILS) as RepeatedTail<Attributes>[] | undefined);
+  if (!tail) return undefined;
+  const value = parseWithoutTail(text, tail.text.length);
+  if (!isPythonSpan(value)) return undefined;
+  const cx: Conversion = { lossy: [], unsafeInt: false, memo };
+  const span = spanFromPython(value, cx, tail.shared);
+  return span && !cx.unsafeInt ? span : undefined;
+}
+
+/**
+ * After a span dict was read whole: remember its resource tail when the resource was read cleanly
+ * (it is the map the parser shares, which holds only plain values) and the tail is not known yet.
+ */
+function rememberPythonTail(text: string, span: Span, memo: ParseMemo | undefined): void {
+  if (!memo || span.resource !== (memo.get('python-console') as SharedResource | undefined)?.resource) return;
+  const tails = memo.get(PYTHON_TAILS) as RepeatedTail<Attributes>[] | undefined;
+  if (findTail(text, tails)) return;
+  const tail = readTail(text, '"resource":', ['resource']);
+  if (tail) rememberTail<Attributes>(memo, PYTHON_TAILS, { text: tail.text, shared: span.resource });
 }
 
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
@@ -300,6 +335,8 @@ export const pythonConsole: BlockFormat = {
     // json.dumps of the span dict always writes `name` first.
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
+    const fast = readWithRepeatedTail(text, memo);
+    if (fast) return { spans: [fast] };
     // Python prints bare NaN / Infinity (allow_nan=True): readJsonRecord takes those too.
     const read = readJsonRecord(text);
     if ('error' in read) {
