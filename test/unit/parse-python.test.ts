@@ -362,3 +362,14 @@ describe('Python ConsoleSpanExporter: the resource a process repeats is read onc
     assert.strictEqual(r.unparsed[0].startLine, 2 * (good.split('\n').length - 1));
   });
 });
+
+describe('Python ConsoleSpanExporter: ids from a custom formatter', () => {
+  it('upper-case hex or 0X reads as the same lower-case id; a wrong length or digit is not a span id', () => {
+    const upper = only(printed(pySpan({ trace_id: TRACE.toUpperCase(), span_id: '0x00F067AA0BA902B7', parent_id: '0X00f067aa0ba902b8' })));
+    assert.deepStrictEqual([upper.traceId, upper.spanId, upper.parentSpanId], [TRACE.slice(2), '00f067aa0ba902b7', '00f067aa0ba902b8']);
+    for (const span_id of ['0x00f067aa0ba902b', '0x00f067aa0ba902bg', '1x00f067aa0ba902b7', '00f067aa0ba902b7ab']) {
+      const r = parseText(printed(pySpan({ span_id })));
+      assert.deepStrictEqual(r.spans, [], span_id);
+    }
+  });
+});

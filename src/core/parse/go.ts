@@ -6,7 +6,7 @@
  * Resource, InstrumentationLibrary` (otel-go ≤ 1.28) or `InstrumentationScope` plus the
  * deprecated duplicate `InstrumentationLibrary` (1.29+).
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode, UnknownField } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, StatusCode, UnknownField } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
@@ -185,6 +185,11 @@ interface Conversion {
   unsafeInt: boolean;
   /** The parser's memo, where the last Resource is kept while it repeats. */
   memo?: ParseMemo;
+  /**
+   * Where the record was printed. Set in the span as it is made (the demux would add it
+   * afterwards, changing the object's shape on every span).
+   */
+  origin: SpanOrigin;
 }
 
 function scalarFromTyped(type: string, v: unknown, path: string, cx: Conversion): AttributeValue {
@@ -396,6 +401,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
       version: typeof scope.Version === 'string' ? scope.Version : null,
       schemaUrl: typeof scope.SchemaURL === 'string' ? scope.SchemaURL : null,
     },
+    origin: cx.origin,
   };
   if (cx.lossy.length) span.lossy = cx.lossy;
   if (unknown.length) span.unknown = unknown;
@@ -417,14 +423,14 @@ interface GoTail {
  * the rest, the scope members and the resource map taken from the tail. Undefined when no tail
  * matches or anything is unusual (the caller reads the record whole, with the same result).
  */
-function readWithRepeatedTail(text: string, memo: ParseMemo | undefined): Span | undefined {
+function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin: SpanOrigin): Span | undefined {
   const tail = findTail(text, memo?.get(GO_TAILS) as RepeatedTail<GoTail>[] | undefined);
   if (!tail) return undefined;
   const value = parseWithoutTail(text, tail.text.length);
   if (!isGoSpanStub(value)) return undefined;
   const members = tail.shared.members;
   for (const key in members) value[key] = members[key];
-  const cx: Conversion = { lossy: [], unsafeInt: false, memo };
+  const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
   const span = spanFromGo(value, cx, tail.shared.resource);
   return cx.unsafeInt ? undefined : span;
 }
@@ -455,10 +461,11 @@ function firstKeyIsName(line: string | undefined): boolean {
 /** Go stdouttrace with `WithPrettyPrint()`. */
 export const goStdouttracePretty: BlockFormat = {
   name: 'go-stdouttrace',
-  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
+  parseBlockText(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null {
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
-    const fast = readWithRepeatedTail(text, memo);
+    const origin: SpanOrigin = { format: 'go-stdouttrace', line: startLine, endLine: startLine + block.lineCount - 1 };
+    const fast = readWithRepeatedTail(text, memo, origin);
     if (fast) return { spans: [fast] };
     const read = readJsonRecord(text);
     if ('error' in read) {
@@ -467,10 +474,10 @@ export const goStdouttracePretty: BlockFormat = {
     }
     const value = read.value;
     if (!isGoSpanStub(value)) return null;
-    let cx: Conversion = { lossy: [], unsafeInt: false, memo };
+    let cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
     let span = spanFromGo(value, cx);
     if (cx.unsafeInt) {
-      cx = { lossy: [], unsafeInt: false, memo };
+      cx = { lossy: [], unsafeInt: false, memo, origin };
       span = spanFromGo(parseJsonLoose(text) as Json, cx);
     }
     rememberGoTail(text, span, memo);
@@ -481,13 +488,14 @@ export const goStdouttracePretty: BlockFormat = {
 /** Go stdouttrace default output: one compact JSON object per line. */
 export const goStdouttraceLines: JsonLineFormat = {
   name: 'go-stdouttrace',
-  parseLine(json: string, _line: number, _raw: string, memo?: ParseMemo): Span[] | undefined {
-    const span = readWithRepeatedTail(json, memo);
+  parseLine(json: string, line: number, _raw: string, memo?: ParseMemo): Span[] | undefined {
+    const span = readWithRepeatedTail(json, memo, { format: 'go-stdouttrace', line, endLine: line });
     return span ? [span] : undefined;
   },
-  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null {
     if (!isGoSpanStub(value)) return null;
-    let cx: Conversion = { lossy: [], unsafeInt: false, memo };
+    const origin: SpanOrigin = { format: 'go-stdouttrace', line, endLine: line };
+    let cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
     const span = spanFromGo(value, cx);
     if (!cx.unsafeInt) {
       if (memo) rememberGoTail(raw.slice(raw.indexOf('{')).trimEnd(), span, memo);
@@ -495,7 +503,7 @@ export const goStdouttraceLines: JsonLineFormat = {
     }
     // The demux normally re-reads long integers exactly; this covers a value it did not.
     const start = raw.indexOf('{');
-    cx = { lossy: [], unsafeInt: false, memo };
+    cx = { lossy: [], unsafeInt: false, memo, origin };
     try {
       return [spanFromGo(parseJsonLoose(raw.slice(start).trimEnd()) as Json, cx)];
     } catch {

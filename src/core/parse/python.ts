@@ -7,7 +7,7 @@
  * `SpanKind.X` and the trace state as Python's `str()` of the SDK TraceState. No
  * instrumentation scope is printed.
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, StatusCode } from '../model';
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { findTail, parseWithoutTail, readTail, rememberTail, rfc3339ToUnixNano, type RepeatedTail } from './go';
@@ -21,6 +21,11 @@ interface Conversion {
   unsafeInt: boolean;
   /** The parser's memo, where the last resource is kept while it repeats. */
   memo?: ParseMemo;
+  /**
+   * Where the span was printed. Set in the span as it is made (the demux would add it
+   * afterwards, changing the object's shape on every span).
+   */
+  origin: SpanOrigin;
 }
 
 function scalar(v: unknown, path: string, cx: Conversion): AttributeValue {
@@ -103,15 +108,17 @@ function sameFlatDict(o: Json, last: SharedResource): boolean {
   return n === keys.length;
 }
 
-const TRACE_ID = /^0x[0-9a-f]{32}$/;
-const SPAN_ID = /^0x[0-9a-f]{16}$/;
-const ANY_CASE_ID = /^0[xX][0-9a-fA-F]+$/;
-
-/** `0x` + 32/16 hex digits -> lower-case hex, or null. */
+/** `0x` + 32/16 hex digits (either case) -> lower-case hex, or null. */
 function pythonId(v: unknown, len: 32 | 16): string | null {
-  if (typeof v !== 'string') return null;
-  if ((len === 32 ? TRACE_ID : SPAN_ID).test(v)) return v.slice(2);
-  return v.length === len + 2 && ANY_CASE_ID.test(v) ? v.slice(2).toLowerCase() : null;
+  if (typeof v !== 'string' || v.length !== len + 2 || v.charCodeAt(0) !== 48 /* 0 */ || (v.charCodeAt(1) | 32) !== 120 /* x */) return null;
+  let lower = true;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) lower = false;
+    else return null;
+  }
+  return lower ? v.slice(2) : v.slice(2).toLowerCase();
 }
 
 function pythonTime(v: unknown): bigint | null {
@@ -272,6 +279,7 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
     resource: sharedResource ?? resourceFrom(resAttrs, cx),
     scope: { name: '', version: null, schemaUrl: null },
     unknown: start === null ? ['scope', 'time'] : ['scope'],
+    origin: cx.origin,
   };
   if (r.parent_id !== null && r.parent_id !== undefined && parentId === null) cx.lossy.push({ path: 'parentSpanId', reason: `unreadable parent id ${String(r.parent_id)}` });
   if (cx.lossy.length) span.lossy = cx.lossy;
@@ -286,16 +294,16 @@ function firstKeyIsName(line: string): boolean {
 }
 
 /** A parsed span dict as a Span; `text` is read again exactly when JSON.parse rounded a 64-bit integer. */
-function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefined): Span | null {
+function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefined, origin: SpanOrigin): Span | null {
   if (!isPythonSpan(parsed)) return null;
-  let cx: Conversion = { lossy: [], unsafeInt: false, memo };
+  let cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
   const span = spanFromPython(parsed, cx);
   if (!span || !cx.unsafeInt) {
     if (span) rememberPythonTail(text, span, memo);
     return span;
   }
   // JSON.parse rounded an integer beyond 2^53: read the text again exactly.
-  cx = { lossy: [], unsafeInt: false, memo };
+  cx = { lossy: [], unsafeInt: false, memo, origin };
   return spanFromPython(parseJsonLoose(text) as Json, cx) ?? span;
 }
 
@@ -306,12 +314,12 @@ const PYTHON_TAILS = 'python-console-tails';
  * JSON.parse of the rest, the resource map shared. Undefined when no tail matches or anything is
  * unusual (the caller reads the text whole, with the same result).
  */
-function readWithRepeatedTail(text: string, memo: ParseMemo | undefined): Span | undefined {
+function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin: SpanOrigin): Span | undefined {
   const tail = findTail(text, memo?.get(PYTHON_TAILS) as RepeatedTail<Attributes>[] | undefined);
   if (!tail) return undefined;
   const value = parseWithoutTail(text, tail.text.length);
   if (!isPythonSpan(value)) return undefined;
-  const cx: Conversion = { lossy: [], unsafeInt: false, memo };
+  const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
   const span = spanFromPython(value, cx, tail.shared);
   return span && !cx.unsafeInt ? span : undefined;
 }
@@ -331,11 +339,12 @@ function rememberPythonTail(text: string, span: Span, memo: ParseMemo | undefine
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
 export const pythonConsole: BlockFormat = {
   name: 'python-console',
-  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
+  parseBlockText(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null {
     // json.dumps of the span dict always writes `name` first.
     if (block.lineCount < 4 || !firstKeyIsName(block.second)) return null;
     const text = block.text;
-    const fast = readWithRepeatedTail(text, memo);
+    const origin: SpanOrigin = { format: 'python-console', line: startLine, endLine: startLine + block.lineCount - 1 };
+    const fast = readWithRepeatedTail(text, memo, origin);
     if (fast) return { spans: [fast] };
     // Python prints bare NaN / Infinity (allow_nan=True): readJsonRecord takes those too.
     const read = readJsonRecord(text);
@@ -344,7 +353,7 @@ export const pythonConsole: BlockFormat = {
       return { spans: [], unparsedReason: `a Python span is not valid JSON (${read.error})` };
     }
     const value = read.value;
-    const span = readPythonText(text, value, memo);
+    const span = readPythonText(text, value, memo, origin);
     return span ? { spans: [span] } : null;
   },
 };
@@ -355,8 +364,8 @@ export const pythonConsole: BlockFormat = {
  */
 export const pythonConsoleLines: JsonLineFormat = {
   name: 'python-console',
-  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
-    const span = readPythonText(raw.slice(raw.indexOf('{')).trimEnd(), value, memo);
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null {
+    const span = readPythonText(raw.slice(raw.indexOf('{')).trimEnd(), value, memo, { format: 'python-console', line, endLine: line });
     return span ? [span] : null;
   },
 };
