@@ -325,6 +325,28 @@ describe('Go stdouttrace: the Resource a process repeats is read once and shared
       assert.strictEqual(spans[2].scope.name, 'new');
     });
 
+    it(`${layout}: events, links, status and counts that change between spans sharing a tail are each span's own`, () => {
+      const event = { Name: 'ev', Attributes: null, DroppedAttributeCount: 0, Time: '2026-11-25T07:47:04.736015537Z' };
+      const link = { SpanContext: { TraceID: TRACE, SpanID: '00f067aa0ba902b9', TraceFlags: '01', TraceState: '', Remote: false }, Attributes: null, DroppedAttributeCount: 0 };
+      const records = [
+        print(stub({ Name: 'z1' })),
+        print(stub({ Name: 'z2' })),
+        print(stub({ Name: 'z3', Status: { Code: 'Error', Description: 'boom' } })),
+        print(stub({ Name: 'z4', Status: { Code: 'Error', Description: 'bang' } })),
+        print(stub({ Name: 'z5', Events: [event], ChildSpanCount: 2 })),
+        print(stub({ Name: 'z6', ChildSpanCount: 3 })),
+        print(stub({ Name: 'z7', Links: [link], DroppedEvents: 4 })),
+        print(stub({ Name: 'z8', DroppedLinks: 5 })),
+        print(stub({ Name: 'z9' })),
+      ];
+      const spans = together(records, join);
+      assert.deepStrictEqual(spans, alone(records));
+      assert.deepStrictEqual(
+        spans.map((s) => `${s.status.code}:${s.status.message ?? ''} e${s.events.length} l${s.links.length} d${s.droppedEventsCount}${s.droppedLinksCount}`),
+        ['UNSET: e0 l0 d00', 'UNSET: e0 l0 d00', 'ERROR:boom e0 l0 d00', 'ERROR:bang e0 l0 d00', 'UNSET: e1 l0 d00', 'UNSET: e0 l0 d00', 'UNSET: e0 l1 d40', 'UNSET: e0 l0 d05', 'UNSET: e0 l0 d00'],
+      );
+    });
+
     it(`${layout}: a damaged record after a shared one is reported, not read with the shared tail`, () => {
       const good = print(stub({ Name: 'ok' }));
       const damaged = print(stub({ Name: 'bad' })).replace('"SpanKind":', '"SpanKind" ').replace('"SpanKind": ', '"SpanKind" ');

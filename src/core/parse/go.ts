@@ -123,9 +123,10 @@ export function findTail<T>(text: string, tails: RepeatedTail<T>[] | undefined):
 /**
  * JSON.parse of `text` without its last `tailLength` characters (a comma and the members after
  * it), closed with `}`: the record minus the repeated members. Undefined when that is not an
- * object (the record is damaged; the caller reads it whole and reports it).
+ * object (the record is damaged; the caller reads it whole and reports it). `skipFrom`..`skipTo`,
+ * when given, is a run of members left out as well (the caller verified they are members).
  */
-export function parseWithoutTail(text: string, tailLength: number): Record<string, unknown> | undefined {
+export function parseWithoutTail(text: string, tailLength: number, skipFrom = 0, skipTo = 0): Record<string, unknown> | undefined {
   const cut = text.length - tailLength;
   let i = cut - 1;
   while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
@@ -133,7 +134,7 @@ export function parseWithoutTail(text: string, tailLength: number): Record<strin
   const c = text.charCodeAt(i);
   if (i <= 0 || c === 123 || c === 44) return undefined;
   try {
-    const value: unknown = JSON.parse(text.slice(0, cut) + '}');
+    const value: unknown = JSON.parse(skipTo > skipFrom ? text.slice(0, skipFrom) + text.slice(skipTo, cut) + '}' : text.slice(0, cut) + '}');
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -325,9 +326,11 @@ function isGoSpanStub(o: unknown): o is Json {
 
 /**
  * Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly.
- * `sharedResource`, when given, is the span's resource already read from a repeated tail.
+ * `sharedResource`, when given, is the span's resource already read from a repeated tail;
+ * `middle`, the record's Events … DroppedLinks members read from a repeated run of them.
  */
-function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span {
+function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle?: Json): Span {
+  const m = middle ?? r;
   const sc = r.SpanContext as Json;
   const parent = r.Parent as Json | null | undefined;
   let parentSpanId: string | null = null;
@@ -348,8 +351,8 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
     end = typeof r.EndTime === 'string' && !isGoZeroTime(r.EndTime) ? rfc3339ToUnixNano(r.EndTime) : null;
   }
   const events: SpanEvent[] = [];
-  if (Array.isArray(r.Events)) {
-    (r.Events as Json[]).forEach((e, i) => {
+  if (Array.isArray(m.Events)) {
+    (m.Events as Json[]).forEach((e, i) => {
       if (!e || typeof e !== 'object') return;
       const t = e.Time;
       events.push({
@@ -362,8 +365,8 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
     });
   }
   const links: SpanLink[] = [];
-  if (Array.isArray(r.Links)) {
-    (r.Links as Json[]).forEach((l, i) => {
+  if (Array.isArray(m.Links)) {
+    (m.Links as Json[]).forEach((l, i) => {
       if (!l || typeof l !== 'object') return;
       const lc = (l.SpanContext ?? {}) as Json;
       links.push({
@@ -375,7 +378,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
       });
     });
   }
-  const status = (r.Status ?? {}) as Json;
+  const status = (m.Status ?? {}) as Json;
   const scope = (r.InstrumentationScope ?? r.InstrumentationLibrary ?? {}) as Json;
   const kind = typeof r.SpanKind === 'number' ? r.SpanKind : 1;
   const span: Span = {
@@ -388,11 +391,11 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
     startTimeUnixNano: start,
     endTimeUnixNano: end,
     attributes: attributesFromGo(r.Attributes, 'attributes', cx),
-    droppedAttributesCount: count(r.DroppedAttributes),
+    droppedAttributesCount: count(m.DroppedAttributes),
     events,
-    droppedEventsCount: count(r.DroppedEvents),
+    droppedEventsCount: count(m.DroppedEvents),
     links,
-    droppedLinksCount: count(r.DroppedLinks),
+    droppedLinksCount: count(m.DroppedLinks),
     status: { code: statusFromGo(status.Code), message: typeof status.Description === 'string' ? status.Description : null },
     traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
     resource: sharedResource ?? resourceFromGo(r.Resource, cx),
@@ -412,9 +415,10 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes): Span 
 const GO_TAIL_KEYS: readonly string[] = ['Resource', 'InstrumentationScope', 'InstrumentationLibrary'];
 const GO_TAILS = 'go-stdouttrace-tails';
 
-/** A Go tail read: the scope members as parsed (copied into each record) and the resource map. */
+/** A Go tail read: the scope members' keys and values as parsed (copied into each record) and the resource map. */
 interface GoTail {
-  members: Json;
+  keys: string[];
+  values: unknown[];
   resource: Attributes;
 }
 
@@ -426,13 +430,76 @@ interface GoTail {
 function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin: SpanOrigin): Span | undefined {
   const tail = findTail(text, memo?.get(GO_TAILS) as RepeatedTail<GoTail>[] | undefined);
   if (!tail) return undefined;
-  const value = parseWithoutTail(text, tail.text.length);
+  const cut = text.length - tail.text.length;
+  const childCount = childSpanCountAt(text, cut);
+  const middle = childCount > 0 ? (memo!.get(GO_MIDDLE) as RepeatedMiddle | undefined) : undefined;
+  const skipFrom = middle && childCount - middle.text.length > 0 && text.endsWith(middle.text, childCount) ? childCount - middle.text.length : 0;
+  const value = parseWithoutTail(text, tail.text.length, skipFrom, skipFrom ? childCount : 0);
   if (!isGoSpanStub(value)) return undefined;
-  const members = tail.shared.members;
-  for (const key in members) value[key] = members[key];
+  if (!skipFrom && childCount > 0 && value.Events === null && value.Links === null) rememberMiddle(text, childCount, memo!);
+  const { keys, values } = tail.shared;
+  for (let i = 0; i < keys.length; i++) value[keys[i]] = values[i];
   const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-  const span = spanFromGo(value, cx, tail.shared.resource);
+  const span = spanFromGo(value, cx, tail.shared.resource, skipFrom ? middle!.members : undefined);
   return cx.unsafeInt ? undefined : span;
+}
+
+/**
+ * The members before ChildSpanCount, as printed, when they hold no events or links:
+ * `,"Events":null,"Links":null,"Status":{…},"DroppedAttributes":0,…`. Most spans print the same
+ * text there, so it is left out of JSON.parse like the tail and its values are copied in.
+ */
+interface RepeatedMiddle {
+  text: string;
+  /** All of GO_MIDDLE_KEYS: plain values and a Status object of plain values, only ever read. */
+  members: Json;
+}
+const GO_MIDDLE = 'go-stdouttrace-middle';
+const GO_MIDDLE_KEYS: readonly string[] = ['Events', 'Links', 'Status', 'DroppedAttributes', 'DroppedEvents', 'DroppedLinks'];
+
+/**
+ * Where the `,"ChildSpanCount": N` member ending at `end` begins (its comma), or -1. Only digits
+ * may follow the key, so the comma is at the record's top level when `end` is.
+ */
+function childSpanCountAt(text: string, end: number): number {
+  let i = end - 1;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  const lastDigit = i;
+  while (i > 0 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i--;
+  if (i === lastDigit) return -1;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  if (text.charCodeAt(i) !== 58 /* : */) return -1;
+  i--;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  const key = '"ChildSpanCount"';
+  if (i < key.length || !text.endsWith(key, i + 1)) return -1;
+  i -= key.length;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  return i > 0 && text.charCodeAt(i) === 44 ? i : -1;
+}
+
+function rememberMiddle(text: string, childCount: number, memo: ParseMemo): void {
+  const k = text.lastIndexOf('"Events":', childCount);
+  let comma = k - 1;
+  while (comma > 0 && isJsonSpace(text.charCodeAt(comma))) comma--;
+  if (k < 0 || comma <= 0 || text.charCodeAt(comma) !== 44) return;
+  const middle = text.slice(comma, childCount);
+  let members: Json;
+  try {
+    // Parses only when the members are whole and at the top level (as for a tail).
+    members = JSON.parse('{' + middle.slice(1) + '}') as Json;
+  } catch {
+    return;
+  }
+  for (const key in members) {
+    const v = members[key];
+    if (!GO_MIDDLE_KEYS.includes(key)) return;
+    if (v === null || typeof v !== 'object') continue;
+    if (key !== 'Status' || Array.isArray(v)) return;
+    for (const x of Object.values(v)) if (x !== null && typeof x === 'object') return;
+  }
+  if (Object.keys(members).length !== GO_MIDDLE_KEYS.length) return;
+  memo.set(GO_MIDDLE, { text: middle, members } satisfies RepeatedMiddle);
 }
 
 /**
@@ -447,7 +514,7 @@ function rememberGoTail(text: string, span: Span, memo: ParseMemo | undefined): 
   if (!tail) return;
   const members = tail.members;
   delete members.Resource;
-  rememberTail<GoTail>(memo, GO_TAILS, { text: tail.text, shared: { members, resource: span.resource } });
+  rememberTail<GoTail>(memo, GO_TAILS, { text: tail.text, shared: { keys: Object.keys(members), values: Object.values(members), resource: span.resource } });
 }
 
 function firstKeyIsName(line: string | undefined): boolean {
