@@ -353,6 +353,26 @@ describe('Python ConsoleSpanExporter: the resource a process repeats is read onc
     assert.deepStrictEqual(spans[4].resource, { 'service.name': 'old-svc' });
   });
 
+  it('events and links of a span after spans without any are its own (and a resource key named "events" is a key)', () => {
+    const event = { name: 'ev', timestamp: '2026-11-25T07:46:36.322200Z', attributes: {} };
+    const link = { context: { trace_id: TRACE, span_id: '0x00f067aa0ba902b9', trace_state: '[]' }, attributes: {} };
+    const odd = res('svc', { events: 'x', links: 'y' });
+    const blocks = [
+      printed(pySpan({ name: 'e1' })),
+      printed(pySpan({ name: 'e2' })),
+      printed(pySpan({ name: 'e3', events: [event] })),
+      printed(pySpan({ name: 'e4', links: [link] })),
+      printed(pySpan({ name: 'e5', events: [event], resource: odd })),
+      printed(pySpan({ name: 'e6', events: [event], resource: odd })),
+      printed(pySpan({ name: 'e7', resource: odd })),
+      printed(pySpan({ name: 'e8', resource: odd })),
+      printed(pySpan({ name: 'e9', links: [link], resource: odd })),
+    ];
+    const spans = together(blocks);
+    assert.deepStrictEqual(spans, alone(blocks));
+    assert.deepStrictEqual(spans.map((s) => `${s.events.length}${s.links.length}`), ['00', '00', '10', '01', '10', '10', '00', '00', '01']);
+  });
+
   it('a damaged span after a shared one is reported, not read with the shared resource', () => {
     const good = printed(pySpan({ name: 'ok' }));
     const damaged = printed(pySpan({ name: 'bad' })).replace('"kind": ', '"kind" ');

@@ -309,18 +309,26 @@ function readPythonText(text: string, parsed: unknown, memo: ParseMemo | undefin
 
 const PYTHON_TAILS = 'python-console-tails';
 
+/** What a remembered tail was read as: the resource map, and whether empty events and links precede it. */
+interface PythonTail {
+  resource: Attributes;
+  lists: boolean;
+}
+
 /**
  * Read a span dict whose last member, `"resource": {…}`, repeats a remembered one as printed:
  * JSON.parse of the rest, the resource map shared. Undefined when no tail matches or anything is
  * unusual (the caller reads the text whole, with the same result).
  */
 function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin: SpanOrigin): Span | undefined {
-  const tail = findTail(text, memo?.get(PYTHON_TAILS) as RepeatedTail<Attributes>[] | undefined);
+  const tail = findTail(text, memo?.get(PYTHON_TAILS) as RepeatedTail<PythonTail>[] | undefined);
   if (!tail) return undefined;
   const value = parseWithoutTail(text, tail.text.length);
   if (!isPythonSpan(value)) return undefined;
+  // A tail from `"events"` on holds empty lists: any printed earlier (a repeated key) do not count.
+  if (tail.shared.lists) value.events = value.links = null;
   const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-  const span = spanFromPython(value, cx, tail.shared);
+  const span = spanFromPython(value, cx, tail.shared.resource);
   return span && !cx.unsafeInt ? span : undefined;
 }
 
@@ -330,10 +338,17 @@ function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin:
  */
 function rememberPythonTail(text: string, span: Span, memo: ParseMemo | undefined): void {
   if (!memo || span.resource !== (memo.get('python-console') as SharedResource | undefined)?.resource) return;
-  const tails = memo.get(PYTHON_TAILS) as RepeatedTail<Attributes>[] | undefined;
+  const tails = memo.get(PYTHON_TAILS) as RepeatedTail<PythonTail>[] | undefined;
   if (findTail(text, tails)) return;
-  const tail = readTail(text, '"resource":', ['resource']);
-  if (tail) rememberTail<Attributes>(memo, PYTHON_TAILS, { text: tail.text, shared: span.resource });
+  // `"events": [], "links": []` before the resource (a span without either) repeat as well.
+  const lists = span.events.length === 0 && span.links.length === 0 ? readTail(text, '"events":', ['events', 'links', 'resource']) : undefined;
+  const withLists = !!lists && isEmptyList(lists.members.events) && isEmptyList(lists.members.links);
+  const tail = withLists ? lists : readTail(text, '"resource":', ['resource']);
+  if (tail) rememberTail<PythonTail>(memo, PYTHON_TAILS, { text: tail.text, shared: { resource: span.resource, lists: withLists } });
+}
+
+function isEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0;
 }
 
 /** Python ConsoleSpanExporter (`json.dumps(indent=4)` per span). */
