@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Analysis } from '../../src/core/analyze';
 import { RULES } from '../../src/core/checks';
-import { applyEdits, FIXABLE_RULES, quickFixes, type TextEdit } from '../../src/core/fixes';
+import { FIXABLE_RULES } from '../../src/core/fixes';
+import { applyFirstFixes, expectedLines, inPool } from './checks-support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'checks');
@@ -47,29 +48,6 @@ async function runAndCheck(file: string, env?: Record<string, string>): Promise<
   return { file, text, analysis, error: result.error, spans: result.spans.length };
 }
 
-/** 0-based lines marked `// expect: <rule>`. */
-function expectedLines(text: string, rule: string): number[] {
-  const out: number[] = [];
-  text.split('\n').forEach((line, i) => {
-    const m = /\/\/ expect: ([a-z-]+)/.exec(line);
-    if (m && m[1] === rule) out.push(i);
-  });
-  return out;
-}
-
-async function inPool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const rules = fs.readdirSync(FIXTURES).filter((d) => fs.statSync(path.join(FIXTURES, d)).isDirectory());
 
 describe('checks: traced programs (test/fixtures/checks)', function () {
@@ -102,7 +80,7 @@ describe('checks: traced programs (test/fixtures/checks)', function () {
       }
       const run = runs.get(bad)!;
       assert.equal(run.error, undefined);
-      const lines = expectedLines(run.text, rule);
+      const lines = expectedLines(run.text, rule, '//');
       assert.ok(lines.length > 0, 'bad.js has no expect marker');
       const found = run.analysis.findings.filter((f) => f.rule === rule);
       for (const line of lines) {
@@ -124,13 +102,7 @@ describe('checks: traced programs (test/fixtures/checks)', function () {
         const run = runs.get(bad)!;
         const findings = run.analysis.findings.filter((f) => f.rule === rule);
         assert.ok(findings.length > 0, 'nothing to fix');
-        const edits: TextEdit[] = [];
-        for (const f of findings) {
-          const fixes = quickFixes(run.text, f);
-          assert.ok(fixes.length > 0, `no quick fix for: ${f.message}`);
-          edits.push(...fixes[0].edits);
-        }
-        const fixed = applyEdits(run.text, edits);
+        const fixed = applyFirstFixes(run.text, findings);
         assert.notEqual(fixed, run.text);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-fix-${rule}-`));
         try {

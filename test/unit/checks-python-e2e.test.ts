@@ -16,7 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeRun, type Analysis } from '../../src/core/analyze';
 import { RULES } from '../../src/core/checks';
-import { applyEdits, FIXABLE_RULES, quickFixes, type TextEdit } from '../../src/core/fixes';
+import { FIXABLE_RULES } from '../../src/core/fixes';
+import { applyFirstFixes, expectedLines, inPool } from './checks-support';
 import { runFile } from '../../src/run/runFile';
 import type { RunSettings } from '../../src/run/launch';
 
@@ -77,29 +78,6 @@ async function runAndCheck(file: string): Promise<Run> {
   return { file, text, analysis, exitCode: result.exitCode, error: result.error, spans: result.spans.length, stderr };
 }
 
-/** 0-based lines marked `# expect: <rule>`. */
-function expectedLines(text: string, rule: string): number[] {
-  const out: number[] = [];
-  text.split('\n').forEach((line, i) => {
-    const m = /# expect: ([a-z-]+)/.exec(line);
-    if (m && m[1] === rule) out.push(i);
-  });
-  return out;
-}
-
-async function inPool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 function assertRanClean(run: Run): void {
   assert.equal(run.error, undefined);
   assert.equal(run.exitCode, 0, `${path.basename(run.file)} failed:\n${run.stderr}`);
@@ -140,7 +118,7 @@ describe('checks: traced Python programs (test/fixtures/checks-python)', functio
       it(`${rule}: bad.py is flagged on each line marked "expect: ${rule}"`, () => {
         const run = runs.get(bad)!;
         assertRanClean(run);
-        const lines = expectedLines(run.text, rule);
+        const lines = expectedLines(run.text, rule, '#');
         assert.ok(lines.length > 0, 'bad.py has no expect marker');
         const found = run.analysis.findings.filter((f) => f.rule === rule);
         for (const line of lines) {
@@ -166,13 +144,7 @@ describe('checks: traced Python programs (test/fixtures/checks-python)', functio
           const run = runs.get(bad)!;
           const findings = run.analysis.findings.filter((f) => f.rule === rule);
           assert.ok(findings.length > 0, 'nothing to fix');
-          const edits: TextEdit[] = [];
-          for (const f of findings) {
-            const fixes = quickFixes(run.text, f);
-            assert.ok(fixes.length > 0, `no quick fix for: ${f.message}`);
-            edits.push(...fixes[0].edits);
-          }
-          const fixed = applyEdits(run.text, edits);
+          const fixed = applyFirstFixes(run.text, findings);
           assert.notEqual(fixed, run.text);
           const dir = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-fix-${rule}-`));
           try {

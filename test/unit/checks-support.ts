@@ -3,6 +3,7 @@
  * duration unless the test says otherwise, so each test states only what it is about.
  */
 import { checkRun, type CheckConfig } from '../../src/core/checks';
+import { applyEdits, quickFixes, type TextEdit } from '../../src/core/fixes';
 import type { Finding, RunFacts, SourceLocation, Span } from '../../src/core/model';
 
 /** A fixed, realistic epoch (2026) so times look like real unix nanoseconds. */
@@ -97,4 +98,40 @@ export function ofRule(findings: Finding[], rule: string): Finding[] {
 /** Findings of one rule over `spans`. */
 export function findings(rule: string, spans: Span[], opts: CheckOptions = {}): Finding[] {
   return ofRule(check(spans, opts), rule);
+}
+
+/** 0-based lines carrying `<comment> expect: <rule>` (`//` for JS, `#` for Python). */
+export function expectedLines(text: string, rule: string, comment: '//' | '#'): number[] {
+  const marker = new RegExp(`${comment} expect: ([a-z-]+)`);
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    const m = marker.exec(line);
+    if (m && m[1] === rule) out.push(i);
+  });
+  return out;
+}
+
+/** Map over items with at most `limit` running at once, results in input order. */
+export async function inPool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The program text with the first quick fix of every finding applied; asserts each has one. */
+export function applyFirstFixes(text: string, found: readonly Finding[]): string {
+  const edits: TextEdit[] = [];
+  for (const f of found) {
+    const fixes = quickFixes(text, f);
+    if (!fixes.length) throw new Error(`no quick fix for: ${f.message}`);
+    edits.push(...fixes[0].edits);
+  }
+  return applyEdits(text, edits);
 }
