@@ -19,6 +19,7 @@ import { analyzeRun } from '../../src/core/analyze';
 import type { Span } from '../../src/core/model';
 import { runFile } from '../../src/run/runFile';
 import { collectSources } from '../../src/run/sources';
+import { markedLines, only } from './runSupport';
 
 const PROGRAM = path.resolve(__dirname, '../fixtures/java/checkout/Checkout.java');
 const OTEL_VERSION = '1.66.0';
@@ -43,24 +44,6 @@ function javaMissing(): string | null {
   const missing = classPath().filter((jar) => !fs.existsSync(jar));
   if (missing.length) return `opentelemetry-java jars missing (${missing.map((j) => path.basename(j)).join(', ')}): set SPAN_LENS_OTEL_JAVA_CLASSPATH or put the ${OTEL_VERSION} jars in ~/.m2`;
   return null;
-}
-
-/** Span name -> 0-based line of its `// span: NAME` marker (a marker alone on its line marks the next line). */
-function markedLines(file: string): Map<string, number> {
-  const out = new Map<string, number>();
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      const m = /\/\/\s*span:\s*(\S+)\s*$/.exec(text);
-      if (m) out.set(m[1], text.trim().startsWith('//') ? i + 1 : i);
-    });
-  return out;
-}
-
-function only(spans: Span[], name: string): Span {
-  const found = spans.filter((s) => s.name === name);
-  assert.strictEqual(found.length, 1, `one span named ${name}, got ${found.length}`);
-  return found[0];
 }
 
 describe('run: Java program (single-file source launch, LoggingSpanExporter on stderr)', function () {

@@ -24,6 +24,7 @@ import type { Span } from '../../src/core/model';
 import { runFile, type RunResult } from '../../src/run/runFile';
 import type { RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
+import { markedLines, only } from './runSupport';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/rust/checkout');
 // Per process, so two test runs on one machine never delete each other's copy (cargo locks the shared target dir).
@@ -53,24 +54,6 @@ function rustMissing(): string | null {
 function copyCrate(): void {
   fs.rmSync(CRATE, { recursive: true, force: true });
   fs.cpSync(FIXTURE, CRATE, { recursive: true, preserveTimestamps: true });
-}
-
-/** Span name -> 0-based line of its `// span: NAME` marker in `file`. */
-function markedLines(file: string): Map<string, number> {
-  const out = new Map<string, number>();
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      const m = /\/\/\s*span:\s*(\S+)\s*$/.exec(text);
-      if (m) out.set(m[1], text.trim().startsWith('//') ? i + 1 : i);
-    });
-  return out;
-}
-
-function only(spans: Span[], name: string): Span {
-  const found = spans.filter((s) => s.name === name);
-  assert.strictEqual(found.length, 1, `one span named ${name}, got ${found.length}`);
-  return found[0];
 }
 
 async function run(relFile: string): Promise<RunResult> {
