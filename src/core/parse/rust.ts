@@ -790,7 +790,22 @@ function jsonCompat(o: Open, seg: Segment): number {
   return a.size === b.size ? 2 : 1;
 }
 
-const BASE_UNKNOWN: UnknownField[] = ['ids', 'kind', 'status', 'links', 'resource'];
+/**
+ * What tracing never shows, plus scope (no target printed), time (no close line) and parent (a JSON
+ * `new` line's stack): one frozen list per combination, indexed by those three bits, shared by the
+ * spans that have it (100k spans, 8 lists).
+ */
+const UNKNOWN_SETS: readonly UnknownField[][] = Array.from({ length: 8 }, (_, bits) => {
+  const u: UnknownField[] = ['ids', 'kind', 'status', 'links', 'resource'];
+  if (bits & 1) u.push('scope');
+  if (bits & 2) u.push('time');
+  if (bits & 4) u.push('parent');
+  return Object.freeze(u) as UnknownField[];
+});
+/** tracing has no links, status or resource: every span shares these frozen values. */
+const NO_LINKS = Object.freeze([]) as unknown as Span['links'];
+const NO_RESOURCE = Object.freeze({}) as Attributes;
+const UNSET_STATUS = Object.freeze({ code: 'UNSET', message: null }) as Span['status'];
 
 const enum Use {
   Event,
@@ -820,6 +835,7 @@ class SpanTracker {
   private uncertain = 0;
   private readonly live = new Set<Open>();
   private readonly lastClosed = new Map<string, Twin>();
+  private readonly scopes = new Map<string, Span['scope']>();
   sawClose = false;
   sawNew = false;
 
@@ -1114,23 +1130,31 @@ class SpanTracker {
       droppedAttributesCount: 0,
       events: o.events,
       droppedEventsCount: 0,
-      links: [],
+      links: NO_LINKS,
       droppedLinksCount: 0,
-      status: { code: 'UNSET', message: null },
+      status: UNSET_STATUS,
       traceState: null,
-      resource: {},
-      scope: { name: o.target ?? '', version: null, schemaUrl: null },
+      resource: NO_RESOURCE,
+      scope: this.scopeOf(o.target),
+      origin: { format: this.format, line: o.firstLine, endLine: o.lastLine },
+      unknown: UNKNOWN_SETS[(o.target === undefined ? 1 : 0) | (timeUnknown ? 2 : 0) | (o.parentUncertain ? 4 : 0)],
     };
     if (o.location) span.location = o.location;
     if (o.thread !== undefined) span.thread = o.thread;
-    span.origin = { format: this.format, line: o.firstLine, endLine: o.lastLine };
-    const unknown = BASE_UNKNOWN.slice();
-    if (o.target === undefined) unknown.push('scope');
-    if (timeUnknown) unknown.push('time');
-    if (o.parentUncertain) unknown.push('parent');
-    span.unknown = unknown;
     if (o.lossy) span.lossy = o.lossy;
     this.sink.span(span);
+  }
+
+  /** The scope of spans of a target: one frozen object per target, shared (targets are few). */
+  private scopeOf(target: string | undefined): Span['scope'] {
+    const name = target ?? '';
+    let scope = this.scopes.get(name);
+    if (!scope) {
+      if (this.scopes.size >= 1024) this.scopes.clear();
+      scope = Object.freeze({ name, version: null, schemaUrl: null });
+      this.scopes.set(name, scope);
+    }
+    return scope;
   }
 
   private idOf(o: Open): string {
