@@ -374,6 +374,9 @@ function findGluedHeader(s: string): number {
     if (readRfc3339(s, k + 4)) return k;
     k = s.indexOf(ESC + '[2m', k + 1);
   }
+  // A plain header is a timestamp, a space and a level padded to 5: without one of these five
+  // texts no timestamp below can pass (a JSON line's `"level":"INFO"` is not one; skip the scan).
+  if (s.indexOf('  INFO') < 0 && s.indexOf('  WARN') < 0 && s.indexOf(' ERROR') < 0 && s.indexOf(' DEBUG') < 0 && s.indexOf(' TRACE') < 0) return -1;
   GLUED.lastIndex = 0;
   const m = GLUED.exec(s);
   if (m && m.index > 0) {
