@@ -16,8 +16,7 @@
  * that turn out not to belong to a record.
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
-import { parseJsonLoose } from '../json';
-import { readOtlp, setAttribute, type OtlpRead } from './otlpJson';
+import { readOtlpText, setAttribute, type OtlpRead } from './otlpJson';
 import { LineVerdict, type LineFormat, type LineReader, type ParseMemo, type Sink } from './types';
 
 /** The fixed part of a LoggingSpanExporter message, after the name's closing quote. */
@@ -481,7 +480,7 @@ class JavaOtlpJsonReader implements LineReader {
     if (close < start) return false;
     let read: OtlpRead | null;
     try {
-      read = this.readExport(text.slice(start, close + 1));
+      read = readOtlpText(text.slice(start, close + 1), this.memo);
     } catch {
       if (!header && text.indexOf(OTLP_LOGGER) < 0) return false;
       if (header?.prefix) this.sink.output?.(header.line, header.prefix);
@@ -503,21 +502,6 @@ class JavaOtlpJsonReader implements LineReader {
       this.sink.span(span);
     }
     return true;
-  }
-
-  /**
-   * JSON.parse, and the exact reader only when it refuses the text (NaN, Infinity) or rounded a
-   * 64-bit number the export holds. Throws when the text is not JSON.
-   */
-  private readExport(json: string): OtlpRead | null {
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch {
-      return readOtlp(parseJsonLoose(json), this.memo);
-    }
-    const read = readOtlp(value, this.memo);
-    return read?.inexact ? readOtlp(parseJsonLoose(json), this.memo) : read;
   }
 }
 

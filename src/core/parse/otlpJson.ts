@@ -391,29 +391,38 @@ function readResourceSpans(list: unknown[], cx: Conversion, out: Span[], memo: P
   for (const rsRaw of list) {
     if (!rsRaw || typeof rsRaw !== 'object') continue;
     const rs = rsRaw as Json;
-    const res = rs.resource as Json | undefined;
     const resCx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
-    const resource = res && typeof res === 'object' ? resourceFrom(res.attributes, resCx, memo) : {};
+    const resource = resourceOf(rs.resource, resCx, memo);
     if (resCx.unsafeNumber) cx.unsafeNumber = true;
-    // Older exporters (OTLP < 0.15) wrote instrumentationLibrarySpans.
-    const scopes = field(rs, 'scopeSpans', 'scope_spans') ?? field(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans');
-    if (!Array.isArray(scopes)) continue;
-    for (const ssRaw of scopes) {
-      if (!ssRaw || typeof ssRaw !== 'object') continue;
-      const ss = ssRaw as Json;
-      const scope = scopeFrom(ss, memo);
-      const spans = ss.spans;
-      if (!Array.isArray(spans)) continue;
-      for (const sRaw of spans) {
-        if (!sRaw || typeof sRaw !== 'object') {
-          cx.skipped++;
-          continue;
-        }
-        const span = spanFromOtlp(sRaw as Json, resource, scope, cx);
-        if (!span) continue;
-        if (resCx.lossy.length) span.lossy = [...resCx.lossy, ...(span.lossy ?? [])];
-        out.push(span);
+    readScopeSpans(rs, resource, resCx.lossy, cx, out, memo);
+  }
+}
+
+/** A ResourceSpans' `resource` member as the resource map its spans share. */
+function resourceOf(res: unknown, cx: Conversion, memo: ParseMemo | undefined): Attributes {
+  return res && typeof res === 'object' ? resourceFrom((res as Json).attributes, cx, memo) : {};
+}
+
+/** The spans of one ResourceSpans, whose resource was read already (with `resourceLossy` marks). */
+function readScopeSpans(rs: Json, resource: Attributes, resourceLossy: LossyField[], cx: Conversion, out: Span[], memo: ParseMemo | undefined): void {
+  // Older exporters (OTLP < 0.15) wrote instrumentationLibrarySpans.
+  const scopes = field(rs, 'scopeSpans', 'scope_spans') ?? field(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans');
+  if (!Array.isArray(scopes)) return;
+  for (const ssRaw of scopes) {
+    if (!ssRaw || typeof ssRaw !== 'object') continue;
+    const ss = ssRaw as Json;
+    const scope = scopeFrom(ss, memo);
+    const spans = ss.spans;
+    if (!Array.isArray(spans)) continue;
+    for (const sRaw of spans) {
+      if (!sRaw || typeof sRaw !== 'object') {
+        cx.skipped++;
+        continue;
       }
+      const span = spanFromOtlp(sRaw as Json, resource, scope, cx);
+      if (!span) continue;
+      if (resourceLossy.length) span.lossy = [...resourceLossy, ...(span.lossy ?? [])];
+      out.push(span);
     }
   }
 }
@@ -447,6 +456,118 @@ export function readOtlp(value: unknown, memo?: ParseMemo): OtlpRead | null {
   const spans: Span[] = [];
   readResourceSpans(list, cx, spans, memo);
   return { spans, inexact: cx.unsafeNumber, skipped: cx.skipped };
+}
+
+/**
+ * The start of a single ResourceSpans as printed, `{"resource":{…},`, and the resource map read
+ * from it. Java's OtlpJsonLoggingSpanExporter logs one ResourceSpans per export, each starting
+ * with the same resource: an export that starts with a remembered head is JSON-parsed without it
+ * and its spans share the map.
+ */
+interface RepeatedHead {
+  /** From the `{` through the comma after the resource value. */
+  text: string;
+  /** What the resource value reads as (frozen: spans of many exports share it). */
+  resource: Attributes;
+}
+
+const HEADS = 'otlp-json.heads';
+const HEAD_START = '{"resource":';
+/** How many different heads are remembered (a few processes interleaving their output). */
+const MAX_HEADS = 4;
+
+/**
+ * Read the JSON text of one export (or single ResourceSpans), as the logged form prints it:
+ * JSON.parse, the exact reader only when JSON.parse refuses the text (NaN, Infinity) or rounded a
+ * 64-bit number. A text starting with a remembered resource head is parsed without the head.
+ * Returns null when the text is JSON but not trace data; throws when it is not JSON.
+ */
+export function readOtlpText(json: string, memo: ParseMemo): OtlpRead | null {
+  const heads = memo.get(HEADS) as RepeatedHead[] | undefined;
+  let known = false;
+  if (heads) {
+    for (const head of heads) {
+      // slice + === compares by memcmp; startsWith goes character by character.
+      if (json.length <= head.text.length || json.slice(0, head.text.length) !== head.text) continue;
+      const read = readWithoutHead(json, head, memo);
+      if (read) return read;
+      known = true;
+      break;
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return readOtlp(parseJsonLoose(json), memo);
+  }
+  const read = readOtlp(value, memo);
+  if (read?.inexact) return readOtlp(parseJsonLoose(json), memo);
+  if (read && !known) rememberHead(json, value, memo);
+  return read;
+}
+
+/**
+ * The export minus its head: `{` and the members after the head, JSON-parsed, with the head's
+ * resource. Undefined when the rest changes what the head meant (a second `resource` member wins
+ * over the first in JSON.parse; a `resourceSpans` list makes it a different kind of export), when
+ * the rest is not JSON, or when it asks for an exact re-read: the caller reads the text whole.
+ */
+function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo): OtlpRead | undefined {
+  let rest: unknown;
+  try {
+    rest = JSON.parse('{' + json.slice(head.text.length));
+  } catch {
+    return undefined;
+  }
+  const rs = rest as Json;
+  if (rs.resource !== undefined) return undefined;
+  const list = resourceSpansOf(rs);
+  if (!list || list[0] !== rs) return undefined;
+  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+  const spans: Span[] = [];
+  readScopeSpans(rs, head.resource, NO_LOSSY, cx, spans, memo);
+  if (cx.unsafeNumber) return undefined;
+  return { spans, inexact: false, skipped: cx.skipped };
+}
+
+const NO_LOSSY: LossyField[] = Object.freeze([]) as unknown as LossyField[];
+
+/**
+ * After a whole read: remember `{"resource":<value>,` when the text starts so, the resource value
+ * ends right before `,"scopeSpans":` and reads without loss (no lossy marks, no rounded numbers).
+ */
+function rememberHead(json: string, value: unknown, memo: ParseMemo): void {
+  if (!json.startsWith(HEAD_START)) return;
+  const list = resourceSpansOf(value);
+  if (!list || list[0] !== value) return;
+  const end = json.indexOf(',"scopeSpans":', HEAD_START.length);
+  if (end < 0) return;
+  let res: unknown;
+  try {
+    // A complete JSON value: then the head ends where the text's top-level resource member ends
+    // (a cut inside it would leave an unclosed string or bracket).
+    res = JSON.parse(json.slice(HEAD_START.length, end));
+  } catch {
+    return;
+  }
+  if (!res || typeof res !== 'object' || Array.isArray(res)) return;
+  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+  const resource = resourceOf(res, cx, memo);
+  if (cx.lossy.length || cx.unsafeNumber) return;
+  let heads = memo.get(HEADS) as RepeatedHead[] | undefined;
+  if (!heads) memo.set(HEADS, (heads = []));
+  heads.unshift({ text: json.slice(0, end + 1), resource: freezeAttributes(resource) });
+  if (heads.length > MAX_HEADS) heads.pop();
+}
+
+/** Freeze a map spans share, and its list values: a change would throw instead of reaching other spans. */
+function freezeAttributes(attributes: Attributes): Attributes {
+  for (const key in attributes) {
+    const v = attributes[key];
+    if (Array.isArray(v)) Object.freeze(v);
+  }
+  return Object.freeze(attributes);
 }
 
 /**

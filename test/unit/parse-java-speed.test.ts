@@ -1,0 +1,178 @@
+/**
+ * Java OtlpJsonLoggingSpanExporter: the fast path that JSON-parses an export without the resource
+ * it repeats from an earlier export must give what reading every export on its own gives, also
+ * when the repetition almost holds (a value changed inside the resource, another key order, a
+ * second `resource` member, escapes, 64-bit integers, damage after a shared resource).
+ */
+import * as assert from 'assert';
+import { parseText } from '../../src/core/parse';
+import type { Span } from '../../src/core/model';
+
+const JUL_HEADER = 'Nov 25, 2026 7:56:12 AM io.opentelemetry.exporter.logging.otlp.internal.writer.LoggerJsonWriter write';
+const TRACE = '1b535d9eebf78bb53deb7758e36b2626';
+
+const kv = (key: string, value: Record<string, unknown>) => ({ key, value });
+const RESOURCE = { attributes: [kv('service.name', { stringValue: 'checkout-svc' }), kv('telemetry.sdk.language', { stringValue: 'java' }), kv('telemetry.sdk.version', { stringValue: '1.66.0' })] };
+
+/** The JSON text of one span as the exporter writes it (fields in proto order, ids as hex). */
+function spanJson(spanId: string, extra = ''): string {
+  return `{"traceId":"${TRACE}","spanId":"${spanId}","parentSpanId":"a98cd4b2fc20184f","name":"s-${spanId}","kind":1,"startTimeUnixNano":"1795593372829129880","endTimeUnixNano":"1795593372844301734","attributes":[{"key":"n","value":{"intValue":"42"}}${extra}],"events":[],"links":[],"status":{},"flags":257}`;
+}
+
+/** One logged ResourceSpans: `{"resource":…,"scopeSpans":[…]}` with `resourceText` as printed. */
+function exportJson(resourceText: string, spanId: string, opts: { extra?: string; after?: string } = {}): string {
+  return `{"resource":${resourceText},"scopeSpans":[{"scope":{"name":"shop","attributes":[]},"spans":[${spanJson(spanId, opts.extra)}]}]${opts.after ?? ''}}`;
+}
+
+/** The two JUL lines of each export, in order. */
+function julText(exports: string[]): string {
+  return exports.map((e) => `${JUL_HEADER}\nINFO: ${e}\n`).join('');
+}
+
+/** Each export read in a parse of its own, at the same lines: nothing can be shared. */
+function eachAlone(exports: string[]): Span[] {
+  return exports.flatMap((e, i) => parseText('\n'.repeat(2 * i) + julText([e])).spans);
+}
+
+/** Parse all exports in one text and check the spans equal those of each export read alone. */
+function assertSameAsAlone(exports: string[]): Span[] {
+  const r = parseText(julText(exports));
+  assert.deepStrictEqual(r.output, []);
+  assert.deepStrictEqual(r.unparsed, []);
+  assert.deepStrictEqual(r.spans, eachAlone(exports));
+  return r.spans;
+}
+
+/** The texts JSON.parse was given while `fn` ran. */
+function jsonParsed(fn: () => void): string[] {
+  const original = JSON.parse;
+  const seen: string[] = [];
+  JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
+    seen.push(String(text));
+    return original(text, reviver);
+  }) as typeof JSON.parse;
+  try {
+    fn();
+  } finally {
+    JSON.parse = original;
+  }
+  return seen;
+}
+
+describe('Java OtlpJsonLogging: a resource repeated from an earlier export', () => {
+  const resource = JSON.stringify(RESOURCE);
+
+  it('is JSON-parsed once; later exports are parsed without it and share one frozen map', () => {
+    const exports = ['00000000000000a1', '00000000000000a2', '00000000000000a3'].map((id) => exportJson(resource, id));
+    let spans: Span[] = [];
+    const parsed = jsonParsed(() => (spans = parseText(julText(exports)).spans));
+    assert.deepStrictEqual(spans, eachAlone(exports));
+    assert.strictEqual(parsed.filter((t) => t.includes('"spans":[') && t.includes('checkout-svc')).length, 1);
+    assert.strictEqual(parsed.filter((t) => t.includes('"spans":[')).length, 3);
+    assert.deepStrictEqual(spans[2].resource, { 'service.name': 'checkout-svc', 'telemetry.sdk.language': 'java', 'telemetry.sdk.version': '1.66.0' });
+    assert.strictEqual(spans[1].resource, spans[0].resource);
+    assert.strictEqual(spans[2].resource, spans[0].resource);
+    assert.ok(Object.isFrozen(spans[2].resource));
+  });
+
+  it('one value changed inside the resource, or its keys in another order, is a different resource', () => {
+    const changed = resource.replace('1.66.0', '1.66.1');
+    const reordered = JSON.stringify({ attributes: [RESOURCE.attributes[1], RESOURCE.attributes[0], RESOURCE.attributes[2]] });
+    const spans = assertSameAsAlone([exportJson(resource, '00000000000000a1'), exportJson(changed, '00000000000000a2'), exportJson(reordered, '00000000000000a3'), exportJson(resource, '00000000000000a4')]);
+    assert.deepStrictEqual(
+      spans.map((s) => s.resource['telemetry.sdk.version']),
+      ['1.66.0', '1.66.1', '1.66.0', '1.66.0'],
+    );
+    assert.deepStrictEqual(Object.keys(spans[2].resource), ['telemetry.sdk.language', 'service.name', 'telemetry.sdk.version']);
+    assert.notStrictEqual(spans[1].resource, spans[0].resource);
+  });
+
+  it('processes interleaving their exports each keep their own resource', () => {
+    const other = resource.replace('checkout-svc', 'payment-svc');
+    const spans = assertSameAsAlone(['a1', 'b1', 'a2', 'b2', 'a3'].map((id, i) => exportJson(id[0] === 'a' ? resource : other, `00000000000000${i}f`)));
+    assert.deepStrictEqual(
+      spans.map((s) => s.resource['service.name']),
+      ['checkout-svc', 'payment-svc', 'checkout-svc', 'payment-svc', 'checkout-svc'],
+    );
+    assert.strictEqual(spans[4].resource, spans[0].resource);
+  });
+
+  it('a second resource member after the spans wins, as JSON.parse has it, also when spelled with escapes', () => {
+    const second = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'second' })] });
+    const spans = assertSameAsAlone([
+      exportJson(resource, '00000000000000a1'),
+      exportJson(resource, '00000000000000a2', { after: `,"resource":${second}` }),
+      exportJson(resource, '00000000000000a3', { after: `,"\\u0072esource":${second}` }),
+      exportJson(resource, '00000000000000a4', { after: ',"resource":null' }),
+      exportJson(resource, '00000000000000a5'),
+    ]);
+    assert.deepStrictEqual(
+      spans.map((s) => s.resource['service.name']),
+      ['checkout-svc', 'second', 'second', undefined, 'checkout-svc'],
+    );
+  });
+
+  it('a resourceSpans list after the resource makes it a whole export whose resource is unused', () => {
+    const list = JSON.stringify([{ resource: { attributes: [kv('service.name', { stringValue: 'listed' })] }, scopeSpans: [{ scope: { name: 'l' }, spans: [JSON.parse(spanJson('00000000000000b1'))] }] }]);
+    const spans = assertSameAsAlone([exportJson(resource, '00000000000000a1'), exportJson(resource, '00000000000000a2', { after: `,"resourceSpans":${list}` })]);
+    assert.deepStrictEqual(
+      spans.map((s) => [s.spanId, s.resource['service.name'], s.scope.name]),
+      [
+        ['00000000000000a1', 'checkout-svc', 'shop'],
+        ['00000000000000b1', 'listed', 'l'],
+      ],
+    );
+  });
+
+  it('escaped text, a resource spelled with escapes, and a resource member named scopeSpans', () => {
+    const tricky = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'say "hi",\\"scopeSpans\\":[ <b>\u00e9\u{1F680}\n' })] });
+    const escaped = resource.replace('checkout', '\\u0063heckout');
+    const nested = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'nested' })], scopeSpans: [] });
+    const exports = [tricky, tricky, escaped, resource, escaped, nested, nested].map((r, i) => exportJson(r, `00000000000000c${i}`));
+    const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(
+      spans.map((s) => s.resource['service.name']),
+      ['say "hi",\\"scopeSpans\\":[ <b>\u00e9\u{1F680}\n', 'say "hi",\\"scopeSpans\\":[ <b>\u00e9\u{1F680}\n', 'checkout-svc', 'checkout-svc', 'checkout-svc', 'nested', 'nested'],
+    );
+  });
+
+  it('64-bit integers: in the resource and in a span after a shared resource, read exactly', () => {
+    const big = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'checkout-svc' })] }).replace(']}', ',{"key":"pid","value":{"intValue":9223372036854775807}}]}');
+    const exports = [
+      exportJson(big, '00000000000000d1'),
+      exportJson(big, '00000000000000d2'),
+      exportJson(resource, '00000000000000d3'),
+      exportJson(resource, '00000000000000d4', { extra: ',{"key":"big","value":{"intValue":9007199254740993}}' }),
+      exportJson(resource, '00000000000000d5', { extra: ',{"key":"nan","value":{"doubleValue":NaN}}' }),
+    ];
+    const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(
+      spans.map((s) => s.resource.pid),
+      [9223372036854775807n, 9223372036854775807n, undefined, undefined, undefined],
+    );
+    assert.strictEqual(spans[3].attributes.big, 9007199254740993n);
+    assert.ok(Number.isNaN(spans[4].attributes.nan));
+    assert.strictEqual(spans[4].resource, spans[2].resource);
+  });
+
+  it('a resource the model cannot hold exactly keeps its lossy mark on the spans of every export', () => {
+    const withMap = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'checkout-svc' }), kv('labels', { kvlistValue: { values: [kv('team', { stringValue: 'cart' })] } })] });
+    const spans = assertSameAsAlone([exportJson(withMap, '00000000000000f1'), exportJson(withMap, '00000000000000f2')]);
+    assert.deepStrictEqual(
+      spans.map((s) => [s.resource.labels, s.lossy?.map((l) => l.path)]),
+      [
+        ['{"team":"cart"}', ['resource.labels']],
+        ['{"team":"cart"}', ['resource.labels']],
+      ],
+    );
+  });
+
+  it('an export cut off after a shared resource is reported, and the next one is read', () => {
+    const whole = exportJson(resource, '00000000000000e1');
+    const cut = exportJson(resource, '00000000000000e2').slice(0, resource.length + 60);
+    const r = parseText(julText([whole, cut, exportJson(resource, '00000000000000e3')]));
+    assert.deepStrictEqual(r.spans.map((s) => s.spanId), ['00000000000000e1', '00000000000000e3']);
+    assert.deepStrictEqual(r.unparsed.map((u) => [u.startLine, u.endLine]), [[2, 3]]);
+    assert.deepStrictEqual(r.output, []);
+  });
+});
