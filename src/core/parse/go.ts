@@ -6,7 +6,7 @@
  * Resource, InstrumentationLibrary` (otel-go ≤ 1.28) or `InstrumentationScope` plus the
  * deprecated duplicate `InstrumentationLibrary` (1.29+).
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, StatusCode, UnknownField } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
@@ -43,23 +43,31 @@ function digits(s: string, at: number, count: number): number {
  * so callers check for it first.
  */
 export function rfc3339ToUnixNano(s: string): bigint | null {
-  const n = s.length;
-  if (n < 20) return null;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const sep = s.charCodeAt(10);
+  return rfc3339At(s, 0, s.length);
+}
+
+/** The last whole second read and its value in nanoseconds: times in a run share seconds. */
+let lastSeconds = NaN;
+let lastSecondsNano = 0n;
+
+/** rfc3339ToUnixNano of `s.slice(from, n)`, read in place. */
+export function rfc3339At(s: string, from: number, n: number): bigint | null {
+  if (n - from < 20) return null;
+  const year = digits(s, from, 4);
+  const month = digits(s, from + 5, 2);
+  const day = digits(s, from + 8, 2);
+  const hour = digits(s, from + 11, 2);
+  const minute = digits(s, from + 14, 2);
+  const second = digits(s, from + 17, 2);
+  const sep = s.charCodeAt(from + 10);
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-    second < 0 || second > 60 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 ||
-    s.charCodeAt(16) !== 58 || (sep !== 84 && sep !== 116 && sep !== 32)
+    second < 0 || second > 60 || s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45 || s.charCodeAt(from + 13) !== 58 ||
+    s.charCodeAt(from + 16) !== 58 || (sep !== 84 && sep !== 116 && sep !== 32)
   ) {
     return null;
   }
-  let i = 19;
+  let i = from + 19;
   let frac = 0;
   if (s.charCodeAt(i) === 46 /* . */) {
     i++;
@@ -89,7 +97,11 @@ export function rfc3339ToUnixNano(s: string): bigint | null {
   }
   if (i !== n) return null;
   const seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
-  return BigInt(seconds) * 1_000_000_000n + BigInt(frac);
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds;
+    lastSecondsNano = BigInt(seconds) * 1_000_000_000n;
+  }
+  return frac === 0 ? lastSecondsNano : lastSecondsNano + BigInt(frac);
 }
 
 /** Go's zero time.Time, printed by `WithoutTimestamps()`; means "no time", not year 1. */
@@ -325,6 +337,41 @@ function isGoSpanStub(o: unknown): o is Json {
 }
 
 /**
+ * What spans share instead of each holding a copy: no events, no links, the common statuses,
+ * the scope while it repeats. Frozen, so no holder of one span can change another.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const SHARED_STATUS: Record<StatusCode, { empty: SpanStatus; none: SpanStatus }> = {
+  UNSET: { empty: Object.freeze({ code: 'UNSET', message: '' }), none: Object.freeze({ code: 'UNSET', message: null }) },
+  OK: { empty: Object.freeze({ code: 'OK', message: '' }), none: Object.freeze({ code: 'OK', message: null }) },
+  ERROR: { empty: Object.freeze({ code: 'ERROR', message: '' }), none: Object.freeze({ code: 'ERROR', message: null }) },
+};
+
+function statusOf(code: StatusCode, message: string | null): SpanStatus {
+  return message === '' ? SHARED_STATUS[code].empty : message === null ? SHARED_STATUS[code].none : { code, message };
+}
+
+/** The last scope object as parsed and what it was read as (records carrying a repeated tail share the parsed object). */
+interface SharedScope {
+  printed: unknown;
+  scope: InstrumentationScope;
+}
+
+function scopeFromGo(printed: unknown, memo: ParseMemo | undefined): InstrumentationScope {
+  const last = memo?.get('go-stdouttrace-scope') as SharedScope | undefined;
+  if (last && last.printed === printed) return last.scope;
+  const o = (printed ?? {}) as Json;
+  const scope = Object.freeze({
+    name: typeof o.Name === 'string' ? o.Name : '',
+    version: typeof o.Version === 'string' ? o.Version : null,
+    schemaUrl: typeof o.SchemaURL === 'string' ? o.SchemaURL : null,
+  });
+  if (memo && printed && typeof printed === 'object') memo.set('go-stdouttrace-scope', { printed, scope } satisfies SharedScope);
+  return scope;
+}
+
+/**
  * Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly.
  * `sharedResource`, when given, is the span's resource already read from a repeated tail;
  * `middle`, the record's Events … DroppedLinks members read from a repeated run of them.
@@ -339,21 +386,24 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     parentSpanId = (parent.SpanID as string).toLowerCase();
     parentIsRemote = typeof parent.Remote === 'boolean' ? parent.Remote : null;
   }
-  const unknown: UnknownField[] = [];
+  let unknown: UnknownField[] | undefined;
   let start = 0n;
   let end: bigint | null = 0n;
   if (isGoZeroTime(r.StartTime)) {
-    unknown.push('time');
+    unknown = ['time'];
   } else {
     const readStart = typeof r.StartTime === 'string' ? rfc3339ToUnixNano(r.StartTime) : null;
     if (readStart === null) cx.lossy.push({ path: 'startTimeUnixNano', reason: `unreadable time ${String(r.StartTime)}` });
     start = readStart ?? 0n;
     end = typeof r.EndTime === 'string' && !isGoZeroTime(r.EndTime) ? rfc3339ToUnixNano(r.EndTime) : null;
   }
-  const events: SpanEvent[] = [];
-  if (Array.isArray(m.Events)) {
-    (m.Events as Json[]).forEach((e, i) => {
-      if (!e || typeof e !== 'object') return;
+  let events = NO_EVENTS;
+  if (Array.isArray(m.Events) && m.Events.length) {
+    events = [];
+    const list = m.Events as Json[];
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (!e || typeof e !== 'object') continue;
       const t = e.Time;
       events.push({
         name: typeof e.Name === 'string' ? e.Name : '',
@@ -362,12 +412,15 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
         attributes: attributesFromGo(e.Attributes, `events.${i}.attributes`, cx),
         droppedAttributesCount: count(e.DroppedAttributeCount),
       });
-    });
+    }
   }
-  const links: SpanLink[] = [];
-  if (Array.isArray(m.Links)) {
-    (m.Links as Json[]).forEach((l, i) => {
-      if (!l || typeof l !== 'object') return;
+  let links = NO_LINKS;
+  if (Array.isArray(m.Links) && m.Links.length) {
+    links = [];
+    const list = m.Links as Json[];
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i];
+      if (!l || typeof l !== 'object') continue;
       const lc = (l.SpanContext ?? {}) as Json;
       links.push({
         traceId: typeof lc.TraceID === 'string' ? lc.TraceID.toLowerCase() : '',
@@ -376,10 +429,9 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
         attributes: attributesFromGo(l.Attributes, `links.${i}.attributes`, cx),
         droppedAttributesCount: count(l.DroppedAttributeCount),
       });
-    });
+    }
   }
   const status = (m.Status ?? {}) as Json;
-  const scope = (r.InstrumentationScope ?? r.InstrumentationLibrary ?? {}) as Json;
   const kind = typeof r.SpanKind === 'number' ? r.SpanKind : 1;
   const span: Span = {
     traceId: (sc.TraceID as string).toLowerCase(),
@@ -396,18 +448,14 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     droppedEventsCount: count(m.DroppedEvents),
     links,
     droppedLinksCount: count(m.DroppedLinks),
-    status: { code: statusFromGo(status.Code), message: typeof status.Description === 'string' ? status.Description : null },
+    status: statusOf(statusFromGo(status.Code), typeof status.Description === 'string' ? status.Description : null),
     traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
     resource: sharedResource ?? resourceFromGo(r.Resource, cx),
-    scope: {
-      name: typeof scope.Name === 'string' ? scope.Name : '',
-      version: typeof scope.Version === 'string' ? scope.Version : null,
-      schemaUrl: typeof scope.SchemaURL === 'string' ? scope.SchemaURL : null,
-    },
+    scope: scopeFromGo(r.InstrumentationScope ?? r.InstrumentationLibrary, cx.memo),
     origin: cx.origin,
   };
   if (cx.lossy.length) span.lossy = cx.lossy;
-  if (unknown.length) span.unknown = unknown;
+  if (unknown) span.unknown = unknown;
   return span;
 }
 

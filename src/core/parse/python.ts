@@ -7,7 +7,7 @@
  * `SpanKind.X` and the trace state as Python's `str()` of the SDK TraceState. No
  * instrumentation scope is printed.
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, StatusCode } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { SPAN_KINDS } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { findTail, parseWithoutTail, readTail, rememberTail, rfc3339ToUnixNano, type RepeatedTail } from './go';
@@ -213,6 +213,26 @@ function isPythonSpan(o: unknown): o is Json {
 }
 
 /**
+ * What spans share instead of each holding a copy: no events, no links, the scope Python never
+ * prints, the unknown-field lists, the statuses without a message. Frozen, so no holder of one
+ * span can change another.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '', version: null, schemaUrl: null });
+const UNKNOWN_SCOPE = Object.freeze(['scope']) as unknown as UnknownField[];
+const UNKNOWN_SCOPE_TIME = Object.freeze(['scope', 'time']) as unknown as UnknownField[];
+const NO_MESSAGE: Record<StatusCode, SpanStatus> = {
+  UNSET: Object.freeze({ code: 'UNSET', message: null }),
+  OK: Object.freeze({ code: 'OK', message: null }),
+  ERROR: Object.freeze({ code: 'ERROR', message: null }),
+};
+
+function statusOf(code: StatusCode, message: string | null): SpanStatus {
+  return message === null ? NO_MESSAGE[code] : { code, message };
+}
+
+/**
  * Convert one span dict; null when its context holds no valid ids (not a span after all).
  * `sharedResource`, when given, is the span's resource already read from a repeated tail.
  */
@@ -227,10 +247,13 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
   const kind = kindFrom(r.kind);
   if (kind === null) cx.lossy.push({ path: 'kind', reason: `unknown kind ${String(r.kind)}` });
   const status = (r.status ?? {}) as Json;
-  const events: SpanEvent[] = [];
-  if (Array.isArray(r.events)) {
-    (r.events as Json[]).forEach((e, i) => {
-      if (!e || typeof e !== 'object') return;
+  let events = NO_EVENTS;
+  if (Array.isArray(r.events) && r.events.length) {
+    events = [];
+    const list = r.events as Json[];
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (!e || typeof e !== 'object') continue;
       const t = pythonTime(e.timestamp);
       if (t === null) cx.lossy.push({ path: `events.${i}.timeUnixNano`, reason: `unreadable time ${String(e.timestamp)}` });
       events.push({
@@ -239,12 +262,15 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
         attributes: attributes(e.attributes, `events.${i}.attributes`, cx),
         droppedAttributesCount: 0,
       });
-    });
+    }
   }
-  const links: SpanLink[] = [];
-  if (Array.isArray(r.links)) {
-    (r.links as Json[]).forEach((l, i) => {
-      if (!l || typeof l !== 'object') return;
+  let links = NO_LINKS;
+  if (Array.isArray(r.links) && r.links.length) {
+    links = [];
+    const list = r.links as Json[];
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i];
+      if (!l || typeof l !== 'object') continue;
       const lc = (l.context ?? {}) as Json;
       links.push({
         traceId: pythonId(lc.trace_id, 32) ?? '',
@@ -253,7 +279,7 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
         attributes: attributes(l.attributes, `links.${i}.attributes`, cx),
         droppedAttributesCount: 0,
       });
-    });
+    }
   }
   // Since SDK 1.x the resource prints as {attributes, schema_url}; older SDKs printed the map itself.
   const res = sharedResource ? null : (r.resource as Json | null | undefined);
@@ -274,11 +300,11 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
     droppedEventsCount: 0,
     links,
     droppedLinksCount: 0,
-    status: { code: statusFrom(status.status_code), message: typeof status.description === 'string' ? status.description : null },
+    status: statusOf(statusFrom(status.status_code), typeof status.description === 'string' ? status.description : null),
     traceState: traceStateField(ctx.trace_state, 'traceState', cx),
     resource: sharedResource ?? resourceFrom(resAttrs, cx),
-    scope: { name: '', version: null, schemaUrl: null },
-    unknown: start === null ? ['scope', 'time'] : ['scope'],
+    scope: NO_SCOPE,
+    unknown: start === null ? UNKNOWN_SCOPE_TIME : UNKNOWN_SCOPE,
     origin: cx.origin,
   };
   if (r.parent_id !== null && r.parent_id !== undefined && parentId === null) cx.lossy.push({ path: 'parentSpanId', reason: `unreadable parent id ${String(r.parent_id)}` });
