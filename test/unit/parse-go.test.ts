@@ -325,6 +325,16 @@ describe('Go stdouttrace: the Resource a process repeats is read once and shared
       assert.strictEqual(spans[2].scope.name, 'new');
     });
 
+    it(`${layout}: the scope a repeated tail holds (v1.29+ pair, a null InstrumentationScope) is each span's, as read alone`, () => {
+      const lib = (name: string) => ({ Name: name, Version: 'v1', SchemaURL: '' });
+      const both = (name: string) => ({ ...withoutTail(stub({ Name: name })), Resource: svc('s'), InstrumentationScope: lib('scope'), InstrumentationLibrary: lib('library') });
+      const nullScope = (name: string) => ({ ...withoutTail(stub({ Name: name })), Resource: svc('s'), InstrumentationScope: null, InstrumentationLibrary: lib('fallback') });
+      const records = [print(both('z1')), print(both('z2')), print(nullScope('z3')), print(nullScope('z4')), print(both('z5'))];
+      const spans = together(records, join);
+      assert.deepStrictEqual(spans, alone(records));
+      assert.deepStrictEqual(spans.map((s) => s.scope.name), ['scope', 'scope', 'fallback', 'fallback', 'scope']);
+    });
+
     it(`${layout}: events, links, status and counts that change between spans sharing a tail are each span's own`, () => {
       const event = { Name: 'ev', Attributes: null, DroppedAttributeCount: 0, Time: '2026-11-25T07:47:04.736015537Z' };
       const link = { SpanContext: { TraceID: TRACE, SpanID: '00f067aa0ba902b9', TraceFlags: '01', TraceState: '', Remote: false }, Attributes: null, DroppedAttributeCount: 0 };

@@ -128,7 +128,8 @@ const MAX_TAILS = 4;
 /** The remembered tail `text` ends with, or undefined. */
 export function findTail<T>(text: string, tails: RepeatedTail<T>[] | undefined): RepeatedTail<T> | undefined {
   if (!tails) return undefined;
-  for (const tail of tails) if (text.length > tail.text.length && text.endsWith(tail.text)) return tail;
+  // slice + === compares as memory; endsWith goes character by character.
+  for (const tail of tails) if (text.length > tail.text.length && text.slice(text.length - tail.text.length) === tail.text) return tail;
   return undefined;
 }
 
@@ -376,7 +377,7 @@ function scopeFromGo(printed: unknown, memo: ParseMemo | undefined): Instrumenta
  * `sharedResource`, when given, is the span's resource already read from a repeated tail;
  * `middle`, the record's Events … DroppedLinks members read from a repeated run of them.
  */
-function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle?: Json): Span {
+function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle?: Json, sharedScope?: InstrumentationScope): Span {
   const m = middle ?? r;
   const sc = r.SpanContext as Json;
   const parent = r.Parent as Json | null | undefined;
@@ -451,7 +452,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     status: statusOf(statusFromGo(status.Code), typeof status.Description === 'string' ? status.Description : null),
     traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
     resource: sharedResource ?? resourceFromGo(r.Resource, cx),
-    scope: scopeFromGo(r.InstrumentationScope ?? r.InstrumentationLibrary, cx.memo),
+    scope: sharedScope ?? scopeFromGo(r.InstrumentationScope ?? r.InstrumentationLibrary, cx.memo),
     origin: cx.origin,
   };
   if (cx.lossy.length) span.lossy = cx.lossy;
@@ -468,6 +469,13 @@ interface GoTail {
   keys: string[];
   values: unknown[];
   resource: Attributes;
+  /**
+   * The scope read once from the tail, when the tail decides it whatever the record holds before
+   * it: a non-null InstrumentationScope (read first), or InstrumentationLibrary alone for a record
+   * without a non-null InstrumentationScope of its own (`onlyLibrary`).
+   */
+  scope?: InstrumentationScope;
+  onlyLibrary?: boolean;
 }
 
 /**
@@ -485,10 +493,16 @@ function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin:
   const value = parseWithoutTail(text, tail.text.length, skipFrom, skipFrom ? childCount : 0);
   if (!isGoSpanStub(value)) return undefined;
   if (!skipFrom && childCount > 0 && value.Events === null && value.Links === null) rememberMiddle(text, childCount, memo!);
-  const { keys, values } = tail.shared;
-  for (let i = 0; i < keys.length; i++) value[keys[i]] = values[i];
+  const shared = tail.shared;
+  let scope: InstrumentationScope | undefined;
+  if (shared.scope && (!shared.onlyLibrary || value.InstrumentationScope === undefined || value.InstrumentationScope === null)) {
+    scope = shared.scope;
+  } else {
+    // The members override the record's own (JSON's last key wins).
+    for (let i = 0; i < shared.keys.length; i++) value[shared.keys[i]] = shared.values[i];
+  }
   const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-  const span = spanFromGo(value, cx, tail.shared.resource, skipFrom ? middle!.members : undefined);
+  const span = spanFromGo(value, cx, shared.resource, skipFrom ? middle!.members : undefined, scope);
   return cx.unsafeInt ? undefined : span;
 }
 
@@ -562,7 +576,15 @@ function rememberGoTail(text: string, span: Span, memo: ParseMemo | undefined): 
   if (!tail) return;
   const members = tail.members;
   delete members.Resource;
-  rememberTail<GoTail>(memo, GO_TAILS, { text: tail.text, shared: { keys: Object.keys(members), values: Object.values(members), resource: span.resource } });
+  const shared: GoTail = { keys: Object.keys(members), values: Object.values(members), resource: span.resource };
+  const own = members.InstrumentationScope;
+  const library = members.InstrumentationLibrary;
+  if (own !== undefined && own !== null) shared.scope = scopeFromGo(own, undefined);
+  else if (own === undefined && library !== undefined && library !== null) {
+    shared.scope = scopeFromGo(library, undefined);
+    shared.onlyLibrary = true;
+  }
+  rememberTail<GoTail>(memo, GO_TAILS, { text: tail.text, shared });
 }
 
 function firstKeyIsName(line: string | undefined): boolean {
