@@ -148,22 +148,25 @@ export class StreamParser {
    * (which gives the same result, line by line).
    */
   private fastBlock(text: string, from: number, nl: number): number {
-    const close = text.indexOf('\n}', nl - 1);
-    if (close < 0) return -1;
-    const closeStart = close + 1;
+    // One pass over the lines after `{`, counting them: each indented, up to the first that
+    // starts with `}`, which must hold nothing else.
+    const limit = from + this.maxBlockChars;
+    let newlines = 0;
+    let p = nl;
+    for (;;) {
+      newlines++;
+      const c = text.charCodeAt(p + 1);
+      if (c === 125 /* } */) break;
+      if (c !== 32 && c !== 9) return -1;
+      p = text.indexOf('\n', p + 1);
+      if (p < 0 || p > limit) return -1;
+    }
+    const closeStart = p + 1;
     const closeNl = text.indexOf('\n', closeStart);
     if (closeNl < 0 || closeNl - from > this.maxBlockChars) return -1;
     for (let i = closeStart + 1; i < closeNl; i++) {
       const c = text.charCodeAt(i);
       if (c !== 32 && c !== 9 && c !== 13) return -1;
-    }
-    // Every line between must be indented (one pass that also counts the lines).
-    let newlines = 0;
-    for (let p = nl; p < closeStart; p = text.indexOf('\n', p + 1)) {
-      newlines++;
-      if (p + 1 === closeStart) break;
-      const c = text.charCodeAt(p + 1);
-      if (c !== 32 && c !== 9) return -1;
     }
     this.crAt = this.nextIn('\r', from, this.crAt);
     if (this.crAt < closeStart) return -1;
