@@ -176,3 +176,39 @@ describe('Java OtlpJsonLogging: a resource repeated from an earlier export', () 
     assert.deepStrictEqual(r.output, []);
   });
 });
+
+describe('Java OtlpJsonLogging: what spans share', () => {
+  const resource = JSON.stringify(RESOURCE);
+
+  it('empty events, links and attributes, and a status without message, are shared frozen values', () => {
+    const plain = exportJson(resource, '00000000000000a1').replace('[{"key":"n","value":{"intValue":"42"}}]', '[]');
+    const withStatus = exportJson(resource, '00000000000000a2').replace('"status":{}', '"status":{"code":2,"message":"card declined"}');
+    const spans = assertSameAsAlone([plain, plain.replace('00000000000000a1', '00000000000000a3'), withStatus]);
+    const [a, b, c] = spans;
+    assert.deepStrictEqual([a.events, a.links, a.attributes, a.status], [[], [], {}, { code: 'UNSET', message: '' }]);
+    assert.deepStrictEqual(c.status, { code: 'ERROR', message: 'card declined' });
+    assert.throws(() => a.events.push({ name: 'x', timeUnixNano: 0n, attributes: {}, droppedAttributesCount: 0 }));
+    assert.throws(() => {
+      'use strict';
+      a.attributes.x = 1;
+    });
+    assert.strictEqual(b.events, a.events);
+    assert.deepStrictEqual(b.events, []);
+    assert.deepStrictEqual(b.attributes, {});
+  });
+
+  it('ids: upper-case hex is lower-cased; a wrong length or a non-hex digit leaves the span out', () => {
+    const upper = exportJson(resource, '00000000000000AB').replace(TRACE, TRACE.toUpperCase());
+    const short = exportJson(resource, '00000000000000a');
+    const notHex = exportJson(resource, '00000000000000g1');
+    const r = parseText(julText([upper, short, notHex, exportJson(resource, '00000000000000a4')]));
+    assert.deepStrictEqual(
+      r.spans.map((s) => [s.traceId, s.spanId]),
+      [
+        [TRACE, '00000000000000ab'],
+        [TRACE, '00000000000000a4'],
+      ],
+    );
+    assert.deepStrictEqual(r.spans, eachAlone([upper, short, notHex, exportJson(resource, '00000000000000a4')]));
+  });
+});

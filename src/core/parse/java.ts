@@ -478,9 +478,10 @@ class JavaOtlpJsonReader implements LineReader {
   private record(text: string, lineNo: number, start: number, header: (Held & { prefix: string }) | null): boolean {
     const close = text.lastIndexOf('}');
     if (close < start) return false;
+    const first = header ? header.line : lineNo;
     let read: OtlpRead | null;
     try {
-      read = readOtlpText(text.slice(start, close + 1), this.memo);
+      read = readOtlpText(text.slice(start, close + 1), this.memo, Object.freeze({ format: 'java-otlp-json', line: first, endLine: lineNo }));
     } catch {
       if (!header && text.indexOf(OTLP_LOGGER) < 0) return false;
       if (header?.prefix) this.sink.output?.(header.line, header.prefix);
@@ -494,13 +495,8 @@ class JavaOtlpJsonReader implements LineReader {
     }
     // Logs and metrics go through the same JUL writer; they are not spans.
     if (!read) return false;
-    const spans = read.spans;
     if (header?.prefix) this.sink.output?.(header.line, header.prefix);
-    const first = header ? header.line : lineNo;
-    for (const span of spans) {
-      span.origin = { format: 'java-otlp-json', line: first, endLine: lineNo };
-      this.sink.span(span);
-    }
+    for (const span of read.spans) this.sink.span(span);
     return true;
   }
 }

@@ -5,7 +5,7 @@
  * the protobuf-JSON default, are accepted too), 64-bit integers as strings or numbers, enums as
  * numbers or names, lowerCamelCase keys (the original snake_case names are accepted as well).
  */
-import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
+import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
@@ -31,6 +31,8 @@ interface Conversion {
   unsafeNumber: boolean;
   /** Spans skipped because their ids could not be read. */
   skipped: number;
+  /** Where the export was printed, when the reader knows: every span of the export shares it. */
+  origin?: SpanOrigin;
 }
 
 /**
@@ -47,16 +49,25 @@ function field(o: Json, camel: string, snake: string): unknown {
   return v !== undefined ? v : o[snake];
 }
 
-const HEX32 = /^[0-9a-f]{32}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
 const HEX_ANY_CASE = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Is `v` all lower-case hex digits? (A loop: cheaper than a regex on every id of every span.) */
+function isLowerHex(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 102 || c < 48 || (c > 57 && c < 97)) return false;
+  }
+  return true;
+}
 
 /** An id as lower-case hex: OTLP/JSON hex, or base64 of exactly `bytes` bytes; '' when neither. */
 function otlpId(v: unknown, bytes: 16 | 8): string {
   if (typeof v !== 'string' || v.length === 0) return '';
-  if ((bytes === 16 ? HEX32 : HEX16).test(v)) return v;
-  if (v.length === bytes * 2 && HEX_ANY_CASE.test(v)) return v.toLowerCase();
+  if (v.length === bytes * 2) {
+    if (isLowerHex(v)) return v;
+    if (HEX_ANY_CASE.test(v)) return v.toLowerCase();
+  }
   if (v.length === Math.ceil(bytes / 3) * 4 && BASE64.test(v)) return base64ToHex(v, bytes);
   return '';
 }
@@ -165,15 +176,16 @@ function plainAnyValue(av: unknown, cx: Conversion): unknown {
 }
 
 function scalarAnyValue(o: Json, cx: Conversion): AttributeScalar | null | undefined {
-  let v = field(o, 'stringValue', 'string_value');
+  // Named loads rather than field(): see spanFromOtlp.
+  let v = o.stringValue !== undefined ? o.stringValue : o.string_value;
   if (v !== undefined) return typeof v === 'string' ? v : text(v, cx);
-  v = field(o, 'intValue', 'int_value');
+  v = o.intValue !== undefined ? o.intValue : o.int_value;
   if (v !== undefined) return int64(v, cx);
-  v = field(o, 'doubleValue', 'double_value');
+  v = o.doubleValue !== undefined ? o.doubleValue : o.double_value;
   if (v !== undefined) return double(v);
-  v = field(o, 'boolValue', 'bool_value');
+  v = o.boolValue !== undefined ? o.boolValue : o.bool_value;
   if (v !== undefined) return v === true || v === 'true';
-  v = field(o, 'bytesValue', 'bytes_value');
+  v = o.bytesValue !== undefined ? o.bytesValue : o.bytes_value;
   if (v !== undefined) return typeof v === 'string' ? v : text(v, cx);
   return undefined;
 }
@@ -221,8 +233,8 @@ function anyValue(av: unknown, path: string, cx: Conversion): AttributeValue {
 }
 
 function attributes(list: unknown, path: string, cx: Conversion): Attributes {
+  if (!Array.isArray(list) || list.length === 0) return NO_ATTRIBUTES;
   const out: Attributes = {};
-  if (!Array.isArray(list)) return out;
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as Json | null;
     if (!kv || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
@@ -247,49 +259,76 @@ function str(v: unknown, fallback: string): string {
   return typeof v === 'string' ? v : fallback;
 }
 
+/** Shared by every span without events, links or attributes; frozen, so a change throws instead of reaching other spans. */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+/** The statuses of spans without a status message (nearly all), shared the same way. */
+const STATUS_UNSET: SpanStatus = Object.freeze({ code: 'UNSET', message: '' });
+const STATUS_OK: SpanStatus = Object.freeze({ code: 'OK', message: '' });
+const STATUS_ERROR: SpanStatus = Object.freeze({ code: 'ERROR', message: '' });
+
+function statusOf(v: unknown): SpanStatus {
+  const status = (v ?? {}) as Json;
+  const code = statusFrom(status.code);
+  // proto3 omits empty strings, so an absent message is the empty one.
+  const message = str(status.message, '');
+  if (message !== '') return { code, message };
+  return code === 'UNSET' ? STATUS_UNSET : code === 'OK' ? STATUS_OK : STATUS_ERROR;
+}
+
+function eventsOf(raw: unknown, start: bigint | null, cx: Conversion): SpanEvent[] {
+  if (!Array.isArray(raw) || raw.length === 0) return NO_EVENTS;
+  const events: SpanEvent[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const e = raw[i] as Json | null;
+    if (!e || typeof e !== 'object') continue;
+    events.push({
+      name: str(e.name, ''),
+      timeUnixNano: nanos(e.timeUnixNano !== undefined ? e.timeUnixNano : e.time_unix_nano, cx) ?? start ?? 0n,
+      attributes: attributes(e.attributes, `events.${i}.attributes`, cx),
+      droppedAttributesCount: count(e.droppedAttributesCount !== undefined ? e.droppedAttributesCount : e.dropped_attributes_count),
+    });
+  }
+  return events;
+}
+
+function linksOf(raw: unknown, cx: Conversion): SpanLink[] {
+  if (!Array.isArray(raw) || raw.length === 0) return NO_LINKS;
+  const links: SpanLink[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const l = raw[i] as Json | null;
+    if (!l || typeof l !== 'object') continue;
+    links.push({
+      traceId: otlpId(field(l, 'traceId', 'trace_id'), 16),
+      spanId: otlpId(field(l, 'spanId', 'span_id'), 8),
+      traceState: str(field(l, 'traceState', 'trace_state'), ''),
+      attributes: attributes(l.attributes, `links.${i}.attributes`, cx),
+      droppedAttributesCount: count(field(l, 'droppedAttributesCount', 'dropped_attributes_count')),
+    });
+  }
+  return links;
+}
+
+/*
+ * The span fields are read as `s.camel !== undefined ? s.camel : s.snake` at each site rather than
+ * through field(): a named property load per site stays monomorphic (spans of one exporter share
+ * one shape), where field()'s keyed loads with changing keys were megamorphic.
+ */
 function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope, cx: Conversion): Span | null {
-  const traceId = otlpId(field(s, 'traceId', 'trace_id'), 16);
-  const spanId = otlpId(field(s, 'spanId', 'span_id'), 8);
+  const traceId = otlpId(s.traceId !== undefined ? s.traceId : s.trace_id, 16);
+  const spanId = otlpId(s.spanId !== undefined ? s.spanId : s.span_id, 8);
   if (!traceId || !spanId) {
     cx.skipped++;
     return null;
   }
-  cx.lossy = [];
-  const parent = otlpId(field(s, 'parentSpanId', 'parent_span_id'), 8);
+  // Marks of the previous span went with it; an unused (empty) list is kept for the next span.
+  if (cx.lossy.length) cx.lossy = [];
+  const parent = otlpId(s.parentSpanId !== undefined ? s.parentSpanId : s.parent_span_id, 8);
   const parentSpanId = parent && !isZeroId(parent) ? parent : null;
   const flags = count(s.flags);
-  const start = nanos(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), cx);
-  const endRaw = nanos(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), cx);
-  const events: SpanEvent[] = [];
-  const rawEvents = s.events;
-  if (Array.isArray(rawEvents)) {
-    for (let i = 0; i < rawEvents.length; i++) {
-      const e = rawEvents[i] as Json | null;
-      if (!e || typeof e !== 'object') continue;
-      events.push({
-        name: str(e.name, ''),
-        timeUnixNano: nanos(field(e, 'timeUnixNano', 'time_unix_nano'), cx) ?? start ?? 0n,
-        attributes: attributes(e.attributes, `events.${i}.attributes`, cx),
-        droppedAttributesCount: count(field(e, 'droppedAttributesCount', 'dropped_attributes_count')),
-      });
-    }
-  }
-  const links: SpanLink[] = [];
-  const rawLinks = s.links;
-  if (Array.isArray(rawLinks)) {
-    for (let i = 0; i < rawLinks.length; i++) {
-      const l = rawLinks[i] as Json | null;
-      if (!l || typeof l !== 'object') continue;
-      links.push({
-        traceId: otlpId(field(l, 'traceId', 'trace_id'), 16),
-        spanId: otlpId(field(l, 'spanId', 'span_id'), 8),
-        traceState: str(field(l, 'traceState', 'trace_state'), ''),
-        attributes: attributes(l.attributes, `links.${i}.attributes`, cx),
-        droppedAttributesCount: count(field(l, 'droppedAttributesCount', 'dropped_attributes_count')),
-      });
-    }
-  }
-  const status = (s.status ?? {}) as Json;
+  const start = nanos(s.startTimeUnixNano !== undefined ? s.startTimeUnixNano : s.start_time_unix_nano, cx);
+  const endRaw = nanos(s.endTimeUnixNano !== undefined ? s.endTimeUnixNano : s.end_time_unix_nano, cx);
   const span: Span = {
     traceId,
     spanId,
@@ -302,17 +341,19 @@ function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope
     // proto3 omits a zero end time; such a span carries no end.
     endTimeUnixNano: endRaw === null || endRaw === 0n ? null : endRaw,
     attributes: attributes(s.attributes, 'attributes', cx),
-    droppedAttributesCount: count(field(s, 'droppedAttributesCount', 'dropped_attributes_count')),
-    events,
-    droppedEventsCount: count(field(s, 'droppedEventsCount', 'dropped_events_count')),
-    links,
-    droppedLinksCount: count(field(s, 'droppedLinksCount', 'dropped_links_count')),
-    // proto3 omits empty strings, so an absent message or trace state is the empty one.
-    status: { code: statusFrom(status.code), message: str(status.message, '') },
-    traceState: str(field(s, 'traceState', 'trace_state'), ''),
+    droppedAttributesCount: count(s.droppedAttributesCount !== undefined ? s.droppedAttributesCount : s.dropped_attributes_count),
+    events: eventsOf(s.events, start, cx),
+    droppedEventsCount: count(s.droppedEventsCount !== undefined ? s.droppedEventsCount : s.dropped_events_count),
+    links: linksOf(s.links, cx),
+    droppedLinksCount: count(s.droppedLinksCount !== undefined ? s.droppedLinksCount : s.dropped_links_count),
+    status: statusOf(s.status),
+    // proto3 omits empty strings, so an absent trace state is the empty one.
+    traceState: str(s.traceState !== undefined ? s.traceState : s.trace_state, ''),
     // Shared by the spans of an export and, while it repeats, of later exports: never changed after.
     resource,
     scope,
+    // Set as the span is made: adding it afterwards would change every span's shape.
+    origin: cx.origin,
   };
   if (start === null) span.unknown = ['time'];
   if (cx.lossy.length) span.lossy = cx.lossy;
@@ -320,9 +361,9 @@ function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope
 }
 
 function scopeFrom(ss: Json, memo: ParseMemo | undefined): InstrumentationScope {
-  const sc = (field(ss, 'scope', 'instrumentationLibrary') ?? ss.instrumentation_library ?? {}) as Json;
+  const sc = ((ss.scope !== undefined ? ss.scope : ss.instrumentationLibrary) ?? ss.instrumentation_library ?? {}) as Json;
   const version = sc && typeof sc === 'object' ? sc.version : undefined;
-  const schemaUrl = field(ss, 'schemaUrl', 'schema_url');
+  const schemaUrl = ss.schemaUrl !== undefined ? ss.schemaUrl : ss.schema_url;
   const name = sc && typeof sc === 'object' ? str(sc.name, '') : '';
   const v = typeof version === 'string' ? version : null;
   const u = typeof schemaUrl === 'string' ? schemaUrl : null;
@@ -406,7 +447,7 @@ function resourceOf(res: unknown, cx: Conversion, memo: ParseMemo | undefined): 
 /** The spans of one ResourceSpans, whose resource was read already (with `resourceLossy` marks). */
 function readScopeSpans(rs: Json, resource: Attributes, resourceLossy: LossyField[], cx: Conversion, out: Span[], memo: ParseMemo | undefined): void {
   // Older exporters (OTLP < 0.15) wrote instrumentationLibrarySpans.
-  const scopes = field(rs, 'scopeSpans', 'scope_spans') ?? field(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans');
+  const scopes = (rs.scopeSpans !== undefined ? rs.scopeSpans : rs.scope_spans) ?? (rs.instrumentationLibrarySpans !== undefined ? rs.instrumentationLibrarySpans : rs.instrumentation_library_spans);
   if (!Array.isArray(scopes)) return;
   for (const ssRaw of scopes) {
     if (!ssRaw || typeof ssRaw !== 'object') continue;
@@ -431,10 +472,10 @@ function readScopeSpans(rs: Json, resource: Attributes, resourceLossy: LossyFiel
 function resourceSpansOf(value: unknown): unknown[] | null {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
   const v = value as Json;
-  const list = field(v, 'resourceSpans', 'resource_spans');
+  const list = v.resourceSpans !== undefined ? v.resourceSpans : v.resource_spans;
   if (Array.isArray(list)) return list;
   // A single ResourceSpans, as Java's OtlpJsonLoggingSpanExporter logs it.
-  if (Array.isArray(field(v, 'scopeSpans', 'scope_spans')) || Array.isArray(v.instrumentationLibrarySpans)) return [v];
+  if (Array.isArray(v.scopeSpans !== undefined ? v.scopeSpans : v.scope_spans) || Array.isArray(v.instrumentationLibrarySpans)) return [v];
   return null;
 }
 
@@ -447,12 +488,13 @@ export interface OtlpRead {
 
 /**
  * Read one OTLP JSON trace export (or a single ResourceSpans) into spans; null when the value is
- * not OTLP trace data. `memo` (the parser's) lets repeated resources and scopes share one object.
+ * not OTLP trace data. `memo` (the parser's) lets repeated resources and scopes share one object;
+ * `origin`, when given, is every span's (shared: frozen).
  */
-export function readOtlp(value: unknown, memo?: ParseMemo): OtlpRead | null {
+export function readOtlp(value: unknown, memo?: ParseMemo, origin?: Readonly<SpanOrigin>): OtlpRead | null {
   const list = resourceSpansOf(value);
   if (!list) return null;
-  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
   const spans: Span[] = [];
   readResourceSpans(list, cx, spans, memo);
   return { spans, inexact: cx.unsafeNumber, skipped: cx.skipped };
@@ -482,14 +524,14 @@ const MAX_HEADS = 4;
  * 64-bit number. A text starting with a remembered resource head is parsed without the head.
  * Returns null when the text is JSON but not trace data; throws when it is not JSON.
  */
-export function readOtlpText(json: string, memo: ParseMemo): OtlpRead | null {
+export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | null {
   const heads = memo.get(HEADS) as RepeatedHead[] | undefined;
   let known = false;
   if (heads) {
     for (const head of heads) {
       // slice + === compares by memcmp; startsWith goes character by character.
       if (json.length <= head.text.length || json.slice(0, head.text.length) !== head.text) continue;
-      const read = readWithoutHead(json, head, memo);
+      const read = readWithoutHead(json, head, memo, origin);
       if (read) return read;
       known = true;
       break;
@@ -499,10 +541,10 @@ export function readOtlpText(json: string, memo: ParseMemo): OtlpRead | null {
   try {
     value = JSON.parse(json);
   } catch {
-    return readOtlp(parseJsonLoose(json), memo);
+    return readOtlp(parseJsonLoose(json), memo, origin);
   }
-  const read = readOtlp(value, memo);
-  if (read?.inexact) return readOtlp(parseJsonLoose(json), memo);
+  const read = readOtlp(value, memo, origin);
+  if (read?.inexact) return readOtlp(parseJsonLoose(json), memo, origin);
   if (read && !known) rememberHead(json, value, memo);
   return read;
 }
@@ -513,7 +555,7 @@ export function readOtlpText(json: string, memo: ParseMemo): OtlpRead | null {
  * over the first in JSON.parse; a `resourceSpans` list makes it a different kind of export), when
  * the rest is not JSON, or when it asks for an exact re-read: the caller reads the text whole.
  */
-function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo): OtlpRead | undefined {
+function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
   let rest: unknown;
   try {
     rest = JSON.parse('{' + json.slice(head.text.length));
@@ -524,7 +566,7 @@ function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo): Otl
   if (rs.resource !== undefined) return undefined;
   const list = resourceSpansOf(rs);
   if (!list || list[0] !== rs) return undefined;
-  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
+  const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
   const spans: Span[] = [];
   readScopeSpans(rs, head.resource, NO_LOSSY, cx, spans, memo);
   if (cx.unsafeNumber) return undefined;
@@ -576,9 +618,9 @@ function freezeAttributes(attributes: Attributes): Attributes {
  * are left out. `line` (0-based) becomes each span's origin when given. Never throws.
  */
 export function parseOtlpJsonValue(value: unknown, line?: number): Span[] | null {
-  const read = readOtlp(value);
+  const read = readOtlp(value, undefined, line === undefined ? undefined : Object.freeze({ format: 'otlp-json', line, endLine: line }));
   if (!read) return null;
-  if (line !== undefined) for (const s of read.spans) s.origin = { format: 'otlp-json', line, endLine: line };
+  if (line === undefined) for (const s of read.spans) delete s.origin;
   return read.spans;
 }
 
@@ -589,7 +631,7 @@ function skippedReason(n: number): string {
 /** A pretty-printed OTLP JSON file (or one export spread over indented lines). */
 export const otlpJsonBlock: BlockFormat = {
   name: 'otlp-json',
-  parseBlockText(block: Block, _startLine: number, memo?: ParseMemo): BlockResult | null {
+  parseBlockText(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null {
     const first = block.second;
     if (block.lineCount < 3 || first === undefined || !(first.includes('"resourceSpans"') || first.includes('"resource_spans"') || first.includes('"resource"'))) return null;
     const text = block.text;
@@ -599,9 +641,10 @@ export const otlpJsonBlock: BlockFormat = {
       return { spans: [], unparsedReason: `an OTLP JSON export is not valid JSON (${json.error})` };
     }
     const value = json.value;
-    let read = readOtlp(value, memo);
+    const origin = Object.freeze({ format: 'otlp-json', line: startLine, endLine: startLine + block.lineCount - 1 } as const);
+    let read = readOtlp(value, memo, origin);
     if (!read) return null;
-    if (read.inexact) read = readOtlp(parseJsonLoose(text), memo) ?? read;
+    if (read.inexact) read = readOtlp(parseJsonLoose(text), memo, origin) ?? read;
     return read.skipped ? { spans: read.spans, unparsedReason: skippedReason(read.skipped) } : { spans: read.spans };
   },
 };
@@ -609,12 +652,13 @@ export const otlpJsonBlock: BlockFormat = {
 /** One OTLP JSON export per line (file exporters, OtlpStdoutSpanExporter). */
 export const otlpJsonLines: JsonLineFormat = {
   name: 'otlp-json',
-  parseValue(value: unknown, _line: number, raw: string, memo?: ParseMemo): Span[] | null {
-    let read = readOtlp(value, memo);
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null {
+    const origin = Object.freeze({ format: 'otlp-json', line, endLine: line } as const);
+    let read = readOtlp(value, memo, origin);
     if (!read) return null;
     if (read.inexact) {
       try {
-        read = readOtlp(parseJsonLoose(raw.slice(raw.indexOf('{')).trimEnd()), memo) ?? read;
+        read = readOtlp(parseJsonLoose(raw.slice(raw.indexOf('{')).trimEnd()), memo, origin) ?? read;
       } catch {
         // Keep the rounded reading: the line parsed once already.
       }
