@@ -325,6 +325,31 @@ function isHex(s: unknown, len: number): s is string {
   return true;
 }
 
+/**
+ * The last trace id and parent span id read, as printed and lower-cased: spans of one trace (and
+ * siblings) repeat them, and sharing the string read keeps one copy instead of one per span.
+ */
+let lastTraceRaw = '';
+let lastTraceId = '';
+let lastParentRaw = '';
+let lastParentId = '';
+
+function lowerTraceId(raw: string): string {
+  if (raw !== lastTraceRaw) {
+    lastTraceRaw = raw;
+    lastTraceId = raw.toLowerCase();
+  }
+  return lastTraceId;
+}
+
+function lowerParentId(raw: string): string {
+  if (raw !== lastParentRaw) {
+    lastParentRaw = raw;
+    lastParentId = raw.toLowerCase();
+  }
+  return lastParentId;
+}
+
 function count(v: unknown): number {
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
 }
@@ -384,7 +409,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
   let parentSpanId: string | null = null;
   let parentIsRemote: boolean | null = null;
   if (parent && typeof parent === 'object' && isHex(parent.SpanID, 16) && parent.SpanID !== ZERO_SPAN_ID) {
-    parentSpanId = (parent.SpanID as string).toLowerCase();
+    parentSpanId = lowerParentId(parent.SpanID as string);
     parentIsRemote = typeof parent.Remote === 'boolean' ? parent.Remote : null;
   }
   let unknown: UnknownField[] | undefined;
@@ -435,7 +460,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
   const status = (m.Status ?? {}) as Json;
   const kind = typeof r.SpanKind === 'number' ? r.SpanKind : 1;
   const span: Span = {
-    traceId: (sc.TraceID as string).toLowerCase(),
+    traceId: lowerTraceId(sc.TraceID as string),
     spanId: (sc.SpanID as string).toLowerCase(),
     parentSpanId,
     parentIsRemote,

@@ -121,6 +121,35 @@ function pythonId(v: unknown, len: 32 | 16): string | null {
   return lower ? v.slice(2) : v.slice(2).toLowerCase();
 }
 
+/**
+ * The last trace id and parent id read, as printed and as read: spans of one trace (and siblings)
+ * repeat them, and sharing the string read keeps one copy instead of one per span.
+ */
+let lastTraceRaw = '';
+let lastTraceId: string | null = null;
+let lastParentRaw = '';
+let lastParentId: string | null = null;
+
+function traceIdOf(v: unknown): string | null {
+  if (typeof v === 'string' && v === lastTraceRaw) return lastTraceId;
+  const id = pythonId(v, 32);
+  if (typeof v === 'string') {
+    lastTraceRaw = v;
+    lastTraceId = id;
+  }
+  return id;
+}
+
+function parentIdOf(v: unknown): string | null {
+  if (typeof v === 'string' && v === lastParentRaw) return lastParentId;
+  const id = pythonId(v, 16);
+  if (typeof v === 'string') {
+    lastParentRaw = v;
+    lastParentId = id;
+  }
+  return id;
+}
+
 function pythonTime(v: unknown): bigint | null {
   return typeof v === 'string' ? rfc3339ToUnixNano(v) : null;
 }
@@ -238,7 +267,7 @@ function statusOf(code: StatusCode, message: string | null): SpanStatus {
  */
 function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): Span | null {
   const ctx = r.context as Json;
-  const traceId = pythonId(ctx.trace_id, 32);
+  const traceId = traceIdOf(ctx.trace_id);
   const spanId = pythonId(ctx.span_id, 16);
   if (traceId === null || spanId === null) return null;
   const start = pythonTime(r.start_time);
@@ -284,7 +313,7 @@ function spanFromPython(r: Json, cx: Conversion, sharedResource?: Attributes): S
   // Since SDK 1.x the resource prints as {attributes, schema_url}; older SDKs printed the map itself.
   const res = sharedResource ? null : (r.resource as Json | null | undefined);
   const resAttrs = res && typeof res === 'object' && res.attributes && typeof res.attributes === 'object' && 'schema_url' in res ? res.attributes : res;
-  const parentId = pythonId(r.parent_id, 16);
+  const parentId = parentIdOf(r.parent_id);
   const span: Span = {
     traceId,
     spanId,
