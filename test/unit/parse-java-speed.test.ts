@@ -62,17 +62,22 @@ function jsonParsed(fn: () => void): string[] {
 describe('Java OtlpJsonLogging: a resource repeated from an earlier export', () => {
   const resource = JSON.stringify(RESOURCE);
 
-  it('is JSON-parsed once; later exports are parsed without it and share one frozen map', () => {
-    const exports = ['00000000000000a1', '00000000000000a2', '00000000000000a3'].map((id) => exportJson(resource, id));
+  it('is JSON-parsed once: the next export without it, later ones only their spans list; one frozen map', () => {
+    const exports = ['00000000000000a1', '00000000000000a2', '00000000000000a3', '00000000000000a4'].map((id) => exportJson(resource, id));
     let spans: Span[] = [];
     const parsed = jsonParsed(() => (spans = parseText(julText(exports)).spans));
     assert.deepStrictEqual(spans, eachAlone(exports));
-    assert.strictEqual(parsed.filter((t) => t.includes('"spans":[') && t.includes('checkout-svc')).length, 1);
-    assert.strictEqual(parsed.filter((t) => t.includes('"spans":[')).length, 3);
+    const parsedWith = (id: string) => parsed.filter((t) => t.includes(id)).map((t) => [t.includes('checkout-svc'), t.includes('"scope"')]);
+    assert.deepStrictEqual(
+      ['a1', 'a2', 'a3', 'a4'].map((id) => parsedWith(`"00000000000000${id}"`)),
+      [[[true, true]], [[false, true]], [[false, false]], [[false, false]]],
+    );
     assert.deepStrictEqual(spans[2].resource, { 'service.name': 'checkout-svc', 'telemetry.sdk.language': 'java', 'telemetry.sdk.version': '1.66.0' });
     assert.strictEqual(spans[1].resource, spans[0].resource);
-    assert.strictEqual(spans[2].resource, spans[0].resource);
-    assert.ok(Object.isFrozen(spans[2].resource));
+    assert.strictEqual(spans[3].resource, spans[0].resource);
+    assert.strictEqual(spans[3].scope, spans[2].scope);
+    assert.ok(Object.isFrozen(spans[3].resource));
+    assert.ok(Object.isFrozen(spans[3].scope));
   });
 
   it('one value changed inside the resource, or its keys in another order, is a different resource', () => {
@@ -174,6 +179,104 @@ describe('Java OtlpJsonLogging: a resource repeated from an earlier export', () 
     assert.deepStrictEqual(r.spans.map((s) => s.spanId), ['00000000000000e1', '00000000000000e3']);
     assert.deepStrictEqual(r.unparsed.map((u) => [u.startLine, u.endLine]), [[2, 3]]);
     assert.deepStrictEqual(r.output, []);
+  });
+});
+
+describe('Java OtlpJsonLogging: the scope and what follows the spans, repeated', () => {
+  const resource = JSON.stringify(RESOURCE);
+  const scoped = (scope: string, spans: string, after = '') => `{"resource":${resource},"scopeSpans":[{"scope":${scope},"spans":[${spans}]${after}}]}`;
+  const SHOP = '{"name":"shop","attributes":[]}';
+
+  it('a changed scope, a schemaUrl after the spans, two scopes in one export: each read as printed', () => {
+    const exports = [
+      scoped(SHOP, spanJson('00000000000000e1'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.24.0"'),
+      scoped(SHOP, spanJson('00000000000000e2'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.24.0"'),
+      scoped(SHOP, spanJson('00000000000000e3'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.25.0"'),
+      scoped(SHOP, spanJson('00000000000000a1')),
+      scoped(SHOP, spanJson('00000000000000a2')),
+      scoped(SHOP, spanJson('00000000000000a3')),
+      scoped('{"name":"shop","version":"2.0","attributes":[]}', spanJson('00000000000000a4')),
+      scoped('{"name":"shoq","attributes":[]}', spanJson('00000000000000c4')),
+      scoped(SHOP, spanJson('00000000000000a5'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.24.0"'),
+      scoped(SHOP, spanJson('00000000000000a6'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.24.0"'),
+      scoped(SHOP, spanJson('00000000000000c6'), ',"schemaUrl":"https://opentelemetry.io/schemas/1.25.0"'),
+      scoped(SHOP, `${spanJson('00000000000000a7')},${spanJson('00000000000000a8')}`, `},{"scope":{"name":"db"},"spans":[${spanJson('00000000000000a9')}]`),
+      scoped(SHOP, spanJson('00000000000000b1')),
+      scoped(SHOP, ''),
+      scoped(SHOP, spanJson('00000000000000b2')),
+    ];
+    const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(
+      spans.map((s) => [s.spanId.slice(-2), s.scope.name, s.scope.version, s.scope.schemaUrl]),
+      [
+        ['e1', 'shop', null, 'https://opentelemetry.io/schemas/1.24.0'],
+        ['e2', 'shop', null, 'https://opentelemetry.io/schemas/1.24.0'],
+        ['e3', 'shop', null, 'https://opentelemetry.io/schemas/1.25.0'],
+        ['a1', 'shop', null, null],
+        ['a2', 'shop', null, null],
+        ['a3', 'shop', null, null],
+        ['a4', 'shop', '2.0', null],
+        ['c4', 'shoq', null, null],
+        ['a5', 'shop', null, 'https://opentelemetry.io/schemas/1.24.0'],
+        ['a6', 'shop', null, 'https://opentelemetry.io/schemas/1.24.0'],
+        ['c6', 'shop', null, 'https://opentelemetry.io/schemas/1.25.0'],
+        ['a7', 'shop', null, null],
+        ['a8', 'shop', null, null],
+        ['a9', 'db', null, null],
+        ['b1', 'shop', null, null],
+        ['b2', 'shop', null, null],
+      ],
+    );
+  });
+
+  it('a second spans or scope member after the spans wins, as JSON.parse has it', () => {
+    const exports = [
+      scoped(SHOP, spanJson('00000000000000a1')),
+      scoped(SHOP, spanJson('00000000000000a2')),
+      scoped(SHOP, spanJson('00000000000000a3'), `,"spans":[${spanJson('00000000000000b3')}]`),
+      scoped(SHOP, spanJson('00000000000000a4'), ',"scope":{"name":"other"},"x":[]'),
+      scoped(SHOP, spanJson('00000000000000a5'), `,"\\u0073pans":[]`),
+      scoped(SHOP, spanJson('00000000000000a6')),
+    ];
+    const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(
+      spans.map((s) => [s.spanId.slice(-2), s.scope.name]),
+      [
+        ['a1', 'shop'],
+        ['a2', 'shop'],
+        ['b3', 'shop'],
+        ['a4', 'other'],
+        ['a6', 'shop'],
+      ],
+    );
+  });
+
+  it('a scope spelled with escapes, span text holding the frame, 64-bit values and damage in the list', () => {
+    const exports = [
+      scoped(SHOP, spanJson('00000000000000a1')),
+      scoped(SHOP, spanJson('00000000000000a2')),
+      scoped('{"name":"sh\\u006fp","attributes":[]}', spanJson('00000000000000a3')),
+      scoped(SHOP, spanJson('00000000000000a4').replace('"name":"s-00000000000000a4"', '"name":"]}]} \\"spans\\":[ \\u00e9 <b>"')),
+      scoped(SHOP, spanJson('00000000000000a5', ',{"key":"big","value":{"intValue":9223372036854775807}}')),
+      scoped(SHOP, spanJson('00000000000000a6', ',{"key":"inf","value":{"doubleValue":Infinity}}')),
+      scoped(SHOP, `${spanJson('00000000000000a7')},42,null`),
+    ];
+    const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(
+      spans.map((s) => [s.spanId.slice(-2), s.scope.name]),
+      [
+        ['a1', 'shop'],
+        ['a2', 'shop'],
+        ['a3', 'shop'],
+        ['a4', 'shop'],
+        ['a5', 'shop'],
+        ['a6', 'shop'],
+        ['a7', 'shop'],
+      ],
+    );
+    assert.strictEqual(spans[3].name, ']}]} "spans":[ \u00e9 <b>');
+    assert.strictEqual(spans[4].attributes.big, 9223372036854775807n);
+    assert.strictEqual(spans[5].attributes.inf, Infinity);
   });
 });
 

@@ -511,7 +511,26 @@ interface RepeatedHead {
   text: string;
   /** What the resource value reads as (frozen: spans of many exports share it). */
   resource: Attributes;
+  /** Exports of one scope seen after this head: what surrounds their spans list. */
+  frames: SpansFrame[];
 }
+
+/**
+ * The members of a one-scope ResourceSpans around its spans list, as JSON.stringify prints them
+ * (`"scopeSpans":[{"scope":{…},"spans":[` and `]}]}`): an export that is head + before + spans +
+ * after is the same object with another spans list, whatever the list holds. Only the list is
+ * JSON-parsed, in place; the scope read once is shared.
+ */
+interface SpansFrame {
+  before: string;
+  after: string;
+  scope: InstrumentationScope;
+}
+
+/** How many frames one head keeps (a few tracers exporting under one resource). */
+const MAX_FRAMES = 4;
+/** Stands for the spans list while a frame is printed; its place in the text is where the list goes. */
+const SPANS_MARK = '\u0000span-lens:spans\u0000';
 
 const HEADS = 'otlp-json.heads';
 const HEAD_START = '{"resource":';
@@ -531,7 +550,7 @@ export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<Spa
     for (const head of heads) {
       // slice + === compares by memcmp; startsWith goes character by character.
       if (json.length <= head.text.length || json.slice(0, head.text.length) !== head.text) continue;
-      const read = readWithoutHead(json, head, memo, origin);
+      const read = readFramedSpans(json, head, origin) ?? readWithoutHead(json, head, memo, origin);
       if (read) return read;
       known = true;
       break;
@@ -570,7 +589,62 @@ function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo, orig
   const spans: Span[] = [];
   readScopeSpans(rs, head.resource, NO_LOSSY, cx, spans, memo);
   if (cx.unsafeNumber) return undefined;
+  if (head.frames.length < MAX_FRAMES) rememberFrame(json, head, rs, memo);
   return { spans, inexact: false, skipped: cx.skipped };
+}
+
+/**
+ * An export that is a remembered head and frame around a spans list: only the list is parsed.
+ * Undefined when no frame fits, the list is not JSON or asks for an exact re-read.
+ */
+function readFramedSpans(json: string, head: RepeatedHead, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
+  const from = head.text.length;
+  for (const frame of head.frames) {
+    const listStart = from + frame.before.length - 1;
+    const listEnd = json.length - frame.after.length + 1;
+    if (listEnd <= listStart + 1 || json.slice(from, listStart + 1) !== frame.before || json.slice(listEnd - 1) !== frame.after) continue;
+    let list: unknown;
+    try {
+      // `[` … `]` of the text itself: a complete array here stands where the frame's list stood.
+      list = JSON.parse(json.slice(listStart, listEnd));
+    } catch {
+      return undefined;
+    }
+    const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
+    const spans: Span[] = [];
+    for (const s of list as unknown[]) {
+      if (!s || typeof s !== 'object') {
+        cx.skipped++;
+        continue;
+      }
+      const span = spanFromOtlp(s as Json, head.resource, frame.scope, cx);
+      if (span) spans.push(span);
+    }
+    return cx.unsafeNumber ? undefined : { spans, inexact: false, skipped: cx.skipped };
+  }
+  return undefined;
+}
+
+/**
+ * Remember the frame of `rest` (the export after `head`, read as `rs`) when it holds one scope and
+ * the text prints it as JSON.stringify does. The frame is printed from the object, so it holds
+ * each key once: a list put in its place cannot be overridden by a later duplicate key.
+ */
+function rememberFrame(json: string, head: RepeatedHead, rs: Json, memo: ParseMemo): void {
+  const scopes = rs.scopeSpans;
+  if (!Array.isArray(scopes) || scopes.length !== 1) return;
+  const ss = scopes[0] as Json;
+  if (!ss || typeof ss !== 'object' || Array.isArray(ss) || !Array.isArray(ss.spans)) return;
+  const printed = JSON.stringify({ ...rs, scopeSpans: [{ ...ss, spans: [SPANS_MARK] }] });
+  const mark = JSON.stringify(SPANS_MARK);
+  const at = printed.indexOf(mark);
+  if (at < 0 || printed.lastIndexOf(mark) !== at) return;
+  const before = printed.slice(1, at);
+  const after = printed.slice(at + mark.length);
+  const from = head.text.length;
+  if (json.length < from + before.length + after.length || json.slice(from, from + before.length) !== before || !json.endsWith(after)) return;
+  for (const f of head.frames) if (f.before === before && f.after === after) return;
+  head.frames.push({ before, after, scope: Object.freeze(scopeFrom(ss, memo)) });
 }
 
 const NO_LOSSY: LossyField[] = Object.freeze([]) as unknown as LossyField[];
@@ -599,7 +673,7 @@ function rememberHead(json: string, value: unknown, memo: ParseMemo): void {
   if (cx.lossy.length || cx.unsafeNumber) return;
   let heads = memo.get(HEADS) as RepeatedHead[] | undefined;
   if (!heads) memo.set(HEADS, (heads = []));
-  heads.unshift({ text: json.slice(0, end + 1), resource: freezeAttributes(resource) });
+  heads.unshift({ text: json.slice(0, end + 1), resource: freezeAttributes(resource), frames: [] });
   if (heads.length > MAX_HEADS) heads.pop();
 }
 
