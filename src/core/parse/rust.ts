@@ -14,7 +14,7 @@
  * has none (FmtSpan::CLOSE off: a span is only a prefix of event lines).
  */
 import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
-import { parseJson } from '../json';
+import { parseJsonLoose } from '../json';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -43,15 +43,21 @@ function digits(s: string, i: number, n: number): number {
  * RFC 3339 chrono timers print). Returns null when `s[i]` does not start one.
  */
 export function readRfc3339(s: string, i: number): Stamp | null {
+  const ns = readStampNs(s, i);
+  return ns === null ? null : { ns, end: stampEnd };
+}
+
+/** Where the timestamp last read by readStampNs ended. */
+let stampEnd = 0;
+
+/** readRfc3339 without an object per call: the nanoseconds, or null; the end is left in `stampEnd`. */
+function readStampNs(s: string, i: number): bigint | null {
   if (s.length < i + 20) return null;
   // Consecutive lines mostly share the second: reuse its nanoseconds when the first 19 characters match.
   const cached = lastSecondText;
   let same = cached.length === 19;
   for (let k = 0; same && k < 19; k++) if (s.charCodeAt(i + k) !== cached.charCodeAt(k)) same = false;
-  if (same) {
-    const r = readFractionAndZone(s, i + 19);
-    if (r && r.offsetSec === lastSecondOffset) return { ns: lastSecondNs + BigInt(r.frac), end: r.end };
-  }
+  if (same && readFractionAndZone(s, i + 19) && zoneOffsetSec === lastSecondOffset) return lastSecondNs + BigInt(fractionNs);
   if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return null;
   const hh = digits(s, i + 11, 2);
   const mi = digits(s, i + 14, 2);
@@ -68,21 +74,23 @@ export function readRfc3339(s: string, i: number): Stamp | null {
     if (dayCache.size > 1000) dayCache.clear();
     dayCache.set(date, dayMs);
   }
-  const r = readFractionAndZone(s, i + 19);
-  if (!r) return null;
-  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - r.offsetSec;
+  if (!readFractionAndZone(s, i + 19)) return null;
+  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - zoneOffsetSec;
   lastSecondText = s.slice(i, i + 19);
-  lastSecondOffset = r.offsetSec;
+  lastSecondOffset = zoneOffsetSec;
   lastSecondNs = BigInt(sec) * 1_000_000_000n;
-  return { ns: lastSecondNs + BigInt(r.frac), end: r.end };
+  return lastSecondNs + BigInt(fractionNs);
 }
 
 let lastSecondText = '';
 let lastSecondOffset = 0;
 let lastSecondNs = 0n;
+/** What readFractionAndZone read: the fraction in ns, the zone offset in seconds (the end goes to `stampEnd`). */
+let fractionNs = 0;
+let zoneOffsetSec = 0;
 
-/** `[.fraction](Z|±HH:MM)` at `k`: the fraction in ns, the zone offset in seconds, and where it ends. */
-function readFractionAndZone(s: string, k: number): { frac: number; offsetSec: number; end: number } | null {
+/** `[.fraction](Z|±HH:MM)` at `k` into fractionNs, zoneOffsetSec and stampEnd; false when there is none. */
+function readFractionAndZone(s: string, k: number): boolean {
   let frac = 0;
   if (s.charCodeAt(k) === 46 /* . */) {
     k++;
@@ -94,7 +102,7 @@ function readFractionAndZone(s: string, k: number): { frac: number; offsetSec: n
       k++;
       n++;
     }
-    if (n === 0) return null;
+    if (n === 0) return false;
     while (n < 9) {
       frac *= 10;
       n++;
@@ -107,11 +115,14 @@ function readFractionAndZone(s: string, k: number): { frac: number; offsetSec: n
   else if (z === 43 || z === 45) {
     const oh = digits(s, k + 1, 2);
     const om = digits(s, k + 4, 2);
-    if (oh < 0 || om < 0 || s.charCodeAt(k + 3) !== 58) return null;
+    if (oh < 0 || om < 0 || s.charCodeAt(k + 3) !== 58) return false;
     offsetSec = (oh * 3600 + om * 60) * (z === 43 ? 1 : -1);
     k += 6;
-  } else return null;
-  return { frac, offsetSec, end: k };
+  } else return false;
+  fractionNs = frac;
+  zoneOffsetSec = offsetSec;
+  stampEnd = k;
+  return true;
 }
 
 /** `15.1ms` / `7.25µs` / `871ns` / `1.02s` (FmtSpan timings, 3 significant digits) in ns, or null. */
@@ -376,7 +387,7 @@ function findGluedHeader(s: string): number {
   }
   // A plain header is a timestamp, a space and a level padded to 5: without one of these five
   // texts no timestamp below can pass (a JSON line's `"level":"INFO"` is not one; skip the scan).
-  if (s.indexOf('  INFO') < 0 && s.indexOf('  WARN') < 0 && s.indexOf(' ERROR') < 0 && s.indexOf(' DEBUG') < 0 && s.indexOf(' TRACE') < 0) return -1;
+  if (!hasPaddedLevel(s)) return -1;
   GLUED.lastIndex = 0;
   const m = GLUED.exec(s);
   if (m && m.index > 0) {
@@ -386,6 +397,33 @@ function findGluedHeader(s: string): number {
   return -1;
 }
 const GLUED = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g;
+
+/** Is `word` at `s[i]`? (No substring made.) */
+function textAt(s: string, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(i + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Does `s` hold a level as a plain header prints it, space-padded to 5 after a space (`  INFO`, ` ERROR`)? */
+function hasPaddedLevel(s: string): boolean {
+  for (let k = s.indexOf(' '); k >= 0; k = s.indexOf(' ', k + 1)) {
+    switch (s.charCodeAt(k + 1)) {
+      case 32:
+        if (textAt(s, k + 2, 'INFO') || textAt(s, k + 2, 'WARN')) return true;
+        break;
+      case 69:
+        if (textAt(s, k + 1, 'ERROR')) return true;
+        break;
+      case 68:
+        if (textAt(s, k + 1, 'DEBUG')) return true;
+        break;
+      case 84:
+        if (textAt(s, k + 1, 'TRACE')) return true;
+        break;
+    }
+  }
+  return false;
+}
 
 /** The kind of line from its message and fields: FmtSpan lines are `new`, `close time.busy=.. time.idle=..`, `enter`, `exit`. */
 function classify(rec: FmtLine, hasTime: boolean): void {
@@ -1371,15 +1409,41 @@ function jsonValueKey(v: unknown): string {
   }
 }
 
-/** A `span`/`spans[]` object ({name, ...fields}) as a path segment. */
-function jsonSegment(o: unknown): Segment | null {
+/**
+ * Could JSON.parse have rounded this value? An integer literal beyond ±(2^53−1) reads back as a
+ * double of magnitude 2^53 or more, so any number that large (a huge float too, which only costs
+ * a re-read) sends the record to the exact parser. Nested values are walked without recursion.
+ */
+function mayBeRounded(v: unknown): boolean {
+  if (typeof v === 'number') return v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER;
+  if (typeof v !== 'object' || v === null) return false;
+  const stack: object[] = [v];
+  while (stack.length) {
+    const o = stack.pop() as { [k: string]: unknown };
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'number') {
+        if (x > Number.MAX_SAFE_INTEGER || x < -Number.MAX_SAFE_INTEGER) return true;
+      } else if (typeof x === 'object' && x !== null) stack.push(x);
+    }
+  }
+  return false;
+}
+
+/**
+ * A `span`/`spans[]` object ({name, ...fields}) as a path segment; null when it is not one,
+ * undefined when a value may have been rounded (`exact` false: read the record exactly instead).
+ */
+function jsonSegment(o: unknown, exact: boolean): Segment | null | undefined {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
   const obj = o as { [k: string]: unknown };
   if (typeof obj.name !== 'string') return null;
   let fields = '';
   for (const k in obj) {
     if (k === 'name') continue;
-    fields += (fields ? ' ' : '') + k + '=' + jsonValueKey(obj[k]);
+    const v = obj[k];
+    if (!exact && mayBeRounded(v)) return undefined;
+    fields += (fields ? ' ' : '') + k + '=' + jsonValueKey(v);
   }
   return { name: obj.name, fields, obj };
 }
@@ -1410,8 +1474,151 @@ function jsonDecode(seg: Segment): { attrs: Attributes; lossy?: string[] } {
   return { attrs, lossy };
 }
 
+// A record's tail: what tracing prints after the event's fields (target, file and line, the span
+// and the span stack, the thread) repeats for every event of a callsite in the same spans. Read
+// once and shared, the tail leaves JSON.parse only the head (timestamp, level, fields).
+
+/** Distinct tail lengths remembered, and tails per length (a program with more mixes re-reads). */
+const MAX_TAIL_LENGTHS = 256;
+const MAX_TAILS_PER_LENGTH = 8;
+const TAIL_KEY_SET = new Set(['target', 'filename', 'line_number', 'span', 'spans', 'threadName', 'threadId']);
+
+/** What a record's tail keys say: the callsite, the span and the span stack, the thread. */
+interface TailView {
+  readonly target: string | undefined;
+  readonly thread: string | undefined;
+  readonly location: SourceLocation | undefined;
+  /** `span` as a segment; null when absent or not a span object. */
+  readonly current: Segment | null;
+  /** `spans` as segments ([] when absent). */
+  readonly list: Segment[];
+}
+
+/** A tail's text, and its reading once it has been seen twice (false: it cannot be shared). */
+interface TailEntry {
+  readonly text: string;
+  view: TailView | null | false;
+}
+
+/** Is the JSON key `key` (with its `":`) at `s[i]`? */
+function jsonKeyAt(s: string, i: number, key: string): boolean {
+  return textAt(s, i, key) && s.charCodeAt(i + key.length) === 34 && s.charCodeAt(i + key.length + 1) === 58;
+}
+
+/** Where the tail may start in a record (the `,` before the first tail key, at any depth), or -1. */
+function tailStart(s: string): number {
+  // Inside a JSON string every `"` is escaped, so a raw `,"` always starts a key or an array item.
+  for (let k = s.indexOf(',"'); k >= 0; k = s.indexOf(',"', k + 2)) {
+    const i = k + 2;
+    let found: boolean;
+    switch (s.charCodeAt(i)) {
+      case 116 /* t */:
+        found = jsonKeyAt(s, i, 'target') || jsonKeyAt(s, i, 'threadName') || jsonKeyAt(s, i, 'threadId');
+        break;
+      case 115 /* s */:
+        found = jsonKeyAt(s, i, 'span') || jsonKeyAt(s, i, 'spans');
+        break;
+      case 102 /* f */:
+        found = jsonKeyAt(s, i, 'filename');
+        break;
+      case 108 /* l */:
+        found = jsonKeyAt(s, i, 'line_number');
+        break;
+      default:
+        found = false;
+    }
+    if (found) return k;
+  }
+  return -1;
+}
+
+/** Does a record's head hold a tail key itself (then the tail alone does not say what the record does)? */
+function holdsTailKey(o: { [k: string]: unknown }): boolean {
+  return o.target !== undefined || o.filename !== undefined || o.line_number !== undefined || o.span !== undefined || o.spans !== undefined || o.threadName !== undefined || o.threadId !== undefined;
+}
+
+/** JSON.parse, or null when the text is not JSON. */
+function tryJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function deepFreeze(v: unknown): void {
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x !== 'object' || x === null || Object.isFrozen(x)) continue;
+    Object.freeze(x);
+    for (const k in x) stack.push((x as { [k: string]: unknown })[k]);
+  }
+}
+
+/**
+ * The tail keys of a record read. Null when they make it no tracing record; undefined when
+ * `exact` is false and a number may have been rounded by JSON.parse.
+ */
+function tailView(o: { [k: string]: unknown }, exact: boolean): TailView | null | undefined {
+  if (!exact && mayBeRounded(o.line_number)) return undefined;
+  let current: Segment | null = null;
+  if (o.span !== undefined) {
+    const seg = jsonSegment(o.span, exact);
+    if (seg === undefined) return undefined;
+    current = seg;
+  }
+  const list: Segment[] = [];
+  if (Array.isArray(o.spans)) {
+    for (const s of o.spans) {
+      const seg = jsonSegment(s, exact);
+      if (seg === undefined) return undefined;
+      if (!seg) return null;
+      list.push(seg);
+    }
+  }
+  return {
+    target: typeof o.target === 'string' ? o.target : undefined,
+    thread: typeof o.threadId === 'string' ? o.threadId : typeof o.threadName === 'string' ? o.threadName : undefined,
+    location:
+      typeof o.filename === 'string' || typeof o.line_number === 'number'
+        ? { file: typeof o.filename === 'string' ? o.filename : '', line: typeof o.line_number === 'number' ? o.line_number - 1 : 0, column: 0 }
+        : undefined,
+    current,
+    list,
+  };
+}
+
+/** Read a tail's text (`,"target":…}`) on its own, exactly, frozen to be shared; false when it cannot be. */
+function readTail(text: string): TailView | false {
+  const members = `{${text.slice(1)}`;
+  let obj = tryJsonParse(members) as { [k: string]: unknown } | null;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return false;
+  if (mayBeRounded(obj)) {
+    try {
+      obj = parseJsonLoose(members) as { [k: string]: unknown };
+    } catch {
+      return false;
+    }
+  }
+  // Only what a tracing tail holds: any other key (a flattened event field) belongs to the fields.
+  for (const k in obj) if (!TAIL_KEY_SET.has(k)) return false;
+  const view = tailView(obj, true);
+  if (!view) return false;
+  deepFreeze(obj);
+  for (const seg of view.current ? [view.current, ...view.list] : view.list) {
+    seg.map = jsonFieldMap(seg.obj!); // made now: the shared segment is frozen
+    Object.freeze(seg);
+  }
+  Object.freeze(view.list);
+  if (view.location) Object.freeze(view.location);
+  return Object.freeze(view);
+}
+
 class JsonReader implements LineReader {
   private readonly tracker: SpanTracker;
+  /** Tails seen, by length (looked up without hashing the text). */
+  private readonly tails = new Map<number, TailEntry[]>();
 
   constructor(private readonly sink: Sink) {
     this.tracker = new SpanTracker(sink, 'rust-tracing-json', '8', jsonCompat, jsonDecode);
@@ -1429,14 +1636,86 @@ class JsonReader implements LineReader {
   private record(text: string, lineNo: number): LineVerdict {
     const trimmed = text.trimEnd();
     if (trimmed.charCodeAt(trimmed.length - 1) !== 125) return LineVerdict.NotMine;
+    const at = tailStart(trimmed);
+    const tail = at > 0 ? this.sharedTail(trimmed, at) : null;
+    if (tail) {
+      const verdict = this.readHead(trimmed, at, tail, lineNo);
+      if (verdict !== undefined) return verdict;
+    }
+    let exact = false;
     let v: unknown;
     try {
-      v = parseJson(trimmed);
+      v = JSON.parse(trimmed);
+    } catch {
+      exact = true; // NaN, Infinity, or not JSON
+      try {
+        v = parseJsonLoose(trimmed);
+      } catch {
+        return LineVerdict.NotMine;
+      }
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return LineVerdict.NotMine;
+    const verdict = this.read(v as { [k: string]: unknown }, null, lineNo, exact);
+    if (verdict !== undefined) return verdict;
+    // A number JSON.parse may have rounded: read the line exactly.
+    try {
+      v = parseJsonLoose(trimmed);
     } catch {
       return LineVerdict.NotMine;
     }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return LineVerdict.NotMine;
-    const o = v as { [k: string]: unknown };
+    return this.read(v as { [k: string]: unknown }, null, lineNo, true) ?? LineVerdict.NotMine;
+  }
+
+  /** The reading of the tail `text` ends with from `at`, when seen before and shareable. */
+  private sharedTail(text: string, at: number): TailView | null {
+    const length = text.length - at;
+    let bucket = this.tails.get(length);
+    if (bucket) {
+      for (const e of bucket) {
+        if (!text.endsWith(e.text)) continue;
+        if (e.view === null) e.view = readTail(e.text);
+        return e.view || null;
+      }
+      if (bucket.length >= MAX_TAILS_PER_LENGTH) bucket.shift();
+    } else {
+      if (this.tails.size >= MAX_TAIL_LENGTHS) this.tails.clear();
+      bucket = [];
+      this.tails.set(length, bucket);
+    }
+    // Seen once: read it when it comes again (a tail that never repeats costs no extra parse).
+    bucket.push({ text: text.slice(at), view: null });
+    return null;
+  }
+
+  /**
+   * A record whose tail (from `at`) is shared: only its head is parsed. Undefined when the head
+   * cannot be read apart (the whole line is parsed then).
+   */
+  private readHead(text: string, at: number, tail: TailView, lineNo: number): LineVerdict | undefined {
+    // As tracing prints it, `{"timestamp":"…","level":"…","fields":{…}`: the timestamp and level are
+    // read in place and JSON.parse sees only the fields, which must end where the tail starts.
+    const time = text.startsWith(JSON_START) ? readStampNs(text, JSON_START.length) : null;
+    if (time !== null && text.charCodeAt(stampEnd) === 34) {
+      const fieldsAt = afterLevelAndFieldsKey(text, stampEnd + 1);
+      if (fieldsAt > 0 && fieldsAt < at) {
+        const fields = tryJsonParse(text.slice(fieldsAt, at));
+        if (fields && typeof fields === 'object' && !Array.isArray(fields)) return this.act(time, fields as { [k: string]: unknown }, true, tail, lineNo, false);
+      }
+    }
+    // Any other head: closed where the tail starts, it parses only when that `,` is at the top
+    // level after a member; then the record is the head's members followed by the tail's.
+    if (emptyBefore(text, at)) return undefined;
+    const head = tryJsonParse(`${text.slice(0, at)}}`) as { [k: string]: unknown } | null;
+    if (!head || typeof head !== 'object' || Array.isArray(head) || holdsTailKey(head)) return undefined;
+    return this.read(head, tail, lineNo, false);
+  }
+
+  /**
+   * A record's head (or whole object) to spans, its tail keys read from `tail` when shared.
+   * Undefined when `exact` is false and a number it uses may have been rounded by JSON.parse:
+   * nothing is done then.
+   */
+  private read(o: { [k: string]: unknown }, tail: TailView | null, lineNo: number, exact: boolean): LineVerdict | undefined {
     if (o.level !== undefined && !(typeof o.level === 'string' && LEVELS_JSON.has(o.level))) return LineVerdict.NotMine;
     if (o.timestamp !== undefined && typeof o.timestamp !== 'string') return LineVerdict.NotMine;
     let fields: { [k: string]: unknown };
@@ -1448,42 +1727,41 @@ class JsonReader implements LineReader {
       fields = {};
       for (const k in o) if (!JSON_KNOWN.has(k)) fields[k] = o[k];
     }
-    if (typeof o.target !== 'string' && o.fields === undefined) return LineVerdict.NotMine;
-    const time = typeof o.timestamp === 'string' ? readRfc3339(o.timestamp, 0)?.ns ?? null : null;
+    const time = typeof o.timestamp === 'string' ? readStampNs(o.timestamp, 0) : null;
     if (typeof o.timestamp === 'string' && time === null) return LineVerdict.NotMine;
-    const thread = typeof o.threadId === 'string' ? o.threadId : typeof o.threadName === 'string' ? o.threadName : undefined;
-    const target = typeof o.target === 'string' ? o.target : undefined;
-    const location =
-      typeof o.filename === 'string' || typeof o.line_number === 'number'
-        ? { file: typeof o.filename === 'string' ? o.filename : '', line: typeof o.line_number === 'number' ? o.line_number - 1 : 0, column: 0 }
-        : undefined;
-    const current = o.span !== undefined ? jsonSegment(o.span) : null;
-    const list: Segment[] = [];
-    if (Array.isArray(o.spans)) {
-      for (const s of o.spans) {
-        const seg = jsonSegment(s);
-        if (!seg) return LineVerdict.NotMine;
-        list.push(seg);
-      }
-    }
+    return this.act(time, fields, o.fields !== undefined, tail ?? tailView(o, exact), lineNo, exact);
+  }
+
+  /** A record read: its time, its event fields (`fieldsKey`: under a `fields` key), its tail keys. */
+  private act(time: bigint | null, fields: { [k: string]: unknown }, fieldsKey: boolean, view: TailView | null | undefined, lineNo: number, exact: boolean): LineVerdict | undefined {
+    if (view === undefined) return undefined;
+    if (view === null) return LineVerdict.NotMine;
+    const { target, thread, location, current, list } = view;
+    if (target === undefined && !fieldsKey) return LineVerdict.NotMine;
     const message = typeof fields.message === 'string' ? fields.message : null;
-    const keys = Object.keys(fields);
+    let count = 0;
+    for (const _ in fields) count++;
     const t = this.tracker;
-    if (current && message === 'close' && (keys.length === 1 || (keys.length === 3 && 'time.busy' in fields && 'time.idle' in fields))) {
+    if (current && message === 'close' && (count === 1 || (count === 3 && 'time.busy' in fields && 'time.idle' in fields))) {
       // `spans` is the thread's current stack, which for a span closing is its parents.
       const busy = typeof fields['time.busy'] === 'string' ? parseTiming(fields['time.busy']) : null;
       const idle = typeof fields['time.idle'] === 'string' ? parseTiming(fields['time.idle']) : null;
       t.closed(t.locate(list, current, time, thread, lineNo, Use.Close), time, target, location, busy !== null && idle !== null ? busy + idle : undefined);
       return LineVerdict.Mine;
     }
-    if (current && keys.length === 1 && (message === 'new' || message === 'enter' || message === 'exit')) {
+    if (current && count === 1 && (message === 'new' || message === 'enter' || message === 'exit')) {
       if (message === 'new') t.opened([...list, current], time, thread, lineNo, target, location, true);
       else t.locate(withoutLast(list, current), current, time, thread, lineNo, Use.Other);
       return LineVerdict.Mine;
     }
     const path = current ? stackWith(list, current) : list;
     const attrs: Attributes = {};
-    for (const k of keys) if (k !== 'message') attrs[k] = jsonAttribute(fields[k]);
+    for (const k in fields) {
+      if (k === 'message') continue;
+      const v = fields[k];
+      if (!exact && mayBeRounded(v)) return undefined;
+      attrs[k] = jsonAttribute(v);
+    }
     t.event(path, time, thread, lineNo, message ?? '', attrs);
     return LineVerdict.Mine;
   }
@@ -1494,6 +1772,27 @@ class JsonReader implements LineReader {
 }
 
 const JSON_START = '{"timestamp":"';
+
+/** After `,"level":"<LEVEL>","fields":` at `s[i]`, or -1 when that is not there. */
+function afterLevelAndFieldsKey(s: string, i: number): number {
+  if (!textAt(s, i, ',"level":"')) return -1;
+  i += 10;
+  let k = i;
+  while (k < i + 5 && s.charCodeAt(k) >= 65 && s.charCodeAt(k) <= 90) k++;
+  if (!LEVELS_JSON.has(s.slice(i, k)) || !textAt(s, k, '","fields":')) return -1;
+  return k + 11;
+}
+
+/** Is the `,` at `at` the first thing after the record's `{` (no member before it)? */
+function emptyBefore(s: string, at: number): boolean {
+  let k = at - 1;
+  while (k > 0) {
+    const c = s.charCodeAt(k);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+    k--;
+  }
+  return s.charCodeAt(k) === 123;
+}
 const LEVELS_JSON = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);
 
 /** `spans` without its last entry when that is `current` (an enter line: the span is already current). */
