@@ -34,12 +34,15 @@ function eachAlone(exports: string[]): Span[] {
   return exports.flatMap((e, i) => parseText('\n'.repeat(2 * i) + julText([e])).spans);
 }
 
-/** Parse all exports in one text and check the spans equal those of each export read alone. */
+/** Parse all exports in one text and check spans and damage reports equal those of each export read alone. */
 function assertSameAsAlone(exports: string[]): Span[] {
   const r = parseText(julText(exports));
   assert.deepStrictEqual(r.output, []);
-  assert.deepStrictEqual(r.unparsed, []);
   assert.deepStrictEqual(r.spans, eachAlone(exports));
+  assert.deepStrictEqual(
+    r.unparsed,
+    exports.flatMap((e, i) => parseText('\n'.repeat(2 * i) + julText([e])).unparsed),
+  );
   return r.spans;
 }
 
@@ -262,6 +265,7 @@ describe('Java OtlpJsonLogging: the scope and what follows the spans, repeated',
       scoped(SHOP, `${spanJson('00000000000000a7')},42,null`),
     ];
     const spans = assertSameAsAlone(exports);
+    assert.deepStrictEqual(parseText(julText(exports)).unparsed.map((u) => [u.startLine, u.reason]), [[12, '2 spans without a readable traceId/spanId left out']]);
     assert.deepStrictEqual(
       spans.map((s) => [s.spanId.slice(-2), s.scope.name]),
       [
@@ -310,6 +314,13 @@ describe('Java OtlpJsonLogging: what spans share', () => {
       [
         [TRACE, '00000000000000ab'],
         [TRACE, '00000000000000a4'],
+      ],
+    );
+    assert.deepStrictEqual(
+      r.unparsed.map((u) => [u.startLine, u.endLine, u.reason]),
+      [
+        [2, 3, '1 span without a readable traceId/spanId left out'],
+        [4, 5, '1 span without a readable traceId/spanId left out'],
       ],
     );
     assert.deepStrictEqual(r.spans, eachAlone([upper, short, notHex, exportJson(resource, '00000000000000a4')]));

@@ -16,7 +16,7 @@
  * that turn out not to belong to a record.
  */
 import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
-import { readOtlpText, setAttribute, type OtlpRead } from './otlpJson';
+import { readOtlpText, setAttribute, skippedReason, type OtlpRead } from './otlpJson';
 import { LineVerdict, type LineFormat, type LineReader, type ParseMemo, type Sink } from './types';
 
 /** The fixed part of a LoggingSpanExporter message, after the name's closing quote. */
@@ -497,6 +497,9 @@ class JavaOtlpJsonReader implements LineReader {
     if (!read) return false;
     if (header?.prefix) this.sink.output?.(header.line, header.prefix);
     for (const span of read.spans) this.sink.span(span);
+    if (read.skipped) {
+      this.sink.unparsed({ startLine: first, endLine: lineNo, reason: skippedReason(read.skipped), text: text.length > 65536 ? text.slice(0, 65536) : text });
+    }
     return true;
   }
 }

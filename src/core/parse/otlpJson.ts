@@ -698,7 +698,8 @@ export function parseOtlpJsonValue(value: unknown, line?: number): Span[] | null
   return read.spans;
 }
 
-function skippedReason(n: number): string {
+/** Why an export's spans without readable ids are not in the result (for BlockResult / Sink.unparsed). */
+export function skippedReason(n: number): string {
   return `${n} span${n === 1 ? '' : 's'} without a readable traceId/spanId left out`;
 }
 
