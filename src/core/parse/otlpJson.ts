@@ -540,7 +540,9 @@ const MAX_HEADS = 4;
 /**
  * Read the JSON text of one export (or single ResourceSpans), as the logged form prints it:
  * JSON.parse, the exact reader only when JSON.parse refuses the text (NaN, Infinity) or rounded a
- * 64-bit number. A text starting with a remembered resource head is parsed without the head.
+ * 64-bit number. A text starting with a remembered resource head is parsed without the head, or,
+ * when a remembered frame of its one scope fits too, only its spans list is. Every shortcut gives
+ * what the whole text reads as, or steps aside for the whole read.
  * Returns null when the text is JSON but not trace data; throws when it is not JSON.
  */
 export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | null {
