@@ -797,7 +797,11 @@ interface Open {
   /** JSON `new` lines show the thread's current stack, which is not the parent when one was given explicitly. */
   parentUncertain: boolean;
   /** Open children by name. */
-  kids: Map<string, Set<Open>> | null;
+  kids: Map<string, OpenList> | null;
+  /** Its place in the live list, in its name's list, in its siblings' list (-1: not in it). */
+  liveAt: number;
+  nameAt: number;
+  siblingAt: number;
   /** How many children are open (a span cannot close while it has any). */
   openKids: number;
   events: SpanEvent[];
@@ -869,12 +873,12 @@ interface Twin {
  */
 class SpanTracker {
   private seq = 0;
-  private readonly roots = new Map<string, Set<Open>>();
+  private readonly roots = new Map<string, OpenList>();
   /** Every open span by name, in creation order. */
-  private readonly byName = new Map<string, Set<Open>>();
+  private readonly byName = new Map<string, OpenList>();
   /** How many open spans have an uncertain parent (JSON `new` lines), to skip adoption when none. */
   private uncertain = 0;
-  private readonly live = new Set<Open>();
+  private live: OpenList | null = null;
   private readonly lastClosed = new Map<string, Twin>();
   private readonly scopes = new Map<string, Span['scope']>();
   sawClose = false;
@@ -907,6 +911,9 @@ class SpanTracker {
       traceId: undefined,
       parentUncertain: false,
       kids: null,
+      liveAt: -1,
+      nameAt: -1,
+      siblingAt: -1,
       openKids: 0,
       events: [],
       start: null,
@@ -921,8 +928,9 @@ class SpanTracker {
     };
     if (d.lossy) for (const key of d.lossy) this.note(o, `attributes.${key}`, 'a non-finite float (NaN or ±Infinity) is printed as null');
     this.attach(o, parent);
-    push(this.byName, seg.name, o);
-    this.live.add(o);
+    addTo(this.byName, seg.name, Slot.Name, o);
+    if (this.live) this.live.add(o);
+    else this.live = new OpenList(Slot.Live, o);
     return o;
   }
 
@@ -930,12 +938,12 @@ class SpanTracker {
     o.parent = parent;
     o.root = parent ? parent.root : o;
     if (parent) parent.openKids++;
-    push(parent ? (parent.kids ??= new Map()) : this.roots, o.name, o);
+    addTo(parent ? (parent.kids ??= new Map()) : this.roots, o.name, Slot.Sibling, o);
   }
 
   private detach(o: Open): void {
     const level = o.parent ? o.parent.kids : this.roots;
-    if (level) remove(level, o.name, o);
+    level?.get(o.name)?.delete(o);
     if (o.parent) o.parent.openKids--;
   }
 
@@ -964,7 +972,10 @@ class SpanTracker {
     let bestScore = -1;
     let ties = 0;
     let otherThreadOnly = thread !== undefined;
-    for (const o of list) {
+    const items = list.items;
+    for (let i = 0; i < list.end; i++) {
+      const o = items[i];
+      if (!o) continue;
       const c = this.compat(o, seg);
       if (!c) continue;
       if (leaf && use === Use.Close && o.openKids) continue; // children keep a span alive
@@ -993,8 +1004,9 @@ class SpanTracker {
     // The most recent on this thread, else (unless told not to) the most recent on another.
     let same: Open | null = null;
     let other: Open | null = null;
-    for (const o of list) {
-      if (!o.parentUncertain || !this.compat(o, seg)) continue;
+    for (let i = 0; i < list.end; i++) {
+      const o = list.items[i];
+      if (!o || !o.parentUncertain || !this.compat(o, seg)) continue;
       let a = parent;
       while (a && a !== o) a = a.parent;
       if (a) continue; // would make a cycle
@@ -1012,7 +1024,7 @@ class SpanTracker {
       const o = stack.pop()!;
       if (o.kids)
         for (const list of o.kids.values())
-          for (const k of list) {
+          for (const k of list.members()) {
             k.root = best.root;
             stack.push(k);
           }
@@ -1069,7 +1081,10 @@ class SpanTracker {
     let bestScore = -1;
     let ties = 0;
     if (list) {
-      for (const o of list) {
+      const items = list.items;
+      for (let i = 0; i < list.end; i++) {
+        const o = items[i];
+        if (!o) continue;
         const c = this.compat(o, seg);
         if (!c) continue;
         if (use === Use.Close && o.openKids) continue;
@@ -1087,7 +1102,7 @@ class SpanTracker {
       // printed alike that closed before had a parent, and this one most likely shares it.
       const twin = stack.length ? undefined : this.lastClosed.get(seg.name);
       const twinParent = twin && twin.fields === seg.fields ? twin.parent : null;
-      if (twinParent && this.live.has(twinParent)) {
+      if (twinParent && this.live?.has(twinParent)) {
         const o = this.create(seg, twinParent, time, thread, lineNo);
         this.setUncertain(o, true);
         return { span: o, ambiguous: 0, created: true };
@@ -1151,10 +1166,10 @@ class SpanTracker {
   }
 
   private finishSpan(o: Open, start: bigint, end: bigint | null, timeUnknown: boolean): void {
-    this.live.delete(o);
+    this.live?.delete(o);
     if (o.parentUncertain) this.uncertain--;
     this.detach(o);
-    remove(this.byName, o.name, o);
+    this.byName.get(o.name)?.delete(o);
     if (o.parent && (o.parent.first === null || start < o.parent.first)) o.parent.first = start;
     const root = o.root ?? o;
     const p = this.idPrefix;
@@ -1204,7 +1219,7 @@ class SpanTracker {
 
   /** End of input: spans still open, in the order they first appeared. */
   end(): void {
-    for (const o of [...this.live]) {
+    for (const o of this.live?.members() ?? []) {
       if (this.sawClose) {
         // The output closes spans, and this one never closed (leaked, or the process exited first).
         if (o.start === null) this.note(o, 'startTimeUnixNano', 'the span never closed and printed no start; this is the first time it appears');
@@ -1225,15 +1240,98 @@ function hexId(prefix: string, n: number, width: number): string {
   return prefix + ZEROS.slice(0, width - prefix.length - h.length) + h;
 }
 
-function push(m: Map<string, Set<Open>>, k: string, o: Open): void {
+/** Add `o` to the list of `k` in `m`, made when missing (an emptied list stays: the same name usually opens again, and names are few). */
+function addTo(m: Map<string, OpenList>, k: string, slot: Slot, o: Open): void {
   const l = m.get(k);
   if (l) l.add(o);
-  else m.set(k, new Set([o]));
+  else m.set(k, new OpenList(slot, o));
 }
 
-function remove(m: Map<string, Set<Open>>, k: string, o: Open): void {
-  // An empty set stays: the same name usually opens again (a loop), and the names are few.
-  m.get(k)?.delete(o);
+/** Which of its lists an Open's position is kept for. */
+const enum Slot {
+  Live,
+  Name,
+  Sibling,
+}
+
+/**
+ * Open spans in the order they were added: `items[0 .. end)`, where a removed one leaves a hole
+ * (null), closed by a compaction once holes are half of them. Amortised O(1) with no allocation
+ * (a Set reallocates its table as it empties, which is most closes). Iterate `items` up to `end`,
+ * skipping nulls.
+ */
+class OpenList {
+  readonly items: (Open | null)[];
+  end = 1;
+  private holes = 0;
+
+  constructor(
+    private readonly slot: Slot,
+    first: Open,
+  ) {
+    this.items = [first];
+    this.setPlace(first, 0);
+  }
+
+  get size(): number {
+    return this.end - this.holes;
+  }
+
+  add(o: Open): void {
+    this.setPlace(o, this.end);
+    if (this.end < this.items.length) this.items[this.end] = o;
+    else this.items.push(o);
+    this.end++;
+  }
+
+  has(o: Open): boolean {
+    const i = this.place(o);
+    return i >= 0 && this.items[i] === o;
+  }
+
+  delete(o: Open): void {
+    const i = this.place(o);
+    if (i < 0 || this.items[i] !== o) return;
+    this.items[i] = null;
+    this.setPlace(o, -1);
+    if (++this.holes * 2 >= this.end) this.compact();
+  }
+
+  /** The members, oldest first. */
+  members(): Open[] {
+    const out: Open[] = [];
+    for (let i = 0; i < this.end; i++) {
+      const o = this.items[i];
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  private compact(): void {
+    const items = this.items;
+    let n = 0;
+    for (let i = 0; i < this.end; i++) {
+      const o = items[i];
+      if (!o) continue;
+      items[n] = o;
+      this.setPlace(o, n++);
+    }
+    for (let i = n; i < this.end; i++) items[i] = null;
+    this.end = n;
+    this.holes = 0;
+    // Keep the room (a list refills); give back most of a list that was once large.
+    if (items.length > 64 && n < items.length >> 2) items.length = Math.max(n, 16);
+  }
+
+  private place(o: Open): number {
+    return this.slot === Slot.Live ? o.liveAt : this.slot === Slot.Name ? o.nameAt : o.siblingAt;
+  }
+
+  private setPlace(o: Open, i: number): void {
+    if (this.slot === Slot.Live) o.liveAt = i;
+    else if (this.slot === Slot.Name) o.nameAt = i;
+    else o.siblingAt = i;
+  }
 }
 
 /** Do the names and fields of `o`'s ancestors equal `stack` (root first)? */
