@@ -9,6 +9,7 @@
  */
 import * as assert from 'assert';
 import { parseText } from '../../src/core/parse';
+import { parseTiming } from '../../src/core/parse/rust';
 import type { ParseResult } from '../../src/core/model';
 
 const stamp = (us: number) => `2026-11-25T07:52:49.${String(us).padStart(6, '0')}Z`;
@@ -210,6 +211,28 @@ describe('rust tracing json: a shared tail reads as the whole record does', func
     assert.deepStrictEqual(c.attributes, { tags: ['a', 'b'], nan: null });
     assert.strictEqual(c.scope.name, 'app');
     assert.deepStrictEqual(a.lossy?.map((l) => l.path), ['attributes.nan']);
+  });
+});
+
+describe('rust tracing: FmtSpan timings read in place', function () {
+  it('equal Number() of the printed digits times the unit, for every width tracing prints and odd ones', function () {
+    const units: [string, number][] = [
+      ['ns', 1],
+      ['µs', 1e3],
+      ['μs', 1e3],
+      ['us', 1e3],
+      ['ms', 1e6],
+      ['s', 1e9],
+    ];
+    const digits: string[] = ['0', '7', '15.1', '7.25', '871', '1.02', '100', '0.1', '0.3', '3.14159265358979', '123456789012345', '1234567890123456', '99999999999999999999', '15.', '007', '00.10'];
+    // Three significant digits, as tracing prints them: 1.07, 10.7, 107.
+    for (let e = 0; e < 3; e++) for (let m = 100; m < 1000; m += 7) digits.push(((m / 100) * 10 ** e).toFixed(2 - e));
+    for (const d of digits)
+      for (const [u, f] of units) {
+        assert.strictEqual(parseTiming(d + u), Number(d) * f, d + u);
+      }
+    for (const bad of ['', 'ms', '.', '1.2.3ms', '1..2ms', '12', '12 ms', '12mss', '12S', '12ps', 'µs'])
+      assert.strictEqual(parseTiming(bad), null, bad);
   });
 });
 

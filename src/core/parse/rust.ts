@@ -127,26 +127,39 @@ function readFractionAndZone(s: string, k: number): boolean {
 
 /** `15.1ms` / `7.25µs` / `871ns` / `1.02s` (FmtSpan timings, 3 significant digits) in ns, or null. */
 export function parseTiming(text: string): number | null {
+  // The number read in place: digits / 10^decimals is Number(digits text) exactly while both are
+  // exact doubles (division rounds correctly); anything longer goes through Number().
+  let mantissa = 0;
+  let digitCount = 0;
+  let decimals = 0;
+  let points = 0;
   let end = 0;
-  while (end < text.length) {
+  for (; end < text.length; end++) {
     const c = text.charCodeAt(end);
-    if ((c >= 48 && c <= 57) || c === 46) end++;
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digitCount++;
+      if (points) decimals++;
+    } else if (c === 46) points++;
     else break;
   }
   if (end === 0) return null;
-  const v = Number(text.slice(0, end));
+  const simple = digitCount <= 15 && points <= 1 && text.charCodeAt(0) !== 46 && text.charCodeAt(end - 1) !== 46;
+  const v = simple ? mantissa / 10 ** decimals : Number(text.slice(0, end));
   if (!Number.isFinite(v)) return null;
-  switch (text.slice(end)) {
-    case 'ns':
+  const unit = text.length - end;
+  const u0 = text.charCodeAt(end);
+  if (unit === 1 && u0 === 115 /* s */) return v * 1e9;
+  if (unit !== 2 || text.charCodeAt(end + 1) !== 115) return null;
+  switch (u0) {
+    case 110 /* n */:
       return v;
-    case 'µs':
-    case 'μs':
-    case 'us':
+    case 0xb5 /* µ */:
+    case 0x3bc /* μ */:
+    case 117 /* u */:
       return v * 1e3;
-    case 'ms':
+    case 109 /* m */:
       return v * 1e6;
-    case 's':
-      return v * 1e9;
     default:
       return null;
   }
@@ -818,6 +831,13 @@ interface Open {
   lossy: LossyField[] | null;
 }
 
+/** The span a path or a close line names: whether others matched as well, whether it was created for it. */
+interface Found {
+  span: Open;
+  ambiguous: number;
+  created: boolean;
+}
+
 /** How well an open span matches a printed segment: 2 the same fields, 1 fields recorded since, 0 not it. */
 type Compat = (o: Open, seg: Segment) => number;
 
@@ -881,6 +901,12 @@ class SpanTracker {
   private live: OpenList | null = null;
   private readonly lastClosed = new Map<string, Twin>();
   private readonly scopes = new Map<string, Span['scope']>();
+  /** Pads (prefix and zeros) for ids, by width and digit count. */
+  private readonly idPads = new Map<number, string>();
+  /** What resolve/locate return: one object refilled by each call (read it before the next). */
+  private readonly found: Found = { span: null as unknown as Open, ambiguous: 0, created: false };
+  /** How many candidates the last pick found equally good. */
+  private pickTies = 0;
   sawClose = false;
   sawNew = false;
 
@@ -965,9 +991,10 @@ class SpanTracker {
   }
 
   /** The open child of `parent` (or root) a segment names, or null when none can be it. */
-  private pick(parent: Open | null, seg: Segment, thread: string | undefined, leaf: boolean, use: Use): { o: Open | null; ties: number } {
+  private pick(parent: Open | null, seg: Segment, thread: string | undefined, leaf: boolean, use: Use): Open | null {
+    this.pickTies = 0;
     const list = (parent ? parent.kids : this.roots)?.get(seg.name);
-    if (!list) return { o: null, ties: 0 };
+    if (!list) return null;
     let best: Open | null = null;
     let bestScore = -1;
     let ties = 0;
@@ -991,9 +1018,10 @@ class SpanTracker {
     // An event in a span of this name that is open only on other threads: concurrent work printed
     // alike, unless `new` lines show every creation (then the span moved, as async tasks do). Only
     // for the innermost span: outer ones are commonly shared by worker threads.
-    if (best && otherThreadOnly && leaf && use === Use.Event && !this.sawNew) return { o: null, ties: 0 };
+    if (best && otherThreadOnly && leaf && use === Use.Event && !this.sawNew) return null;
     if (best && bestScore % 4 === 1) this.refresh(best, seg);
-    return { o: best, ties };
+    this.pickTies = ties;
+    return best;
   }
 
   /** A JSON span created with an uncertain parent, now seen under `parent`: move it there. */
@@ -1033,7 +1061,7 @@ class SpanTracker {
   }
 
   /** The open span a path names, creating those not seen before (a `new` line's last segment always). */
-  resolve(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, use: Use, newLeaf: boolean): { span: Open; ambiguous: number; created: boolean } {
+  resolve(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, use: Use, newLeaf: boolean): Found {
     let parent: Open | null = null;
     let ambiguous = 0;
     let created = false;
@@ -1042,14 +1070,14 @@ class SpanTracker {
       const leaf = i === path.length - 1;
       let found: Open | null = null;
       if (!(newLeaf && leaf)) {
-        const p = this.pick(parent, seg, thread, leaf, use);
-        found = p.o;
+        found = this.pick(parent, seg, thread, leaf, use);
+        const ties = this.pickTies;
         // A span created on this thread with an uncertain parent beats one from another thread.
         const adopted: Open | null = !found || (thread !== undefined && found.thread !== thread) ? this.adopt(parent, seg, thread, found !== null) : null;
         if (adopted) found = adopted;
         else if (found) {
           this.setUncertain(found, false);
-          if (p.ties > 1) ambiguous = Math.max(ambiguous, p.ties);
+          if (ties > 1) ambiguous = Math.max(ambiguous, ties);
         }
       }
       created = !found;
@@ -1059,7 +1087,15 @@ class SpanTracker {
       this.seen(found, time, lineNo);
       parent = found;
     }
-    return { span: parent!, ambiguous, created };
+    return this.answer(parent!, ambiguous, created);
+  }
+
+  private answer(span: Open, ambiguous: number, created: boolean): Found {
+    const f = this.found;
+    f.span = span;
+    f.ambiguous = ambiguous;
+    f.created = created;
+    return f;
   }
 
   private seen(o: Open, time: bigint | null, lineNo: number): void {
@@ -1075,7 +1111,7 @@ class SpanTracker {
    * its ancestry. Find it among all open spans (same thread first, then one whose ancestry `spans`
    * matches), or create it under `spans`.
    */
-  locate(stack: Segment[], seg: Segment, time: bigint | null, thread: string | undefined, lineNo: number, use: Use): { span: Open; ambiguous: number; created: boolean } {
+  locate(stack: Segment[], seg: Segment, time: bigint | null, thread: string | undefined, lineNo: number, use: Use): Found {
     const list = this.byName.get(seg.name);
     let best: Open | null = null;
     let bestScore = -1;
@@ -1105,13 +1141,13 @@ class SpanTracker {
       if (twinParent && this.live?.has(twinParent)) {
         const o = this.create(seg, twinParent, time, thread, lineNo);
         this.setUncertain(o, true);
-        return { span: o, ambiguous: 0, created: true };
+        return this.answer(o, 0, true);
       }
       return this.resolve([...stack, seg], time, thread, lineNo, use, true);
     }
     if (bestScore % 4 === 1) this.refresh(best, seg);
     this.seen(best, time, lineNo);
-    return { span: best, ambiguous: ties > 1 ? ties : 0, created: false };
+    return this.answer(best, ties > 1 ? ties : 0, false);
   }
 
   event(path: Segment[], time: bigint | null, thread: string | undefined, lineNo: number, name: string, attrs: Attributes): void {
@@ -1133,7 +1169,7 @@ class SpanTracker {
   }
 
   /** A `close` line for a span already found; `lifetimeNs` is busy + idle when printed. */
-  closed(found: { span: Open; ambiguous: number; created: boolean }, time: bigint | null, target: string | undefined, location: SourceLocation | undefined, lifetimeNs: number | undefined): void {
+  closed(found: Found, time: bigint | null, target: string | undefined, location: SourceLocation | undefined, lifetimeNs: number | undefined): void {
     this.sawClose = true;
     const { span, ambiguous, created } = found;
     if (ambiguous) this.note(span, 'events', `${ambiguous} open spans print the same path; which of them closed here, and so which events are whose, is a guess`);
@@ -1172,9 +1208,8 @@ class SpanTracker {
     this.byName.get(o.name)?.delete(o);
     if (o.parent && (o.parent.first === null || start < o.parent.first)) o.parent.first = start;
     const root = o.root ?? o;
-    const p = this.idPrefix;
     const span: Span = {
-      traceId: (root.traceId ??= hexId(p, root.seq, 32)),
+      traceId: (root.traceId ??= this.hexId(root.seq, 32)),
       spanId: this.idOf(o),
       parentSpanId: o.parent ? this.idOf(o.parent) : null,
       parentIsRemote: null,
@@ -1214,7 +1249,19 @@ class SpanTracker {
   }
 
   private idOf(o: Open): string {
-    return (o.id ??= hexId(this.idPrefix, o.seq, 16));
+    return (o.id ??= this.hexId(o.seq, 16));
+  }
+
+  /** The id prefix + `n` in hex, zero-padded to `width` characters. */
+  private hexId(n: number, width: number): string {
+    const h = n.toString(16);
+    const key = width * 64 + h.length;
+    let pad = this.idPads.get(key);
+    if (pad === undefined) {
+      pad = this.idPrefix + ZEROS.slice(0, width - this.idPrefix.length - h.length);
+      this.idPads.set(key, pad);
+    }
+    return pad + h;
   }
 
   /** End of input: spans still open, in the order they first appeared. */
@@ -1234,11 +1281,6 @@ class SpanTracker {
 
 const ZEROS = '0'.repeat(32);
 
-/** `prefix` + `n` in hex, zero-padded to `width` characters. */
-function hexId(prefix: string, n: number, width: number): string {
-  const h = n.toString(16);
-  return prefix + ZEROS.slice(0, width - prefix.length - h.length) + h;
-}
 
 /** Add `o` to the list of `k` in `m`, made when missing (an emptied list stays: the same name usually opens again, and names are few). */
 function addTo(m: Map<string, OpenList>, k: string, slot: Slot, o: Open): void {
@@ -1875,10 +1917,8 @@ const JSON_START = '{"timestamp":"';
 function afterLevelAndFieldsKey(s: string, i: number): number {
   if (!textAt(s, i, ',"level":"')) return -1;
   i += 10;
-  let k = i;
-  while (k < i + 5 && s.charCodeAt(k) >= 65 && s.charCodeAt(k) <= 90) k++;
-  if (!LEVELS_JSON.has(s.slice(i, k)) || !textAt(s, k, '","fields":')) return -1;
-  return k + 11;
+  for (const level of LEVELS_JSON) if (textAt(s, i, level) && textAt(s, i + level.length, '","fields":')) return i + level.length + 11;
+  return -1;
 }
 
 /** Is the `,` at `at` the first thing after the record's `{` (no member before it)? */
