@@ -1822,8 +1822,9 @@ class JsonReader implements LineReader {
       bucket = [];
       this.tails.set(length, bucket);
     }
-    // Seen once: read it when it comes again (a tail that never repeats costs no extra parse).
-    bucket.push({ text: text.slice(at), view: null });
+    // Seen once: read it when it comes again (a tail that never repeats costs no extra parse). A
+    // copy, not a slice: a slice would keep the whole chunk of output it came from alive.
+    bucket.push({ text: `\0${text.slice(at)}`.slice(1), view: null });
     return null;
   }
 
