@@ -18,8 +18,17 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { fixturesRoot } from '../unit/fixtureSupport';
 
+/**
+ * How a fixture's output becomes the output of a format no fixture holds: OTLP JSON lines are the
+ * Java exporter's ResourceSpans wrapped as OtlpStdoutSpanExporter (wrapperJsonObject=true) and
+ * the Collector's file exporter write them; Span Lens frames are the spans as the injected
+ * exporters print them (SCHEMA.md span + call site, with a run's nonce).
+ */
+type Transform = 'otlp-lines' | 'framed';
+
 /** One representative fixture per format (largest span count wins where several exist). */
-const PICKS: [format: string, fixture: string, stream: string][] = [
+const PICKS: [format: string, fixture: string, stream: string, transform?: Transform][] = [
+  ['span-lens (framed)', 'node/flood_10000', 'stdout.txt', 'framed'],
   ['python-console', 'python/flood_10000', 'stdout.txt'],
   ['node-inspect', 'node/flood_10000', 'stdout.txt'],
   ['go-stdouttrace (compact)', 'go/flood_10000', 'stdout.txt'],
@@ -28,6 +37,7 @@ const PICKS: [format: string, fixture: string, stream: string][] = [
   ['java-otlp-json', 'java/derived-otlp_json_logging', 'derived-stderr.txt'],
   ['rust-tracing-fmt', 'rust/flood_10000', 'stdout.txt'],
   ['rust-tracing-json', 'rust/checkout_json_close', 'stdout.txt'],
+  ['otlp-json (lines)', 'java/derived-otlp_json_logging', 'derived-stderr.txt', 'otlp-lines'],
 ];
 
 export interface ParseBenchRow {
@@ -45,7 +55,27 @@ export interface ParseBenchRow {
   peakRssMb: number;
 }
 
-type CoreBundle = typeof import('../../src/core/parse') & typeof import('../../src/core/schema') & typeof import('../../src/core/json');
+type CoreBundle = typeof import('../../src/core/parse') &
+  typeof import('../../src/core/schema') &
+  typeof import('../../src/core/json') &
+  typeof import('../../src/core/parse/spanLens');
+
+const BENCH_NONCE = 'bench0nonce';
+
+/** The output of `transform` made from a fixture's output. */
+function transformed(core: CoreBundle, one: Buffer, transform: Transform | undefined): Buffer {
+  if (transform === 'otlp-lines') {
+    const lines = one.toString('utf8').split('\n').filter((l) => l.startsWith('INFO: {'));
+    return Buffer.from(lines.map((l) => `{"resourceSpans":[${l.slice(6)}]}\n`).join(''));
+  }
+  if (transform === 'framed') {
+    const frames = core.parseText(one).spans.map((s, i) =>
+      core.frameRecord(BENCH_NONCE, { type: 'span', span: { ...core.spanToSchema(s), location: { file: '/home/dev/shop/checkout.js', line: 10 + (i % 40), column: 5, function: 'checkout' } } }, core.stringifyJson),
+    );
+    return Buffer.from(frames.join('\n') + '\n');
+  }
+  return one;
+}
 
 /** The parse core bundled as `build:cli` bundles it; returns the bundle's path. */
 export function bundleCore(): string {
@@ -53,7 +83,8 @@ export function bundleCore(): string {
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'span-lens-bench-')), 'core.js');
   buildSync({
     stdin: {
-      contents: "export { parseText } from './src/core/parse'; export { spanToSchema } from './src/core/schema'; export { stringifyJson } from './src/core/json';",
+      contents:
+        "export { parseText } from './src/core/parse'; export { spanToSchema } from './src/core/schema'; export { stringifyJson } from './src/core/json'; export { frameRecord } from './src/core/parse/spanLens';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -68,10 +99,13 @@ export function bundleCore(): string {
 }
 
 /** Runs in a child: argv = core bundle, fixture file, target span count. Prints one JSON row. */
-export function parseBenchChild(bundle: string, file: string, target: number): ParseBenchRow {
+export function parseBenchChild(bundle: string, file: string, target: number, transform?: Transform): ParseBenchRow {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseText, spanToSchema, stringifyJson } = require(bundle) as CoreBundle;
-  const one = fs.readFileSync(file);
+  const core = require(bundle) as CoreBundle;
+  const { spanToSchema, stringifyJson } = core;
+  // The frames carry a run's nonce; the parser is given it, as a run's parser is.
+  const parseText = (t: string | Buffer) => core.parseText(t, transform === 'framed' ? { nonce: BENCH_NONCE } : {});
+  const one = transformed(core, fs.readFileSync(file), transform);
   const perCopy = parseText(one).spans.length;
   if (perCopy === 0) return { format: '', spans: 0, mb: 0, parseMs: 0, baselineMs: 0, ratio: NaN, discardMs: 0, discardRatio: NaN, mbPerS: 0, spansPerS: 0, peakRssMb: 0 };
   const copies = Math.max(1, Math.ceil(target / perCopy));
@@ -142,10 +176,10 @@ export async function benchParse(target = 100_000): Promise<ParseBenchRow[]> {
   console.log('format                      spans     MB    parse ms  JSON.parse ms  ratio   MB/s   spans/s   peak RSS MB   (dropped: ms  ratio)');
   const rows: ParseBenchRow[] = [];
   const bundle = bundleCore();
-  for (const [format, fixture, stream] of PICKS) {
+  for (const [format, fixture, stream, transform] of PICKS) {
     const file = path.join(root, fixture, stream);
     if (!fs.existsSync(file)) continue;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', bundle, file, String(target)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', bundle, file, String(target), ...(transform ? [transform] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const row = { ...(JSON.parse(out.trim().split('\n').pop()!) as ParseBenchRow), format };
     if (row.spans === 0) {
       console.log(`${format.padEnd(26)} no spans parsed from ${fixture}`);
@@ -161,5 +195,5 @@ export async function benchParse(target = 100_000): Promise<ParseBenchRow[]> {
 }
 
 if (process.argv[2] === '--child') {
-  process.stdout.write(JSON.stringify(parseBenchChild(process.argv[3], process.argv[4], Number(process.argv[5]))) + '\n');
+  process.stdout.write(JSON.stringify(parseBenchChild(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] as Transform | undefined)) + '\n');
 }
