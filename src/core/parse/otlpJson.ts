@@ -501,14 +501,20 @@ export function readOtlp(value: unknown, memo?: ParseMemo, origin?: Readonly<Spa
 }
 
 /**
- * The start of a single ResourceSpans as printed, `{"resource":{…},`, and the resource map read
- * from it. Java's OtlpJsonLoggingSpanExporter logs one ResourceSpans per export, each starting
- * with the same resource: an export that starts with a remembered head is JSON-parsed without it
- * and its spans share the map.
+ * The start of an export as printed, up to and including the comma after its first resource:
+ * `{"resource":{…},` for a single ResourceSpans (Java's OtlpJsonLoggingSpanExporter logs one per
+ * export), `{"resourceSpans":[{"resource":{…},` for the OTLP JSON wrapper (OtlpStdoutSpanExporter,
+ * the Collector's file exporter). A process prints the same resource export after export: an
+ * export that starts with a remembered head is JSON-parsed without it and its spans share the map.
  */
 interface RepeatedHead {
   /** From the `{` through the comma after the resource value. */
   text: string;
+  /**
+   * What closes the export after its ResourceSpans: '' for a single ResourceSpans, `]}` for the
+   * wrapper (whose list then holds that one ResourceSpans).
+   */
+  close: string;
   /** What the resource value reads as (frozen: spans of many exports share it). */
   resource: Attributes;
   /** Exports of one scope seen after this head: what surrounds their spans list. */
@@ -534,6 +540,9 @@ const SPANS_MARK = '\u0000span-lens:spans\u0000';
 
 const HEADS = 'otlp-json.heads';
 const HEAD_START = '{"resource":';
+/** The wrapper `{"resourceSpans":[…]}` whose first ResourceSpans starts with its resource. */
+const WRAPPED_HEAD_START = '{"resourceSpans":[{"resource":';
+const WRAPPED_CLOSE = ']}';
 /** How many different heads are remembered (a few processes interleaving their output). */
 const MAX_HEADS = 4;
 
@@ -546,17 +555,10 @@ const MAX_HEADS = 4;
  * Returns null when the text is JSON but not trace data; throws when it is not JSON.
  */
 export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | null {
-  const heads = memo.get(HEADS) as RepeatedHead[] | undefined;
-  let known = false;
-  if (heads) {
-    for (const head of heads) {
-      // slice + === compares by memcmp; startsWith goes character by character.
-      if (json.length <= head.text.length || json.slice(0, head.text.length) !== head.text) continue;
-      const read = readFramedSpans(json, head, origin) ?? readWithoutHead(json, head, memo, origin);
-      if (read) return read;
-      known = true;
-      break;
-    }
+  const head = rememberedHead(json, memo);
+  if (head) {
+    const read = readAfterHead(json, head, memo, origin);
+    if (read) return read;
   }
   let value: unknown;
   try {
@@ -566,8 +568,24 @@ export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<Spa
   }
   const read = readOtlp(value, memo, origin);
   if (read?.inexact) return readOtlp(parseJsonLoose(json), memo, origin);
-  if (read && !known) rememberHead(json, value, memo);
+  if (read && !head) rememberHead(json, value, memo);
   return read;
+}
+
+/** The remembered head `json` starts with (at most one can: a head ends with a complete value and a comma). */
+function rememberedHead(json: string, memo: ParseMemo): RepeatedHead | undefined {
+  const heads = memo.get(HEADS) as RepeatedHead[] | undefined;
+  if (!heads) return undefined;
+  for (const head of heads) {
+    // slice + === compares by memcmp; startsWith goes character by character.
+    if (json.length > head.text.length && json.slice(0, head.text.length) === head.text) return head;
+  }
+  return undefined;
+}
+
+/** An export starting with `head` read by a shortcut, or undefined: then the text must be read whole. */
+function readAfterHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
+  return readFramedSpans(json, head, origin) ?? readWithoutHead(json, head, memo, origin);
 }
 
 /**
@@ -575,11 +593,15 @@ export function readOtlpText(json: string, memo: ParseMemo, origin: Readonly<Spa
  * resource. Undefined when the rest changes what the head meant (a second `resource` member wins
  * over the first in JSON.parse; a `resourceSpans` list makes it a different kind of export), when
  * the rest is not JSON, or when it asks for an exact re-read: the caller reads the text whole.
+ * After a wrapper's head the rest must end with the wrapper's `]}`: what comes before it being one
+ * complete object, the wrapper's list holds exactly that ResourceSpans.
  */
 function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
+  const end = json.length - head.close.length;
+  if (head.close && (end <= head.text.length || json.slice(end) !== head.close)) return undefined;
   let rest: unknown;
   try {
-    rest = JSON.parse('{' + json.slice(head.text.length));
+    rest = JSON.parse('{' + json.slice(head.text.length, end));
   } catch {
     return undefined;
   }
@@ -642,7 +664,7 @@ function rememberFrame(json: string, head: RepeatedHead, rs: Json, memo: ParseMe
   const at = printed.indexOf(mark);
   if (at < 0 || printed.lastIndexOf(mark) !== at) return;
   const before = printed.slice(1, at);
-  const after = printed.slice(at + mark.length);
+  const after = printed.slice(at + mark.length) + head.close;
   const from = head.text.length;
   if (json.length < from + before.length + after.length || json.slice(from, from + before.length) !== before || !json.endsWith(after)) return;
   for (const f of head.frames) if (f.before === before && f.after === after) return;
@@ -652,20 +674,28 @@ function rememberFrame(json: string, head: RepeatedHead, rs: Json, memo: ParseMe
 const NO_LOSSY: LossyField[] = Object.freeze([]) as unknown as LossyField[];
 
 /**
- * After a whole read: remember `{"resource":<value>,` when the text starts so, the resource value
- * ends right before `,"scopeSpans":` and reads without loss (no lossy marks, no rounded numbers).
+ * After a whole read: remember `{"resource":<value>,` (or the wrapper's
+ * `{"resourceSpans":[{"resource":<value>,`) when the text starts so, the resource value ends right
+ * before `,"scopeSpans":` and reads without loss (no lossy marks, no rounded numbers). The head's
+ * meaning comes from its text alone; the shortcuts check the rest of each later export.
  */
 function rememberHead(json: string, value: unknown, memo: ParseMemo): void {
-  if (!json.startsWith(HEAD_START)) return;
+  const wrapped = json.startsWith(WRAPPED_HEAD_START);
+  if (!wrapped && !json.startsWith(HEAD_START)) return;
   const list = resourceSpansOf(value);
-  if (!list || list[0] !== value) return;
-  const end = json.indexOf(',"scopeSpans":', HEAD_START.length);
+  if (!list || (wrapped ? list !== (value as Json).resourceSpans : list[0] !== value)) return;
+  const start = wrapped ? WRAPPED_HEAD_START.length : HEAD_START.length;
+  const end = json.indexOf(',"scopeSpans":', start);
   if (end < 0) return;
+  const text = json.slice(0, end + 1);
+  let heads = memo.get(HEADS) as RepeatedHead[] | undefined;
+  // A head already remembered: an export its shortcuts stepped aside for (read whole) starts with it.
+  if (heads?.some((h) => h.text === text)) return;
   let res: unknown;
   try {
-    // A complete JSON value: then the head ends where the text's top-level resource member ends
-    // (a cut inside it would leave an unclosed string or bracket).
-    res = JSON.parse(json.slice(HEAD_START.length, end));
+    // A complete JSON value: then the head ends where the text's resource member ends (a cut
+    // inside it would leave an unclosed string or bracket).
+    res = JSON.parse(json.slice(start, end));
   } catch {
     return;
   }
@@ -673,9 +703,8 @@ function rememberHead(json: string, value: unknown, memo: ParseMemo): void {
   const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
   const resource = resourceOf(res, cx, memo);
   if (cx.lossy.length || cx.unsafeNumber) return;
-  let heads = memo.get(HEADS) as RepeatedHead[] | undefined;
   if (!heads) memo.set(HEADS, (heads = []));
-  heads.unshift({ text: json.slice(0, end + 1), resource: freezeAttributes(resource), frames: [] });
+  heads.unshift({ text, close: wrapped ? WRAPPED_CLOSE : '', resource: freezeAttributes(resource), frames: [] });
   if (heads.length > MAX_HEADS) heads.pop();
 }
 
@@ -726,9 +755,22 @@ export const otlpJsonBlock: BlockFormat = {
   },
 };
 
-/** One OTLP JSON export per line (file exporters, OtlpStdoutSpanExporter). */
+/**
+ * One OTLP JSON export per line (file exporters, OtlpStdoutSpanExporter). A wrapper line
+ * `{"resourceSpans":[…]}` starting with a resource remembered from an earlier line is read from its
+ * text (`parseLine`): without the resource, or only its spans list when the rest repeats too.
+ */
 export const otlpJsonLines: JsonLineFormat = {
   name: 'otlp-json',
+  parseLine(json: string, line: number, _raw: string, memo?: ParseMemo): Span[] | undefined {
+    // Only the wrapper: its one member cannot make the line another format's record (a Go
+    // stdouttrace line is one by its Name and SpanContext members), so claiming it before the
+    // other formats see the parsed value changes nothing.
+    if (!memo || json.length <= WRAPPED_HEAD_START.length || json.slice(0, WRAPPED_HEAD_START.length) !== WRAPPED_HEAD_START) return undefined;
+    const head = rememberedHead(json, memo);
+    if (!head) return undefined;
+    return readAfterHead(json, head, memo, Object.freeze({ format: 'otlp-json', line, endLine: line } as const))?.spans;
+  },
   parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null {
     const origin = Object.freeze({ format: 'otlp-json', line, endLine: line } as const);
     let read = readOtlp(value, memo, origin);
@@ -739,6 +781,10 @@ export const otlpJsonLines: JsonLineFormat = {
       } catch {
         // Keep the rounded reading: the line parsed once already.
       }
+    } else if (memo) {
+      // The line as the demux read it (a line with program text glued before it is not remembered).
+      const json = raw.trim();
+      if (json.startsWith(WRAPPED_HEAD_START)) rememberHead(json, value, memo);
     }
     return read.spans;
   },
