@@ -7,9 +7,13 @@ import type {
   AttributeScalar,
   AttributeValue,
   Attributes,
+  InstrumentationScope,
   SourceLocation,
   Span,
+  SpanEvent,
   SpanKind,
+  SpanLink,
+  SpanStatus,
   StatusCode,
 } from './model';
 import { SPAN_KINDS } from './model';
@@ -107,14 +111,38 @@ function strOrNull(v: unknown): string | null {
 function int(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : 0;
 }
-function nanos(v: unknown): bigint | null {
+function nanos(v: unknown, read?: SchemaRead): bigint | null {
+  if (typeof v === 'string') return isDecimal(v) ? BigInt(v) : null;
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
-  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.round(v));
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (read && Number.isInteger(v) && !Number.isSafeInteger(v)) read.unsafeInt = true;
+    return BigInt(Math.round(v));
+  }
   return null;
 }
-function hex(v: unknown): string {
-  return typeof v === 'string' ? v.toLowerCase().replace(/^0x/, '') : '';
+/** `-?\d+`, checked without a regex (every span has two or more). */
+function isDecimal(v: string): boolean {
+  const n = v.length;
+  let i = n > 0 && v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+/** An id as lower-case hex without `0x`; the common case (already so, `len` digits) as is. */
+function hex(v: unknown, len?: number): string {
+  if (typeof v !== 'string') return '';
+  if (v.length === len) {
+    let plain = true;
+    for (let i = 0; i < len && plain; i++) {
+      const c = v.charCodeAt(i);
+      plain = (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    }
+    if (plain) return v;
+  }
+  return v.toLowerCase().replace(/^0x/, '');
 }
 
 /** Normalise one attribute value read from JSON (unwrapping `{"$float": "NaN"}`). */
@@ -131,70 +159,122 @@ export function attributeFromJson(v: unknown): AttributeValue {
   return String(v);
 }
 
-export function attributesFromJson(v: unknown): Attributes {
-  const out: Attributes = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, val] of Object.entries(v as Record<string, unknown>)) out[k] = attributeFromJson(val);
+/**
+ * An attribute map read from JSON, as the model holds it. The object is used in place (it came
+ * fresh from JSON.parse); only values the model holds otherwise are replaced. `read.unsafeInt`
+ * is set when a number may be an integer JSON.parse rounded.
+ */
+export function attributesFromJson(v: unknown, read?: SchemaRead): Attributes {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const attrs = v as Record<string, unknown>;
+  for (const k in attrs) {
+    const x = attrs[k];
+    if (typeof x === 'string' || typeof x === 'boolean') continue;
+    if (typeof x === 'number') {
+      if (read && Number.isInteger(x) && !Number.isSafeInteger(x)) read.unsafeInt = true;
+      continue;
+    }
+    if (read && Array.isArray(x)) for (const e of x) if (typeof e === 'number' && Number.isInteger(e) && !Number.isSafeInteger(e)) read.unsafeInt = true;
+    const y = attributeFromJson(x);
+    // An own key named __proto__ (JSON.parse makes one) stays a key, never the prototype.
+    if (y !== x) Object.defineProperty(attrs, k, { value: y, enumerable: true, writable: true, configurable: true });
   }
-  return out;
+  return attrs as Attributes;
 }
 
 function kindFrom(v: unknown): SpanKind {
+  if (v === 'INTERNAL' || v === 'SERVER' || v === 'CLIENT' || v === 'PRODUCER' || v === 'CONSUMER') return v;
   const k = typeof v === 'string' ? v.toUpperCase().replace(/^SPANKIND\./, '').replace(/^SPAN_KIND_/, '') : '';
   return (SPAN_KINDS as readonly string[]).includes(k) ? (k as SpanKind) : 'INTERNAL';
 }
 function statusFrom(v: unknown): StatusCode {
+  if (v === 'UNSET' || v === 'OK' || v === 'ERROR') return v;
   const s = typeof v === 'string' ? v.toUpperCase() : '';
   return s === 'OK' || s === 'ERROR' ? s : 'UNSET';
+}
+
+/** What a caller can learn from reading a span object beyond the span itself. */
+export interface SchemaRead {
+  /**
+   * A number that may hold an integer JSON.parse rounded (beyond 2^53) was read: the caller
+   * reads the text again with parseJsonLoose (exact, bigint) and converts that instead.
+   */
+  unsafeInt: boolean;
+}
+
+/** What a reader shares between spans instead of converting it again (only ever read). */
+export interface SchemaShared {
+  resource: Attributes;
+  scope: InstrumentationScope;
+  /**
+   * The dropped counts, events, links, status and trace state, as parsed, when the reader
+   * shares those too (a plain span's, printed alike by every such span): read from here
+   * instead of the span object.
+   */
+  members?: Readonly<Record<string, unknown>>;
 }
 
 /**
  * SCHEMA.md object -> Span. Returns null when the object lacks what every span has (ids, a
  * name and a start time), so lookalike JSON is not mistaken for a span.
+ *
+ * The object is taken over: it came fresh from JSON.parse, so its attribute maps become the
+ * span's (values the model holds otherwise, such as `{"$float": "NaN"}`, are replaced in place).
+ * `shared`, when given, is the resource and scope read once for spans that repeat them.
  */
-export function spanFromSchema(o: unknown): Span | null {
+export function spanFromSchema(o: unknown, read: SchemaRead = { unsafeInt: false }, shared?: SchemaShared): Span | null {
   if (!o || typeof o !== 'object') return null;
   const r = o as Record<string, unknown>;
-  const traceId = hex(r.traceId);
-  const spanId = hex(r.spanId);
-  const start = nanos(r.startTimeUnixNano);
+  const traceId = hex(r.traceId, 32);
+  const spanId = hex(r.spanId, 16);
+  const start = nanos(r.startTimeUnixNano, read);
   if (!traceId || !spanId || typeof r.name !== 'string' || start === null) return null;
-  const status = (r.status ?? {}) as Record<string, unknown>;
-  const scope = (r.scope ?? {}) as Record<string, unknown>;
+  const m = shared?.members ?? r;
+  const status = (m.status ?? {}) as Record<string, unknown>;
+  let events = NO_EVENTS;
+  if (Array.isArray(m.events) && m.events.length) {
+    events = [];
+    for (const e of m.events as (Record<string, unknown> | null)[]) {
+      events.push({
+        name: str(e?.name),
+        timeUnixNano: nanos(e?.timeUnixNano, read) ?? start,
+        attributes: attributesFromJson(e?.attributes, read),
+        droppedAttributesCount: int(e?.droppedAttributesCount),
+      });
+    }
+  }
+  let links = NO_LINKS;
+  if (Array.isArray(m.links) && m.links.length) {
+    links = [];
+    for (const l of m.links as (Record<string, unknown> | null)[]) {
+      links.push({
+        traceId: hex(l?.traceId, 32),
+        spanId: hex(l?.spanId, 16),
+        traceState: strOrNull(l?.traceState),
+        attributes: attributesFromJson(l?.attributes, read),
+        droppedAttributesCount: int(l?.droppedAttributesCount),
+      });
+    }
+  }
   const span: Span = {
     traceId,
     spanId,
-    parentSpanId: typeof r.parentSpanId === 'string' && r.parentSpanId ? hex(r.parentSpanId) : null,
+    parentSpanId: typeof r.parentSpanId === 'string' && r.parentSpanId ? hex(r.parentSpanId, 16) : null,
     parentIsRemote: typeof r.parentIsRemote === 'boolean' ? r.parentIsRemote : null,
     name: r.name,
     kind: kindFrom(r.kind),
     startTimeUnixNano: start,
-    endTimeUnixNano: nanos(r.endTimeUnixNano),
-    attributes: attributesFromJson(r.attributes),
-    droppedAttributesCount: int(r.droppedAttributesCount),
-    events: Array.isArray(r.events)
-      ? r.events.map((e: Record<string, unknown>) => ({
-          name: str(e?.name),
-          timeUnixNano: nanos(e?.timeUnixNano) ?? start,
-          attributes: attributesFromJson(e?.attributes),
-          droppedAttributesCount: int(e?.droppedAttributesCount),
-        }))
-      : [],
-    droppedEventsCount: int(r.droppedEventsCount),
-    links: Array.isArray(r.links)
-      ? r.links.map((l: Record<string, unknown>) => ({
-          traceId: hex(l?.traceId),
-          spanId: hex(l?.spanId),
-          traceState: strOrNull(l?.traceState),
-          attributes: attributesFromJson(l?.attributes),
-          droppedAttributesCount: int(l?.droppedAttributesCount),
-        }))
-      : [],
-    droppedLinksCount: int(r.droppedLinksCount),
-    status: { code: statusFrom(status.code), message: strOrNull(status.message) },
-    traceState: strOrNull(r.traceState),
-    resource: attributesFromJson(r.resource),
-    scope: { name: str(scope.name), version: strOrNull(scope.version), schemaUrl: strOrNull(scope.schemaUrl) },
+    endTimeUnixNano: nanos(r.endTimeUnixNano, read),
+    attributes: attributesFromJson(r.attributes, read),
+    droppedAttributesCount: int(m.droppedAttributesCount),
+    events,
+    droppedEventsCount: int(m.droppedEventsCount),
+    links,
+    droppedLinksCount: int(m.droppedLinksCount),
+    status: statusOf(statusFrom(status.code), strOrNull(status.message)),
+    traceState: strOrNull(m.traceState),
+    resource: shared ? shared.resource : attributesFromJson(r.resource, read),
+    scope: shared ? shared.scope : scopeFrom(r.scope),
   };
   const loc = r.location as Record<string, unknown> | undefined;
   if (loc && typeof loc.file === 'string' && typeof loc.line === 'number') {
@@ -208,4 +288,26 @@ export function spanFromSchema(o: unknown): Span | null {
   }
   if (Array.isArray(r.lossy)) span.lossy = r.lossy as Span['lossy'];
   return span;
+}
+
+/** The scope of a SCHEMA.md span object. */
+export function scopeFrom(v: unknown): InstrumentationScope {
+  const scope = (v ?? {}) as Record<string, unknown>;
+  return { name: str(scope.name), version: strOrNull(scope.version), schemaUrl: strOrNull(scope.schemaUrl) };
+}
+
+/**
+ * What spans share instead of each holding a copy: no events, no links, the statuses without a
+ * message. Frozen, so no holder of one span can change another.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const NO_MESSAGE: Record<StatusCode, SpanStatus> = {
+  UNSET: Object.freeze({ code: 'UNSET', message: null }),
+  OK: Object.freeze({ code: 'OK', message: null }),
+  ERROR: Object.freeze({ code: 'ERROR', message: null }),
+};
+
+function statusOf(code: StatusCode, message: string | null): SpanStatus {
+  return message === null ? NO_MESSAGE[code] : { code, message };
 }

@@ -216,7 +216,7 @@ export class StreamParser {
 
   /** A framed Span Lens record; text before the marker is program output (a partial line). */
   private framed(text: string, k: number, lineNo: number): boolean {
-    const record = readSpanLensRecord(text.slice(k), this.opts.nonce);
+    const record = readSpanLensRecord(text.slice(k), this.opts.nonce, this.memo);
     if (!record) return false;
     if (k > 0) this.output(lineNo, text.slice(0, k));
     for (const span of record.spans) {
