@@ -121,7 +121,7 @@ describe('OTLP JSON lines: a resource repeated from an earlier line', () => {
     assert.strictEqual(spans[4].resource, spans[0].resource);
   });
 
-  it('a second ResourceSpans in the list, or members after the list, make the line read whole', () => {
+  it('a second ResourceSpans in the list, or members after the list, read as the whole line reads', () => {
     const second = `{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"second"}}]},"scopeSpans":[{"scope":{"name":"db"},"spans":[${spanJson('00000000000000b1')}]}]}`;
     const lines = [
       line({ spans: spanJson('00000000000000a1') }),
@@ -147,6 +147,54 @@ describe('OTLP JSON lines: a resource repeated from an earlier line', () => {
         ['a8', 'checkout-svc', 'shop'],
       ],
     );
+  });
+
+  it('several ResourceSpans in a line: the first shares the remembered resource, the others are read as printed', () => {
+    const rs = (resource: string, spans: string) => `{"resource":${resource},"scopeSpans":[{"scope":{"name":"db"},"spans":[${spans}]}]}`;
+    const other = RESOURCE.replace('checkout-svc', 'other-svc');
+    const big = RESOURCE.replace(']}', ',{"key":"pid","value":{"intValue":9223372036854775807}}]}');
+    const withMap = JSON.stringify({ attributes: [kv('labels', { kvlistValue: { values: [kv('team', { stringValue: 'cart' })] } })] });
+    const lines = [
+      line({ spans: spanJson('00000000000000a1') }),
+      line({ spans: spanJson('00000000000000a2'), listAfter: `,${rs(other, spanJson('00000000000000b2'))}` }),
+      line({ spans: spanJson('00000000000000a3'), listAfter: `,${rs(RESOURCE, spanJson('00000000000000b3'))},${rs(other, spanJson('00000000000000c3'))}` }),
+      line({ spans: spanJson('00000000000000a4'), listAfter: `,${rs(big, spanJson('00000000000000b4'))}` }),
+      line({ spans: spanJson('00000000000000a5'), listAfter: `,${rs(withMap, spanJson('00000000000000b5'))},42,null` }),
+      line({ spans: spanJson('00000000000000a6'), resourceAfter: `,"resource":${other}`, listAfter: `,${rs(other, spanJson('00000000000000b6'))}` }),
+      line({ spans: spanJson('00000000000000a7'), listAfter: ',{"scopeSpans":[]},{"resource":{}}' }),
+      `{"resourceSpans":[{"resource":${RESOURCE},}]}`,
+      `{"resourceSpans":[{"resource":${RESOURCE},"x":1},{}]}`,
+      line({ spans: spanJson('00000000000000a8') }),
+    ];
+    const spans = assertSameAsAlone(lines);
+    const parsed = jsonParsed(() => parseText(lines.join('\n') + '\n'));
+    // The first ResourceSpans's resource is not parsed again; the second's is.
+    assert.deepStrictEqual(
+      parsed.filter((t) => t.includes('00000000000000b2')).map((t) => [t.includes('checkout-svc'), t.includes('other-svc')]),
+      [[false, true]],
+    );
+    assert.deepStrictEqual(
+      spans.map((s) => [s.spanId.slice(-2), s.resource['service.name'] ?? null, s.scope.name]),
+      [
+        ['a1', 'checkout-svc', 'shop'],
+        ['a2', 'checkout-svc', 'shop'],
+        ['b2', 'other-svc', 'db'],
+        ['a3', 'checkout-svc', 'shop'],
+        ['b3', 'checkout-svc', 'db'],
+        ['c3', 'other-svc', 'db'],
+        ['a4', 'checkout-svc', 'shop'],
+        ['b4', 'checkout-svc', 'db'],
+        ['a5', 'checkout-svc', 'shop'],
+        ['b5', null, 'db'],
+        ['a6', 'other-svc', 'shop'],
+        ['b6', 'other-svc', 'db'],
+        ['a7', 'checkout-svc', 'shop'],
+        ['a8', 'checkout-svc', 'shop'],
+      ],
+    );
+    assert.strictEqual(spans[7].resource.pid, 9223372036854775807n);
+    assert.deepStrictEqual(spans[9].lossy?.map((l) => l.path), ['resource.labels']);
+    assert.strictEqual(spans[3].resource, spans[0].resource);
   });
 
   it('a second resource member after the spans wins, as JSON.parse has it, also when spelled with escapes', () => {
@@ -256,6 +304,21 @@ describe('OTLP JSON lines: the scope and what follows the spans, repeated', () =
     );
   });
 
+  it('lines of two scopes after remembered one-scope lines: after the first, JSON-parsed once each (without their resource), not tried as a frame', () => {
+    const twoScopes = (a: string, b: string) => line({ spans: spanJson(a), scopeAfter: `},{"scope":{"name":"db"},"spans":[${spanJson(b)}]` });
+    const lines = [...ids(3).map((id) => line({ spans: spanJson(id) })), twoScopes('00000000000000b1', '00000000000000b2'), line({ spans: spanJson('00000000000000a4') }), twoScopes('00000000000000c1', '00000000000000c2'), twoScopes('00000000000000d1', '00000000000000d2')];
+    let spans: Span[] = [];
+    const parsed = jsonParsed(() => (spans = parseText(lines.join('\n') + '\n').spans));
+    assert.deepStrictEqual(spans, eachAlone(lines).flatMap((a) => a.spans));
+    // What each JSON.parse was given: the whole line, the line without its resource, or a spans list.
+    const what = (t: string) => (t.includes('checkout-svc') ? 'whole' : t.startsWith('[{"scopeSpans"') ? 'without resource' : t.startsWith('[{"traceId"') ? 'spans list' : t);
+    assert.deepStrictEqual(
+      ['b1', 'a4', 'c1', 'd1'].map((id) => parsed.filter((t) => t.includes(`"00000000000000${id}"`)).map(what)),
+      [['spans list', 'without resource'], ['spans list'], ['without resource'], ['without resource']],
+    );
+    assert.deepStrictEqual(spans.map((s) => s.scope.name), ['shop', 'shop', 'shop', 'shop', 'db', 'shop', 'shop', 'db', 'shop', 'db']);
+  });
+
   it('a second spans or scope member after the spans wins, as JSON.parse has it', () => {
     const spans = assertSameAsAlone([
       line({ spans: spanJson('00000000000000a1') }),
@@ -287,6 +350,7 @@ describe('OTLP JSON lines: the scope and what follows the spans, repeated', () =
       line({ spans: spanJson('00000000000000a5', ',{"key":"big","value":{"intValue":9223372036854775807}}') }),
       line({ spans: `${spanJson('00000000000000a6')},42,null,"x"` }),
       line({ spans: spanJson('00000000000000a7'.replace('a7', 'g7')) }),
+      line({ spans: spanJson('00000000000000a9').replace('"flags"', '"x\\"spans":[],"flags"') }),
       line({ spans: spanJson('00000000000000a8') }),
     ]);
     assert.deepStrictEqual(
@@ -298,6 +362,7 @@ describe('OTLP JSON lines: the scope and what follows the spans, repeated', () =
         ['a4', 'shop'],
         ['a5', 'shop'],
         ['a6', 'shop'],
+        ['a9', 'shop'],
         ['a8', 'shop'],
       ],
     );

@@ -428,8 +428,9 @@ function sameAttributeList(list: unknown[], last: Json[]): boolean {
   return true;
 }
 
-function readResourceSpans(list: unknown[], cx: Conversion, out: Span[], memo: ParseMemo | undefined): void {
-  for (const rsRaw of list) {
+function readResourceSpans(list: unknown[], from: number, cx: Conversion, out: Span[], memo: ParseMemo | undefined): void {
+  for (let i = from; i < list.length; i++) {
+    const rsRaw = list[i];
     if (!rsRaw || typeof rsRaw !== 'object') continue;
     const rs = rsRaw as Json;
     const resCx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0 };
@@ -496,7 +497,7 @@ export function readOtlp(value: unknown, memo?: ParseMemo, origin?: Readonly<Spa
   if (!list) return null;
   const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
   const spans: Span[] = [];
-  readResourceSpans(list, cx, spans, memo);
+  readResourceSpans(list, 0, cx, spans, memo);
   return { spans, inexact: cx.unsafeNumber, skipped: cx.skipped };
 }
 
@@ -519,6 +520,12 @@ interface RepeatedHead {
   resource: Attributes;
   /** Exports of one scope seen after this head: what surrounds their spans list. */
   frames: SpansFrame[];
+  /**
+   * Set when a frame fitted the text of an export whose list it did not frame (one of several
+   * scopes or ResourceSpans: they end as a one-scope export does). From then on such exports are
+   * told apart before a JSON.parse that would fail, which costs more than the frame saves.
+   */
+  framesMislead: boolean;
 }
 
 /**
@@ -585,7 +592,10 @@ function rememberedHead(json: string, memo: ParseMemo): RepeatedHead | undefined
 
 /** An export starting with `head` read by a shortcut, or undefined: then the text must be read whole. */
 function readAfterHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
-  return readFramedSpans(json, head, origin) ?? readWithoutHead(json, head, memo, origin);
+  const framed = head.frames.length ? readFramedSpans(json, head, origin) : NO_FRAME_FITS;
+  if (typeof framed === 'object') return framed;
+  // A frame that fitted the text is remembered already.
+  return readWithoutHead(json, head, memo, origin, framed === NO_FRAME_FITS);
 }
 
 /**
@@ -593,46 +603,67 @@ function readAfterHead(json: string, head: RepeatedHead, memo: ParseMemo, origin
  * resource. Undefined when the rest changes what the head meant (a second `resource` member wins
  * over the first in JSON.parse; a `resourceSpans` list makes it a different kind of export), when
  * the rest is not JSON, or when it asks for an exact re-read: the caller reads the text whole.
- * After a wrapper's head the rest must end with the wrapper's `]}`: what comes before it being one
- * complete object, the wrapper's list holds exactly that ResourceSpans.
+ * After a wrapper's head, the wrapper's list is parsed (`[{` and the rest without the closing
+ * `}`), so one head serves exports of several ResourceSpans too: only the first lacks its resource.
  */
-function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
+function readWithoutHead(json: string, head: RepeatedHead, memo: ParseMemo, origin: Readonly<SpanOrigin>, rememberFrames: boolean): OtlpRead | undefined {
+  const from = head.text.length;
+  // A member must follow the head's comma: `{"resource":…,}` is not JSON though `{}` is.
+  if (json.charCodeAt(from) !== 34 /* " */) return undefined;
   const end = json.length - head.close.length;
-  if (head.close && (end <= head.text.length || json.slice(end) !== head.close)) return undefined;
+  if (head.close && json.slice(end) !== head.close) return undefined;
   let rest: unknown;
   try {
-    rest = JSON.parse('{' + json.slice(head.text.length, end));
+    rest = JSON.parse(head.close ? '[{' + json.slice(from, end) + ']' : '{' + json.slice(from));
   } catch {
     return undefined;
   }
-  const rs = rest as Json;
+  // The wrapper's text is then `{"resourceSpans":` + the list with `"resource":…,` put back first
+  // in its first item: the list JSON.parse gives, with that item's resource.
+  const list = head.close ? (rest as unknown[]) : null;
+  const rs = (list ? list[0] : rest) as Json;
   if (rs.resource !== undefined) return undefined;
-  const list = resourceSpansOf(rs);
-  if (!list || list[0] !== rs) return undefined;
+  if (!list) {
+    const own = resourceSpansOf(rs);
+    if (!own || own[0] !== rs) return undefined;
+  }
   const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
   const spans: Span[] = [];
   readScopeSpans(rs, head.resource, NO_LOSSY, cx, spans, memo);
+  if (list && list.length > 1) readResourceSpans(list, 1, cx, spans, memo);
   if (cx.unsafeNumber) return undefined;
-  if (head.frames.length < MAX_FRAMES) rememberFrame(json, head, rs, memo);
+  if (rememberFrames && head.frames.length < MAX_FRAMES && (!list || list.length === 1)) rememberFrame(json, head, rs, memo);
   return { spans, inexact: false, skipped: cx.skipped };
 }
 
+/** What readFramedSpans says when it read nothing: no frame fits, or one fits the text but not as a frame. */
+const NO_FRAME_FITS = 0;
+const FRAME_FITS_TEXT = 1;
+
 /**
  * An export that is a remembered head and frame around a spans list: only the list is parsed.
- * Undefined when no frame fits, the list is not JSON or asks for an exact re-read.
+ * A number when it was not read so: no frame fits, or one fits but the list is not JSON or asks
+ * for an exact re-read.
  */
-function readFramedSpans(json: string, head: RepeatedHead, origin: Readonly<SpanOrigin>): OtlpRead | undefined {
+function readFramedSpans(json: string, head: RepeatedHead, origin: Readonly<SpanOrigin>): OtlpRead | typeof NO_FRAME_FITS | typeof FRAME_FITS_TEXT {
   const from = head.text.length;
   for (const frame of head.frames) {
     const listStart = from + frame.before.length - 1;
     const listEnd = json.length - frame.after.length + 1;
     if (listEnd <= listStart + 1 || json.slice(from, listStart + 1) !== frame.before || json.slice(listEnd - 1) !== frame.after) continue;
+    if (head.framesMislead) {
+      // The `"spans":` key of another ScopeSpans or ResourceSpans after the first list (those
+      // characters stand outside strings, or in a key) is cheaper to find than a failed parse.
+      const more = json.indexOf('"spans":', listStart);
+      if (more >= 0 && more < listEnd) return FRAME_FITS_TEXT;
+    }
     let list: unknown;
     try {
       // `[` … `]` of the text itself: a complete array here stands where the frame's list stood.
       list = JSON.parse(json.slice(listStart, listEnd));
     } catch {
-      return undefined;
+      head.framesMislead = true;
+      return FRAME_FITS_TEXT;
     }
     const cx: Conversion = { lossy: [], unsafeNumber: false, skipped: 0, origin };
     const spans: Span[] = [];
@@ -644,9 +675,9 @@ function readFramedSpans(json: string, head: RepeatedHead, origin: Readonly<Span
       const span = spanFromOtlp(s as Json, head.resource, frame.scope, cx);
       if (span) spans.push(span);
     }
-    return cx.unsafeNumber ? undefined : { spans, inexact: false, skipped: cx.skipped };
+    return cx.unsafeNumber ? FRAME_FITS_TEXT : { spans, inexact: false, skipped: cx.skipped };
   }
-  return undefined;
+  return NO_FRAME_FITS;
 }
 
 /**
@@ -704,7 +735,7 @@ function rememberHead(json: string, value: unknown, memo: ParseMemo): void {
   const resource = resourceOf(res, cx, memo);
   if (cx.lossy.length || cx.unsafeNumber) return;
   if (!heads) memo.set(HEADS, (heads = []));
-  heads.unshift({ text, close: wrapped ? WRAPPED_CLOSE : '', resource: freezeAttributes(resource), frames: [] });
+  heads.unshift({ text, close: wrapped ? WRAPPED_CLOSE : '', resource: freezeAttributes(resource), frames: [], framesMislead: false });
   if (heads.length > MAX_HEADS) heads.pop();
 }
 
