@@ -135,6 +135,25 @@ describe('OTLP JSON: one export per line', () => {
   });
 });
 
+describe('OTLP JSON lines after program text', () => {
+  const line = JSON.stringify(exportOf());
+
+  it('a line glued after a partial program line (or a level-like word) keeps the program text as output', () => {
+    const r = parseText(`progress: 50%${line}\ncount: 3 items${line}\n`);
+    assert.deepStrictEqual(r.spans.map((x) => x.name), ['GET /cart', 'root', 'SELECT', 'GET /cart', 'root', 'SELECT']);
+    assert.deepStrictEqual(r.output.map((o) => [o.line, o.text]), [[0, 'progress: 50%'], [1, 'count: 3 items']]);
+    assert.deepStrictEqual(r.formats, ['otlp-json']);
+    assert.deepStrictEqual(r.unparsed, []);
+  });
+
+  it('an export logged by JUL without its header line is still the Java exporter\'s', () => {
+    const r = parseText(`INFO: ${line}\n`);
+    assert.strictEqual(r.spans.length, 3);
+    assert.deepStrictEqual(r.formats, ['java-otlp-json']);
+    assert.deepStrictEqual(r.output, []);
+  });
+});
+
 describe('OTLP JSON: a pretty-printed export', () => {
   it('uppercase hex ids and bare-number times beyond 2^53 are read exactly', () => {
     const doc = {

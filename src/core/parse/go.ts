@@ -514,7 +514,7 @@ function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin:
   const cut = text.length - tail.text.length;
   const childCount = childSpanCountAt(text, cut);
   const middle = childCount > 0 ? (memo!.get(GO_MIDDLE) as RepeatedMiddle | undefined) : undefined;
-  const skipFrom = middle && childCount - middle.text.length > 0 && text.endsWith(middle.text, childCount) ? childCount - middle.text.length : 0;
+  const skipFrom = middle && childCount - middle.text.length > 0 && text.slice(childCount - middle.text.length, childCount) === middle.text ? childCount - middle.text.length : 0;
   const value = parseWithoutTail(text, tail.text.length, skipFrom, skipFrom ? childCount : 0);
   if (!isGoSpanStub(value)) return undefined;
   if (!skipFrom && childCount > 0 && value.Events === null && value.Links === null) rememberMiddle(text, childCount, memo!);

@@ -448,6 +448,18 @@ function isOtlpLoggerHeader(text: string): boolean {
   return sp > 0 && rest.indexOf(' ', sp + 1) < 0 && rest.indexOf('{', sp) < 0;
 }
 
+/**
+ * Without its header line, an export is a JUL record only when the text before the JSON says so:
+ * the logger's name (a one-line JUL format) or a level (`INFO: `, in any language). Otherwise it
+ * is plain OTLP JSON after program text (`progress: 50%{"resourceSpans":…}`), which the JSON
+ * line readers take, keeping the program's text.
+ */
+function isJulMessageStart(text: string, start: number): boolean {
+  const before = text.slice(0, start);
+  return before.indexOf(OTLP_LOGGER) >= 0 || JUL_LEVEL_END.test(before);
+}
+const JUL_LEVEL_END = /(?:^|\s)\p{Lu}+: $/u;
+
 class JavaOtlpJsonReader implements LineReader {
   private header: (Held & { prefix: string }) | null = null;
   /** Lets the resource and scope every export repeats be read once and shared. */
@@ -461,7 +473,7 @@ class JavaOtlpJsonReader implements LineReader {
     if (!header && text.charCodeAt(0) === 123) return LineVerdict.NotMine;
     this.header = null;
     const start = otlpJsonStart(text);
-    if (start >= 0 && this.record(text, lineNo, start, header)) return LineVerdict.Mine;
+    if (start >= 0 && (header || isJulMessageStart(text, start)) && this.record(text, lineNo, start, header)) return LineVerdict.Mine;
     if (header) this.sink.output?.(header.line, header.text);
     if (text.indexOf(OTLP_LOGGER) >= 0 && isOtlpLoggerHeader(text)) {
       this.header = { line: lineNo, text, prefix: gluedPrefix(text) };
