@@ -193,6 +193,24 @@ export function durationNano(span: Pick<Span, 'startTimeUnixNano' | 'endTimeUnix
   return span.endTimeUnixNano === null ? null : span.endTimeUnixNano - span.startTimeUnixNano;
 }
 
+/**
+ * Values spans share instead of each holding a copy (most spans have no events or links, and a
+ * status without a message). Frozen, so whoever holds one span cannot change another's.
+ */
+export const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
+export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
+
+const SHARED_STATUS: Record<StatusCode, { none: SpanStatus; empty: SpanStatus }> = {
+  UNSET: { none: Object.freeze({ code: 'UNSET', message: null }), empty: Object.freeze({ code: 'UNSET', message: '' }) },
+  OK: { none: Object.freeze({ code: 'OK', message: null }), empty: Object.freeze({ code: 'OK', message: '' }) },
+  ERROR: { none: Object.freeze({ code: 'ERROR', message: null }), empty: Object.freeze({ code: 'ERROR', message: '' }) },
+};
+
+/** A status: the shared one when the message is null or empty, a new one otherwise. */
+export function statusOf(code: StatusCode, message: string | null): SpanStatus {
+  return message === null ? SHARED_STATUS[code].none : message === '' ? SHARED_STATUS[code].empty : { code, message };
+}
+
 /** A blank span to fill in; parsers spread over it so every field is present. */
 export function emptySpan(): Span {
   return {

@@ -16,7 +16,7 @@ import type {
   SpanStatus,
   StatusCode,
 } from './model';
-import { SPAN_KINDS } from './model';
+import { NO_EVENTS, NO_LINKS, SPAN_KINDS, statusOf } from './model';
 
 export interface SchemaLocation {
   file: string;
@@ -296,18 +296,3 @@ export function scopeFrom(v: unknown): InstrumentationScope {
   return { name: str(scope.name), version: strOrNull(scope.version), schemaUrl: strOrNull(scope.schemaUrl) };
 }
 
-/**
- * What spans share instead of each holding a copy: no events, no links, the statuses without a
- * message. Frozen, so no holder of one span can change another.
- */
-const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
-const NO_MESSAGE: Record<StatusCode, SpanStatus> = {
-  UNSET: Object.freeze({ code: 'UNSET', message: null }),
-  OK: Object.freeze({ code: 'OK', message: null }),
-  ERROR: Object.freeze({ code: 'ERROR', message: null }),
-};
-
-function statusOf(code: StatusCode, message: string | null): SpanStatus {
-  return message === null ? NO_MESSAGE[code] : { code, message };
-}

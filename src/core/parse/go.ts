@@ -7,6 +7,7 @@
  * deprecated duplicate `InstrumentationLibrary` (1.29+).
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
+import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
@@ -362,28 +363,13 @@ function isGoSpanStub(o: unknown): o is Json {
   return typeof r.Name === 'string' && !!sc && typeof sc === 'object' && isHex(sc.TraceID, 32) && isHex(sc.SpanID, 16);
 }
 
-/**
- * What spans share instead of each holding a copy: no events, no links, the common statuses,
- * the scope while it repeats. Frozen, so no holder of one span can change another.
- */
-const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
-const SHARED_STATUS: Record<StatusCode, { empty: SpanStatus; none: SpanStatus }> = {
-  UNSET: { empty: Object.freeze({ code: 'UNSET', message: '' }), none: Object.freeze({ code: 'UNSET', message: null }) },
-  OK: { empty: Object.freeze({ code: 'OK', message: '' }), none: Object.freeze({ code: 'OK', message: null }) },
-  ERROR: { empty: Object.freeze({ code: 'ERROR', message: '' }), none: Object.freeze({ code: 'ERROR', message: null }) },
-};
-
-function statusOf(code: StatusCode, message: string | null): SpanStatus {
-  return message === '' ? SHARED_STATUS[code].empty : message === null ? SHARED_STATUS[code].none : { code, message };
-}
-
 /** The last scope object as parsed and what it was read as (records carrying a repeated tail share the parsed object). */
 interface SharedScope {
   printed: unknown;
   scope: InstrumentationScope;
 }
 
+/** The scope read from its printed object; shared (frozen) while records repeat that object. */
 function scopeFromGo(printed: unknown, memo: ParseMemo | undefined): InstrumentationScope {
   const last = memo?.get('go-stdouttrace-scope') as SharedScope | undefined;
   if (last && last.printed === printed) return last.scope;

@@ -6,6 +6,7 @@
  * numbers or names, lowerCamelCase keys (the original snake_case names are accepted as well).
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode } from '../model';
+import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
@@ -259,22 +260,13 @@ function str(v: unknown, fallback: string): string {
   return typeof v === 'string' ? v : fallback;
 }
 
-/** Shared by every span without events, links or attributes; frozen, so a change throws instead of reaching other spans. */
-const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+/** Shared by every span without attributes; frozen, so a change throws instead of reaching other spans. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
-/** The statuses of spans without a status message (nearly all), shared the same way. */
-const STATUS_UNSET: SpanStatus = Object.freeze({ code: 'UNSET', message: '' });
-const STATUS_OK: SpanStatus = Object.freeze({ code: 'OK', message: '' });
-const STATUS_ERROR: SpanStatus = Object.freeze({ code: 'ERROR', message: '' });
 
-function statusOf(v: unknown): SpanStatus {
+function otlpStatus(v: unknown): SpanStatus {
   const status = (v ?? {}) as Json;
-  const code = statusFrom(status.code);
   // proto3 omits empty strings, so an absent message is the empty one.
-  const message = str(status.message, '');
-  if (message !== '') return { code, message };
-  return code === 'UNSET' ? STATUS_UNSET : code === 'OK' ? STATUS_OK : STATUS_ERROR;
+  return statusOf(statusFrom(status.code), str(status.message, ''));
 }
 
 function eventsOf(raw: unknown, start: bigint | null, cx: Conversion): SpanEvent[] {
@@ -346,7 +338,7 @@ function spanFromOtlp(s: Json, resource: Attributes, scope: InstrumentationScope
     droppedEventsCount: count(s.droppedEventsCount !== undefined ? s.droppedEventsCount : s.dropped_events_count),
     links: linksOf(s.links, cx),
     droppedLinksCount: count(s.droppedLinksCount !== undefined ? s.droppedLinksCount : s.dropped_links_count),
-    status: statusOf(s.status),
+    status: otlpStatus(s.status),
     // proto3 omits empty strings, so an absent trace state is the empty one.
     traceState: str(s.traceState !== undefined ? s.traceState : s.trace_state, ''),
     // Shared by the spans of an export and, while it repeats, of later exports: never changed after.

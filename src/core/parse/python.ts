@@ -8,7 +8,7 @@
  * instrumentation scope is printed.
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
-import { SPAN_KINDS } from '../model';
+import { NO_EVENTS, NO_LINKS, SPAN_KINDS, statusOf } from '../model';
 import { parseJsonLoose, readJsonRecord } from '../json';
 import { findTail, parseWithoutTail, readTail, rememberTail, rfc3339ToUnixNano, type RepeatedTail } from './go';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
@@ -242,24 +242,12 @@ function isPythonSpan(o: unknown): o is Json {
 }
 
 /**
- * What spans share instead of each holding a copy: no events, no links, the scope Python never
- * prints, the unknown-field lists, the statuses without a message. Frozen, so no holder of one
- * span can change another.
+ * What spans share instead of each holding a copy: the scope Python never prints and the
+ * unknown-field lists. Frozen, so no holder of one span can change another.
  */
-const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '', version: null, schemaUrl: null });
 const UNKNOWN_SCOPE = Object.freeze(['scope']) as unknown as UnknownField[];
 const UNKNOWN_SCOPE_TIME = Object.freeze(['scope', 'time']) as unknown as UnknownField[];
-const NO_MESSAGE: Record<StatusCode, SpanStatus> = {
-  UNSET: Object.freeze({ code: 'UNSET', message: null }),
-  OK: Object.freeze({ code: 'OK', message: null }),
-  ERROR: Object.freeze({ code: 'ERROR', message: null }),
-};
-
-function statusOf(code: StatusCode, message: string | null): SpanStatus {
-  return message === null ? NO_MESSAGE[code] : { code, message };
-}
 
 /**
  * Convert one span dict; null when its context holds no valid ids (not a span after all).

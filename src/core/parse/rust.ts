@@ -14,6 +14,7 @@
  * has none (FmtSpan::CLOSE off: a span is only a prefix of event lines).
  */
 import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
+import { NO_LINKS, statusOf } from '../model';
 import { parseJsonLoose } from '../json';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
@@ -868,9 +869,8 @@ const UNKNOWN_SETS: readonly UnknownField[][] = Array.from({ length: 8 }, (_, bi
   return Object.freeze(u) as UnknownField[];
 });
 /** tracing has no links, status or resource: every span shares these frozen values. */
-const NO_LINKS = Object.freeze([]) as unknown as Span['links'];
 const NO_RESOURCE = Object.freeze({}) as Attributes;
-const UNSET_STATUS = Object.freeze({ code: 'UNSET', message: null }) as Span['status'];
+const UNSET_STATUS = statusOf('UNSET', null);
 
 const enum Use {
   Event,
