@@ -7,17 +7,10 @@
 import * as assert from 'assert';
 import { parseText } from '../../src/core/parse';
 import type { Span } from '../../src/core/model';
+import { RESOURCE, TRACE, jsonParsed, kv, spanJson } from './otlpSpeedSupport';
 
 const JUL_HEADER = 'Nov 25, 2026 7:56:12 AM io.opentelemetry.exporter.logging.otlp.internal.writer.LoggerJsonWriter write';
-const TRACE = '1b535d9eebf78bb53deb7758e36b2626';
 
-const kv = (key: string, value: Record<string, unknown>) => ({ key, value });
-const RESOURCE = { attributes: [kv('service.name', { stringValue: 'checkout-svc' }), kv('telemetry.sdk.language', { stringValue: 'java' }), kv('telemetry.sdk.version', { stringValue: '1.66.0' })] };
-
-/** The JSON text of one span as the exporter writes it (fields in proto order, ids as hex). */
-function spanJson(spanId: string, extra = ''): string {
-  return `{"traceId":"${TRACE}","spanId":"${spanId}","parentSpanId":"a98cd4b2fc20184f","name":"s-${spanId}","kind":1,"startTimeUnixNano":"1795593372829129880","endTimeUnixNano":"1795593372844301734","attributes":[{"key":"n","value":{"intValue":"42"}}${extra}],"events":[],"links":[],"status":{},"flags":257}`;
-}
 
 /** One logged ResourceSpans: `{"resource":…,"scopeSpans":[…]}` with `resourceText` as printed. */
 function exportJson(resourceText: string, spanId: string, opts: { extra?: string; after?: string } = {}): string {
@@ -46,21 +39,6 @@ function assertSameAsAlone(exports: string[]): Span[] {
   return r.spans;
 }
 
-/** The texts JSON.parse was given while `fn` ran. */
-function jsonParsed(fn: () => void): string[] {
-  const original = JSON.parse;
-  const seen: string[] = [];
-  JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
-    seen.push(String(text));
-    return original(text, reviver);
-  }) as typeof JSON.parse;
-  try {
-    fn();
-  } finally {
-    JSON.parse = original;
-  }
-  return seen;
-}
 
 describe('Java OtlpJsonLogging: a resource repeated from an earlier export', () => {
   const resource = JSON.stringify(RESOURCE);

@@ -10,17 +10,11 @@
 import * as assert from 'assert';
 import { parseText } from '../../src/core/parse';
 import type { ParseResult, Span } from '../../src/core/model';
+import { RESOURCE as JAVA_RESOURCE, TRACE, jsonParsed, kv, spanJson } from './otlpSpeedSupport';
 
-const TRACE = '1b535d9eebf78bb53deb7758e36b2626';
-
-const kv = (key: string, value: Record<string, unknown>) => ({ key, value });
-const RESOURCE = JSON.stringify({ attributes: [kv('service.name', { stringValue: 'checkout-svc' }), kv('telemetry.sdk.language', { stringValue: 'java' }), kv('telemetry.sdk.version', { stringValue: '1.66.0' })] });
+const RESOURCE = JSON.stringify(JAVA_RESOURCE);
 const SHOP = '{"name":"shop","attributes":[]}';
 
-/** The JSON text of one span as the exporter writes it (fields in proto order, ids as hex). */
-function spanJson(spanId: string, extra = ''): string {
-  return `{"traceId":"${TRACE}","spanId":"${spanId}","parentSpanId":"a98cd4b2fc20184f","name":"s-${spanId}","kind":1,"startTimeUnixNano":"1795593372829129880","endTimeUnixNano":"1795593372844301734","attributes":[{"key":"n","value":{"intValue":"42"}}${extra}],"events":[],"links":[],"status":{},"flags":257}`;
-}
 
 interface ExportText {
   resource?: string;
@@ -58,21 +52,6 @@ function assertSameAsAlone(lines: string[]): Span[] {
   return r.spans;
 }
 
-/** The texts JSON.parse was given while `fn` ran. */
-function jsonParsed(fn: () => void): string[] {
-  const original = JSON.parse;
-  const seen: string[] = [];
-  JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
-    seen.push(String(text));
-    return original(text, reviver);
-  }) as typeof JSON.parse;
-  try {
-    fn();
-  } finally {
-    JSON.parse = original;
-  }
-  return seen;
-}
 
 const ids = (n: number, prefix = 'a') => Array.from({ length: n }, (_, i) => `00000000000000${prefix}${i}`);
 
