@@ -15,7 +15,6 @@ import { RESOURCE as JAVA_RESOURCE, TRACE, jsonParsed, kv, spanJson } from './ot
 const RESOURCE = JSON.stringify(JAVA_RESOURCE);
 const SHOP = '{"name":"shop","attributes":[]}';
 
-
 interface ExportText {
   resource?: string;
   scope?: string;
