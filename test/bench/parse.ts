@@ -26,7 +26,10 @@ import { fixturesRoot } from '../unit/fixtureSupport';
  */
 type Transform = 'otlp-lines' | 'framed';
 
-/** One representative fixture per format (largest span count wins where several exist). */
+/**
+ * One fixture per format: its flood where there is one (a loop of one span), else its checkout
+ * (nested spans with attributes and events), the harder case for a reader that shares what repeats.
+ */
 const PICKS: [format: string, fixture: string, stream: string, transform?: Transform][] = [
   ['span-lens (framed)', 'node/flood_10000', 'stdout.txt', 'framed'],
   ['python-console', 'python/flood_10000', 'stdout.txt'],
