@@ -52,7 +52,7 @@ let lastSeconds = NaN;
 let lastSecondsNano = 0n;
 
 /** rfc3339ToUnixNano of `s.slice(from, n)`, read in place. */
-export function rfc3339At(s: string, from: number, n: number): bigint | null {
+function rfc3339At(s: string, from: number, n: number): bigint | null {
   if (n - from < 20) return null;
   const year = digits(s, from, 4);
   const month = digits(s, from + 5, 2);
