@@ -6,9 +6,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseText } from '../../src/core/parse';
-import { rfc3339ToUnixNano } from '../../src/core/parse/go';
-import type { Span } from '../../src/core/model';
+import { createStreamParser, parseText } from '../../src/core/parse';
+import { linesBlock } from '../../src/core/parse/demux';
+import { goStdouttracePretty, rfc3339ToUnixNano } from '../../src/core/parse/go';
+import type { ParseMemo } from '../../src/core/parse/types';
+import type { OutputLine, Span, Unparsed } from '../../src/core/model';
 
 const data = (name: string) => fs.readFileSync(path.join(__dirname, 'data', 'go', name));
 
@@ -367,4 +369,120 @@ describe('Go stdouttrace: the Resource a process repeats is read once and shared
       assert.strictEqual(r.unparsed[0].startLine, 2 * lines);
     });
   }
+});
+
+describe('Go stdouttrace pretty: records read in place in the stream', () => {
+  const event = { Name: 'charge <sent> & "ok"', Attributes: [{ Key: 'n', Value: { Type: 'INT64', Value: 3 } }], DroppedAttributeCount: 0, Time: '2026-11-25T07:47:04.736015537Z' };
+  const link = { SpanContext: { TraceID: TRACE, SpanID: '00f067aa0ba902b9', TraceFlags: '01', TraceState: 'k=v', Remote: true }, Attributes: null, DroppedAttributeCount: 0 };
+  const attr = (key: string, value: unknown, type = 'STRING') => ({ Key: key, Value: { Type: type, Value: value } });
+
+  /** The whole output at once (records read in place) and line by line (every block collected first). */
+  function bothWays(text: string) {
+    const whole = parseText(text);
+    const spans: Span[] = [];
+    const output: OutputLine[] = [];
+    const unparsed: Unparsed[] = [];
+    const p = createStreamParser({ onSpan: (s) => spans.push(s), onOutput: (o) => output.push(o), onUnparsed: (u) => unparsed.push(u) });
+    for (const line of text.split(/(?<=\n)/)) p.write(line);
+    p.end();
+    return { whole, lineByLine: { spans, output, unparsed } };
+  }
+
+  function assertSameBothWays(text: string) {
+    const { whole, lineByLine } = bothWays(text);
+    assert.deepStrictEqual(whole.spans, lineByLine.spans);
+    assert.deepStrictEqual(whole.output, lineByLine.output);
+    assert.deepStrictEqual(whole.unparsed, lineByLine.unparsed);
+    return whole;
+  }
+
+  it('plain records, then values a reader must unescape or keep exact: same spans, lines and output as block by block', () => {
+    const records = [
+      goPretty(stub({ Name: 'first' })),
+      goPretty(stub({ Name: 'second', Attributes: [attr('http.route', '/cart/<id>'), attr('n', 42, 'INT64')] })),
+      goPretty(stub({ Name: 'a "quoted"\nname, caf\u00e9 <b> & a long tail', Events: [event, event], Links: [link] })),
+      goPretty(stub({
+        Name: 'upper',
+        SpanContext: { TraceID: TRACE.toUpperCase(), SpanID: '00F067AA0BA902B8', TraceFlags: '01', TraceState: 'a=1,b=\u003c2', Remote: false },
+        Parent: { TraceID: TRACE, SpanID: '00F067AA0BA902B7', TraceFlags: '01', TraceState: '', Remote: true },
+        SpanKind: 5,
+      })),
+      goPretty(stub({ Name: 'kind7', SpanKind: 7, ChildSpanCount: 12 })),
+      'a program line between records',
+      goPretty(stub({ Name: 'last' })),
+    ];
+    const r = assertSameBothWays(records.join('\n') + '\n');
+    assert.deepStrictEqual(r.unparsed, []);
+    assert.deepStrictEqual(r.spans.map((s) => s.name), ['first', 'second', 'a "quoted"\nname, café <b> & a long tail', 'upper', 'kind7', 'last']);
+    const [, second, third, upper] = r.spans;
+    assert.deepStrictEqual(second.attributes, { 'http.route': '/cart/<id>', n: 42 });
+    assert.deepStrictEqual(third.events.map((e) => [e.name, e.attributes.n]), [['charge <sent> & "ok"', 3], ['charge <sent> & "ok"', 3]]);
+    assert.deepStrictEqual(third.links.map((l) => [l.spanId, l.traceState]), [['00f067aa0ba902b9', 'k=v']]);
+    assert.deepStrictEqual([upper.traceId, upper.spanId, upper.parentSpanId, upper.parentIsRemote, upper.traceState, upper.kind], [TRACE, '00f067aa0ba902b8', '00f067aa0ba902b7', true, 'a=1,b=<2', 'CONSUMER']);
+    // Each block's line range, as the line path counts it.
+    const lines = (records.join('\n') + '\n').split('\n');
+    for (const s of r.spans) {
+      assert.strictEqual(lines[s.origin!.line], '{');
+      assert.strictEqual(lines[s.origin!.endLine], '}');
+    }
+    assert.deepStrictEqual(r.output.map((o) => o.text), ['a program line between records']);
+  });
+
+  it('near misses are read as whole blocks, with the same result: nested keys, a leading zero, an unindented line, CR, a frame marker, a changed status', () => {
+    const plain = goPretty(stub({ Name: 'plain' }));
+    const nestedChildCount = goPretty(stub({ Name: 'nested', Attributes: [attr('m', { ChildSpanCount: 1, Events: null }, 'MAP')] }));
+    const leadingZero = goPretty(stub({ Name: 'zero', ChildSpanCount: 1 })).replace('"ChildSpanCount": 1', '"ChildSpanCount": 01');
+    const unindented = goPretty(stub({ Name: 'unindented', Attributes: [attr('k', 'v')] })).replace('\n\t\t{\n', '\n{\n');
+    const cr = goPretty(stub({ Name: 'cr' })).replace('"Attributes": null', '"Attributes": null\r');
+    const marker = goPretty(stub({ Name: 'marker', Attributes: [attr('k', '@@span-lens/1 x')] }));
+    const error = goPretty(stub({ Name: 'error', Status: { Code: 'Error', Description: 'boom' } }));
+    const spaced = goPretty(stub({ Name: 'spaced' })) + '  ';
+    const nullParent = goPretty(stub({ Name: 'null parent', Parent: null }));
+    const badEvents = goPretty(stub({ Name: 'bad events', Events: [event] })).replace('"DroppedAttributeCount": 0,', '"DroppedAttributeCount": 0,,');
+    const text = [plain, plain, nestedChildCount, plain, leadingZero, plain, unindented, plain, cr, plain, marker, plain, error, error, plain, spaced, plain, nullParent, badEvents, plain].join('\n') + '\n';
+    const r = assertSameBothWays(text);
+    assert.deepStrictEqual(
+      r.spans.map((s) => s.name),
+      // The leading zero is read by the lenient whole-record reader, as before; the unindented line cut its block.
+      ['plain', 'plain', 'nested', 'plain', 'zero', 'plain', 'plain', 'cr', 'plain', 'marker', 'plain', 'error', 'error', 'plain', 'spaced', 'plain', 'null parent', 'plain'],
+    );
+    assert.deepStrictEqual(r.spans[2].attributes.m, '{"ChildSpanCount":1,"Events":null}');
+    assert.deepStrictEqual(
+      r.unparsed.map((u) => u.reason.replace(/ \(.*/, '').replace(/line \d+/, 'line N')),
+      ['a span object starts at line N and is cut off by program output', 'a Go stdouttrace span is not valid JSON'],
+    );
+  });
+
+  it('a record too long to be read in place (thousands of attributes) is read as a block, the same', () => {
+    const plain = goPretty(stub({ Name: 'plain' }));
+    const many = Array.from({ length: 2000 }, (_, i) => attr(`k${i}`, i, 'INT64'));
+    const long = goPretty(stub({ Name: 'long', Attributes: many }));
+    assert.ok(long.length > 100_000);
+    const r = assertSameBothWays([plain, plain, long, plain].join('\n') + '\n');
+    assert.deepStrictEqual(r.spans.map((s) => [s.name, Object.keys(s.attributes).length]), [['plain', 0], ['plain', 0], ['long', 2000], ['plain', 0]]);
+  });
+
+  it('the reader in place gives the block reader\'s span, and declines what it cannot verify', () => {
+    const memo: ParseMemo = new Map();
+    const block = (text: string) => linesBlock(text.split('\n'));
+    const plain = goPretty(stub({ Name: 'plain' }));
+    // Nothing remembered yet: declined.
+    assert.strictEqual(goStdouttracePretty.readAt!(plain + '\n', 0, 0, memo), undefined);
+    // The first record's tail is remembered; the second's status run.
+    goStdouttracePretty.parseBlockText!(block(plain), 0, memo);
+    assert.strictEqual(goStdouttracePretty.readAt!(plain + '\n', 0, 0, memo), undefined);
+    goStdouttracePretty.parseBlockText!(block(plain), 0, memo);
+    const withEvents = goPretty(stub({ Name: 'with events', Attributes: [attr('k', 'v')], Events: [event] }));
+    const text = 'out\n' + withEvents + '\n';
+    const at = goStdouttracePretty.readAt!(text, 4, 1, memo);
+    assert.ok(at, 'read in place');
+    assert.strictEqual(text[at.close], '}');
+    assert.strictEqual(at.close, text.length - 2);
+    assert.strictEqual(at.breaks, withEvents.split('\n').length - 1);
+    assert.deepStrictEqual(at.span, goStdouttracePretty.parseBlockText!(block(withEvents), 1, new Map())!.spans[0]);
+    const nested = goPretty(stub({ Name: 'nested', Attributes: [attr('m', { ChildSpanCount: 1 }, 'MAP')] }));
+    assert.strictEqual(goStdouttracePretty.readAt!(nested + '\n', 0, 0, memo), undefined);
+    assert.strictEqual(goStdouttracePretty.readAt!(plain + '  \n', 0, 0, memo), undefined, 'text after the closing brace');
+    assert.strictEqual(goStdouttracePretty.readAt!(plain, 0, 0, memo), undefined, 'no line break after the closing brace yet');
+  });
 });

@@ -46,6 +46,8 @@ export class StreamParser {
   private held: OutputLine | null = null;
   private readonly readers: { format: LineFormat; reader: LineReader }[];
   private readonly blocks: BlockFormat[];
+  /** The block formats that read a record in place (BlockFormat.readAt). */
+  private readonly blocksAt: BlockFormat[];
   private readonly jsonLines: JsonLineFormat[];
   private readonly seen = new Set<FormatName>();
   private readonly maxBlockChars: number;
@@ -64,6 +66,7 @@ export class StreamParser {
     });
     this.readers = registry.lines.filter((f) => allow(f.name)).map((format) => ({ format, reader: format.createReader(sinkFor(format.name)) }));
     this.blocks = registry.blocks.filter((f) => allow(f.name));
+    this.blocksAt = this.blocks.filter((f) => f.readAt);
     this.jsonLines = registry.jsonLines.filter((f) => allow(f.name));
     this.allowFramed = allow('span-lens');
     this.maxBlockChars = opts.maxBlockChars ?? 64 * 1024 * 1024;
@@ -148,6 +151,17 @@ export class StreamParser {
    * (which gives the same result, line by line).
    */
   private fastBlock(text: string, from: number, nl: number): number {
+    for (const format of this.blocksAt) {
+      const at = format.readAt!(text, from, this.lineNo, this.memo);
+      if (!at) continue;
+      const next = this.recordAt(text, from, nl, at);
+      if (next >= 0) {
+        this.emitSpan(format.name, at.span);
+        return next;
+      }
+      if (next === -2) return nl + 1;
+      break;
+    }
     // One pass over the lines after `{`, counting them: each indented, up to the first that
     // starts with `}`, which must hold nothing else.
     const limit = from + this.maxBlockChars;
@@ -187,6 +201,32 @@ export class StreamParser {
     this.lineNo = endLine + 1;
     this.dispatchBlock(textBlock(text, from, closeStart + 1, newlines + 1), start, endLine, '');
     return closeNl + 1;
+  }
+
+  /**
+   * After a format read a record in place (BlockFormat.readAt): where to go on, past its `}`
+   * line, when the block path would have taken the same block; -2 when a line reader took the
+   * `{` line instead; -1 to collect the block as usual.
+   */
+  private recordAt(text: string, from: number, nl: number, at: { close: number; breaks: number }): number {
+    const close = at.close;
+    if (close + 2 - from > this.maxBlockChars) return -1;
+    this.crAt = this.nextIn('\r', from, this.crAt);
+    if (this.crAt < close) return -1;
+    if (this.allowFramed) {
+      this.markerAt = this.nextIn(SPAN_LENS_MARKER, from, this.markerAt);
+      if (this.markerAt < close + 1) return -1;
+    }
+    const start = this.lineNo;
+    for (const { format, reader } of this.readers) {
+      if (!format.mayMatch('{')) continue;
+      if (reader.line('{', start) !== LineVerdict.NotMine) {
+        this.lineNo++;
+        return -2;
+      }
+    }
+    this.lineNo = start + at.breaks + 1;
+    return close + 2;
   }
 
   private output(line: number, text: string): void {

@@ -138,17 +138,20 @@ export function findTail<T>(text: string, tails: RepeatedTail<T>[] | undefined):
  * JSON.parse of `text` without its last `tailLength` characters (a comma and the members after
  * it), closed with `}`: the record minus the repeated members. Undefined when that is not an
  * object (the record is damaged; the caller reads it whole and reports it). `skipFrom`..`skipTo`,
- * when given, is a run of members left out as well (the caller verified they are members).
+ * when given, is a run of members left out as well (the caller verified they are members);
+ * `from`, when given, where the members read begin (the ones before it were read already).
  */
-export function parseWithoutTail(text: string, tailLength: number, skipFrom = 0, skipTo = 0): Record<string, unknown> | undefined {
+export function parseWithoutTail(text: string, tailLength: number, skipFrom = 0, skipTo = 0, from = 0): Record<string, unknown> | undefined {
   const cut = text.length - tailLength;
   let i = cut - 1;
-  while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
+  while (i > from && isJsonSpace(text.charCodeAt(i))) i--;
   // `{` or `,` right before the tail's comma: the whole record is not JSON, though the rest may be.
   const c = text.charCodeAt(i);
-  if (i <= 0 || c === 123 || c === 44) return undefined;
+  if (i <= from || c === 123 || c === 44) return undefined;
+  // From `from` on, the record's members are read as an object of their own.
+  const open = from > 0 ? '{' : '';
   try {
-    const value: unknown = JSON.parse(skipTo > skipFrom ? text.slice(0, skipFrom) + text.slice(skipTo, cut) + '}' : text.slice(0, cut) + '}');
+    const value: unknown = JSON.parse(skipTo > skipFrom ? open + text.slice(from, skipFrom) + text.slice(skipTo, cut) + '}' : open + text.slice(from, cut) + '}');
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -338,7 +341,7 @@ let lastParentId = '';
 function lowerTraceId(raw: string): string {
   if (raw !== lastTraceRaw) {
     lastTraceRaw = raw;
-    lastTraceId = raw.toLowerCase();
+    lastTraceId = own(raw.toLowerCase());
   }
   return lastTraceId;
 }
@@ -346,7 +349,7 @@ function lowerTraceId(raw: string): string {
 function lowerParentId(raw: string): string {
   if (raw !== lastParentRaw) {
     lastParentRaw = raw;
-    lastParentId = raw.toLowerCase();
+    lastParentId = own(raw.toLowerCase());
   }
   return lastParentId;
 }
@@ -384,35 +387,183 @@ function scopeFromGo(printed: unknown, memo: ParseMemo | undefined): Instrumenta
 }
 
 /**
- * Convert one SpanStub object; `cx.unsafeInt` tells the caller to re-read the text exactly.
- * `sharedResource`, when given, is the span's resource already read from a repeated tail;
- * `middle`, the record's Events … DroppedLinks members read from a repeated run of them.
+ * The members a SpanStub prints before Attributes, as a span needs them: read from the parsed
+ * object (headFromJson) or straight from the text when it is printed as otel-go prints it
+ * (readHead). The ids are as printed (hex, either case); the rest are the JSON values.
  */
-function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle?: Json, sharedScope?: InstrumentationScope): Span {
-  const m = middle ?? r;
+interface GoHead {
+  name: string;
+  traceId: string;
+  spanId: string;
+  traceState: string | null;
+  parentSpanId: unknown;
+  parentRemote: unknown;
+  kind: unknown;
+  startTime: unknown;
+  endTime: unknown;
+  /** Read from the text: where the members after the head begin (`"Attributes"`); else -1. */
+  end: number;
+}
+
+/** A JSON string as otel-go prints one, its body captured (escapes are JSON's, no control characters). */
+const JSON_STRING = '"((?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*)"';
+/** The same, not captured. */
+const ANY_STRING = '"(?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
+
+/**
+ * The head of a record exactly as otel-go's encoder prints it, up to `"Attributes"`: pretty
+ * (TAB-indented, `": "`) or compact. Captures Name, TraceID, SpanID, TraceState, the parent's
+ * SpanID and Remote, SpanKind, StartTime and EndTime. Anything printed otherwise (another key
+ * order, a null Parent, a non-hex id, a float kind) does not match, and the record is read whole.
+ */
+function goHeadPattern(pretty: boolean): RegExp {
+  const a = pretty ? '\\n\\t' : '';
+  const b = pretty ? '\\n\\t\\t' : '';
+  const k = pretty ? ': ' : ':';
+  return new RegExp(
+    `\\{${a}"Name"${k}${JSON_STRING},` +
+      `${a}"SpanContext"${k}\\{${b}"TraceID"${k}"([0-9a-fA-F]{32})",${b}"SpanID"${k}"([0-9a-fA-F]{16})",${b}"TraceFlags"${k}${ANY_STRING},${b}"TraceState"${k}${JSON_STRING},${b}"Remote"${k}(?:true|false)${a}\\},` +
+      `${a}"Parent"${k}\\{${b}"TraceID"${k}${ANY_STRING},${b}"SpanID"${k}${JSON_STRING},${b}"TraceFlags"${k}${ANY_STRING},${b}"TraceState"${k}${ANY_STRING},${b}"Remote"${k}(true|false)${a}\\},` +
+      `${a}"SpanKind"${k}(0|[1-9][0-9]{0,8}),${a}"StartTime"${k}${JSON_STRING},${a}"EndTime"${k}${JSON_STRING},${a}(?="Attributes"${k})`,
+    'y',
+  );
+}
+const PRETTY_HEAD = goHeadPattern(true);
+const COMPACT_HEAD = goHeadPattern(false);
+
+/** A captured JSON string body as its value. */
+function stringBody(raw: string): string {
+  return raw.indexOf('\\') < 0 ? raw : (JSON.parse('"' + raw + '"') as string);
+}
+
+/**
+ * A copy of `s` that does not hold on to the text it was cut from: a regular expression's
+ * capture of 13 or more characters is a slice of the whole chunk, which a span kept for the
+ * session would keep alive.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** The head read from the text at `from`; undefined when it is not printed as otel-go prints it. */
+function readHead(text: string, from = 0, re = text.charCodeAt(from + 1) === 10 ? PRETTY_HEAD : COMPACT_HEAD): GoHead | undefined {
+  re.lastIndex = from;
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const traceState = m[4];
+  return {
+    name: own(stringBody(m[1])),
+    traceId: m[2],
+    spanId: own(m[3].toLowerCase()),
+    traceState: traceState === '' ? '' : own(stringBody(traceState)),
+    parentSpanId: stringBody(m[5]),
+    parentRemote: m[6] === 'true',
+    kind: Number(m[7]),
+    startTime: stringBody(m[8]),
+    endTime: stringBody(m[9]),
+    end: re.lastIndex,
+  };
+}
+
+/** `null` is all of `text` from `from` to `to`. */
+function isNullAt(text: string, from: number, to: number): boolean {
+  return to - from === 4 && text.charCodeAt(from) === 110 && text.charCodeAt(from + 1) === 117 && text.charCodeAt(from + 2) === 108 && text.charCodeAt(from + 3) === 108;
+}
+
+/** The JSON value that is all of `text` from `from` to `to`; NOT_JSON when it is not one. */
+function valueAt(text: string, from: number, to: number): unknown {
+  if (isNullAt(text, from, to)) return null;
+  try {
+    return JSON.parse(text.slice(from, to));
+  } catch {
+    return NOT_JSON;
+  }
+}
+const NOT_JSON = Symbol('not JSON');
+
+/**
+ * The record's members between a head read from the text (ending at `from`, at `"Attributes"`)
+ * and a repeated status run (at `to`): Attributes, Events and Links, as otel-go prints them, each
+ * value JSON.parse'd on its own. Undefined when the text there is anything else (the record is
+ * then read whole). The keys are found by their first occurrence: one nested in a value would
+ * leave that value's text unbalanced, which JSON.parse refuses.
+ */
+function listsBetween(text: string, from: number, to: number, pretty: boolean): Json | undefined {
+  // Searched within the members only (`text` may be a whole chunk of output).
+  const members = text.slice(from, to);
+  // `"Attributes":` and, pretty-printed, a space.
+  const a = pretty ? 14 : 13;
+  const eventsKey = pretty ? ',\n\t"Events": ' : ',"Events":';
+  const linksKey = pretty ? ',\n\t"Links": ' : ',"Links":';
+  const e = members.indexOf(eventsKey, a);
+  if (e < 0) return undefined;
+  const l = members.indexOf(linksKey, e + eventsKey.length);
+  if (l < 0) return undefined;
+  const attributes = valueAt(members, a, e);
+  const events = valueAt(members, e + eventsKey.length, l);
+  const links = valueAt(members, l + linksKey.length, members.length);
+  if (attributes === NOT_JSON || events === NOT_JSON || links === NOT_JSON) return undefined;
+  return { Attributes: attributes, Events: events, Links: links };
+}
+
+/**
+ * True when `o`, the members after a head read from the text, holds none of the head's keys
+ * again (JSON's last key would win over the head read).
+ */
+function isRestOfStub(o: unknown): o is Json {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const r = o as Json;
+  return r.Name === undefined && r.SpanContext === undefined && r.Parent === undefined && r.SpanKind === undefined && r.StartTime === undefined && r.EndTime === undefined;
+}
+
+/** The head of a record that isGoSpanStub accepted. */
+function headFromJson(r: Json): GoHead {
   const sc = r.SpanContext as Json;
   const parent = r.Parent as Json | null | undefined;
+  const p = parent && typeof parent === 'object' ? parent : undefined;
+  return {
+    name: r.Name as string,
+    traceId: sc.TraceID as string,
+    spanId: sc.SpanID as string,
+    traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
+    parentSpanId: p?.SpanID,
+    parentRemote: p?.Remote,
+    kind: r.SpanKind,
+    startTime: r.StartTime,
+    endTime: r.EndTime,
+    end: -1,
+  };
+}
+
+/**
+ * Convert one SpanStub: its head and its other members `r`; `cx.unsafeInt` tells the caller to
+ * re-read the text exactly. `sharedResource`, when given, is the span's resource already read
+ * from a repeated tail; `middle`, the record's Status … DroppedLinks members read from a
+ * repeated run of them.
+ */
+function spanFromGo(h: GoHead, r: Json, cx: Conversion, sharedResource?: Attributes, middle?: Json, sharedScope?: InstrumentationScope): Span {
+  const m = middle ?? r;
   let parentSpanId: string | null = null;
   let parentIsRemote: boolean | null = null;
-  if (parent && typeof parent === 'object' && isHex(parent.SpanID, 16) && parent.SpanID !== ZERO_SPAN_ID) {
-    parentSpanId = lowerParentId(parent.SpanID as string);
-    parentIsRemote = typeof parent.Remote === 'boolean' ? parent.Remote : null;
+  if (isHex(h.parentSpanId, 16) && h.parentSpanId !== ZERO_SPAN_ID) {
+    parentSpanId = lowerParentId(h.parentSpanId);
+    parentIsRemote = typeof h.parentRemote === 'boolean' ? h.parentRemote : null;
   }
   let unknown: UnknownField[] | undefined;
   let start = 0n;
   let end: bigint | null = 0n;
-  if (isGoZeroTime(r.StartTime)) {
+  if (isGoZeroTime(h.startTime)) {
     unknown = ['time'];
   } else {
-    const readStart = typeof r.StartTime === 'string' ? rfc3339ToUnixNano(r.StartTime) : null;
-    if (readStart === null) cx.lossy.push({ path: 'startTimeUnixNano', reason: `unreadable time ${String(r.StartTime)}` });
+    const readStart = typeof h.startTime === 'string' ? rfc3339ToUnixNano(h.startTime) : null;
+    if (readStart === null) cx.lossy.push({ path: 'startTimeUnixNano', reason: `unreadable time ${String(h.startTime)}` });
     start = readStart ?? 0n;
-    end = typeof r.EndTime === 'string' && !isGoZeroTime(r.EndTime) ? rfc3339ToUnixNano(r.EndTime) : null;
+    end = typeof h.endTime === 'string' && !isGoZeroTime(h.endTime) ? rfc3339ToUnixNano(h.endTime) : null;
   }
   let events = NO_EVENTS;
-  if (Array.isArray(m.Events) && m.Events.length) {
+  if (Array.isArray(r.Events) && r.Events.length) {
     events = [];
-    const list = m.Events as Json[];
+    const list = r.Events as Json[];
     for (let i = 0; i < list.length; i++) {
       const e = list[i];
       if (!e || typeof e !== 'object') continue;
@@ -427,9 +578,9 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     }
   }
   let links = NO_LINKS;
-  if (Array.isArray(m.Links) && m.Links.length) {
+  if (Array.isArray(r.Links) && r.Links.length) {
     links = [];
-    const list = m.Links as Json[];
+    const list = r.Links as Json[];
     for (let i = 0; i < list.length; i++) {
       const l = list[i];
       if (!l || typeof l !== 'object') continue;
@@ -444,13 +595,13 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     }
   }
   const status = (m.Status ?? {}) as Json;
-  const kind = typeof r.SpanKind === 'number' ? r.SpanKind : 1;
+  const kind = typeof h.kind === 'number' ? h.kind : 1;
   const span: Span = {
-    traceId: lowerTraceId(sc.TraceID as string),
-    spanId: (sc.SpanID as string).toLowerCase(),
+    traceId: lowerTraceId(h.traceId),
+    spanId: h.spanId.toLowerCase(),
     parentSpanId,
     parentIsRemote,
-    name: r.Name as string,
+    name: h.name,
     kind: GO_KINDS[kind] ?? 'INTERNAL',
     startTimeUnixNano: start,
     endTimeUnixNano: end,
@@ -461,7 +612,7 @@ function spanFromGo(r: Json, cx: Conversion, sharedResource?: Attributes, middle
     links,
     droppedLinksCount: count(m.DroppedLinks),
     status: statusOf(statusFromGo(status.Code), typeof status.Description === 'string' ? status.Description : null),
-    traceState: typeof sc.TraceState === 'string' ? sc.TraceState : null,
+    traceState: h.traceState,
     resource: sharedResource ?? resourceFromGo(r.Resource, cx),
     scope: sharedScope ?? scopeFromGo(r.InstrumentationScope ?? r.InstrumentationLibrary, cx.memo),
     origin: cx.origin,
@@ -487,6 +638,8 @@ interface GoTail {
    */
   scope?: InstrumentationScope;
   onlyLibrary?: boolean;
+  /** Line breaks in the tail (the last one before the record's `}`), or -1 when a line before that `}` is not indented. */
+  breaks: number;
 }
 
 /**
@@ -500,11 +653,23 @@ function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin:
   const cut = text.length - tail.text.length;
   const childCount = childSpanCountAt(text, cut);
   const middle = childCount > 0 ? (memo!.get(GO_MIDDLE) as RepeatedMiddle | undefined) : undefined;
-  const skipFrom = middle && childCount - middle.text.length > 0 && text.slice(childCount - middle.text.length, childCount) === middle.text ? childCount - middle.text.length : 0;
-  const value = parseWithoutTail(text, tail.text.length, skipFrom, skipFrom ? childCount : 0);
-  if (!isGoSpanStub(value)) return undefined;
-  if (!skipFrom && childCount > 0 && value.Events === null && value.Links === null) rememberMiddle(text, childCount, memo!);
-  const shared = tail.shared;
+  const head = readHead(text);
+  const from = head ? head.end : 0;
+  const skipFrom = middle && childCount - middle.text.length > from && text.slice(childCount - middle.text.length, childCount) === middle.text ? childCount - middle.text.length : 0;
+  let value: Json | undefined;
+  // Head, Attributes, Events, Links, the repeated status run, ChildSpanCount, the repeated tail:
+  // only the three lists are left to read.
+  if (head && skipFrom) value = listsBetween(text, from, skipFrom, text.charCodeAt(1) === 10);
+  if (!value) {
+    value = parseWithoutTail(text, tail.text.length, skipFrom, skipFrom ? childCount : 0, from);
+    if (!value || (head ? !isRestOfStub(value) : !isGoSpanStub(value))) return undefined;
+  }
+  if (!skipFrom && childCount > 0) rememberMiddle(text, childCount, memo!);
+  return spanWithTail(head ?? headFromJson(value), value, tail.shared, skipFrom ? middle!.members : undefined, memo, origin);
+}
+
+/** The span of a record read without its repeated tail (and status run, when `middle` is given). */
+function spanWithTail(head: GoHead, value: Json, shared: GoTail, middle: Json | undefined, memo: ParseMemo | undefined, origin: SpanOrigin): Span | undefined {
   let scope: InstrumentationScope | undefined;
   if (shared.scope && (!shared.onlyLibrary || value.InstrumentationScope === undefined || value.InstrumentationScope === null)) {
     scope = shared.scope;
@@ -513,22 +678,90 @@ function readWithRepeatedTail(text: string, memo: ParseMemo | undefined, origin:
     for (let i = 0; i < shared.keys.length; i++) value[shared.keys[i]] = shared.values[i];
   }
   const cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-  const span = spanFromGo(value, cx, shared.resource, skipFrom ? middle!.members : undefined, scope);
+  const span = spanFromGo(head, value, cx, shared.resource, middle, scope);
   return cx.unsafeInt ? undefined : span;
 }
 
+/** Line breaks in `text` from `from` to `to`, or -1 when a line there does not start with a space or TAB. */
+function indentedBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c !== 9 && c !== 32) return -1;
+    n++;
+  }
+  return n;
+}
+
+/** Line breaks in the pretty head (its strings hold none): one per `\n` the pattern spells. */
+const PRETTY_HEAD_BREAKS = PRETTY_HEAD.source.split('\\n').length - 1;
+const CHILD_KEY = 'ChildSpanCount": ';
+/** How far after its head a record read in place may end; a longer one is collected as a block. */
+const RECORD_WINDOW = 16 * 1024;
+
+/** A pretty record read in place: its span, the index of its closing `}`, its line breaks. */
+export interface RecordAt {
+  span: Span;
+  close: number;
+  breaks: number;
+}
+
 /**
- * The members before ChildSpanCount, as printed, when they hold no events or links:
- * `,"Events":null,"Links":null,"Status":{…},"DroppedAttributes":0,…`. Most spans print the same
- * text there, so it is left out of JSON.parse like the tail and its values are copied in.
+ * A pretty-printed record read in place in the stream's text, from its `{` line at `from`, with
+ * no block collected first: when it is printed as the records before it were (their remembered
+ * tail and status run), every line indented, `}` alone on the last. Undefined otherwise: the
+ * block is then collected and read as usual, with the same result.
+ *
+ * The text is verified piece by piece: the head (a pattern), Attributes/Events/Links (each a JSON
+ * value), the status run, `,"ChildSpanCount": N` and the tail (both compared as text), so the
+ * record is exactly that JSON.
+ */
+export function readPrettyAt(text: string, from: number, startLine: number, memo: ParseMemo): RecordAt | undefined {
+  const tails = memo.get(GO_TAILS) as RepeatedTail<GoTail>[] | undefined;
+  const middle = memo.get(GO_MIDDLE) as RepeatedMiddle | undefined;
+  if (!tails || !middle || middle.breaks < 0) return undefined;
+  const head = readHead(text, from, PRETTY_HEAD);
+  if (!head) return undefined;
+  // `,\n\t"ChildSpanCount": N`, right after the status run; looked for in a window, so that
+  // heads without it cost a bounded search each, not one to the end of the output.
+  const w = text.slice(head.end, head.end + RECORD_WINDOW).indexOf(CHILD_KEY);
+  const k = head.end + w;
+  const comma = k - 4;
+  if (w < 0 || text.charCodeAt(comma) !== 44 || text.charCodeAt(comma + 1) !== 10 || text.charCodeAt(comma + 2) !== 9 || text.charCodeAt(comma + 3) !== 34) return undefined;
+  const run = comma - middle.text.length;
+  if (run <= head.end || text.slice(run, comma) !== middle.text) return undefined;
+  const d = k + CHILD_KEY.length;
+  let e = d;
+  while (text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
+  if (e === d || (text.charCodeAt(d) === 48 && e > d + 1)) return undefined;
+  let tail: RepeatedTail<GoTail> | undefined;
+  for (const t of tails) if (t.shared.breaks >= 0 && text.slice(e, e + t.text.length) === t.text) tail = t;
+  if (!tail) return undefined;
+  const close = e + tail.text.length - 1;
+  if (text.charCodeAt(close + 1) !== 10) return undefined;
+  const lists = indentedBreaks(text, head.end, run);
+  if (lists < 0) return undefined;
+  const value = listsBetween(text, head.end, run, true);
+  if (!value) return undefined;
+  const breaks = PRETTY_HEAD_BREAKS + lists + middle.breaks + 1 + tail.shared.breaks;
+  const span = spanWithTail(head, value, tail.shared, middle.members, memo, { format: 'go-stdouttrace', line: startLine, endLine: startLine + breaks });
+  return span ? { span, close, breaks } : undefined;
+}
+
+/**
+ * The members between Links and ChildSpanCount, as printed: `,"Status":{…},"DroppedAttributes":0,
+ * "DroppedEvents":0,"DroppedLinks":0`. Most spans print the same text there, so it is left out of
+ * JSON.parse like the tail and its values are copied in.
  */
 interface RepeatedMiddle {
   text: string;
   /** All of GO_MIDDLE_KEYS: plain values and a Status object of plain values, only ever read. */
   members: Json;
+  /** Its line breaks, or -1 when a line in it does not start with a space or TAB. */
+  breaks: number;
 }
-const GO_MIDDLE = 'go-stdouttrace-middle';
-const GO_MIDDLE_KEYS: readonly string[] = ['Events', 'Links', 'Status', 'DroppedAttributes', 'DroppedEvents', 'DroppedLinks'];
+const GO_MIDDLE = 'go-stdouttrace-status-run';
+const GO_MIDDLE_KEYS: readonly string[] = ['Status', 'DroppedAttributes', 'DroppedEvents', 'DroppedLinks'];
 
 /**
  * Where the `,"ChildSpanCount": N` member ending at `end` begins (its comma), or -1. Only digits
@@ -539,7 +772,8 @@ function childSpanCountAt(text: string, end: number): number {
   while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
   const lastDigit = i;
   while (i > 0 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i--;
-  if (i === lastDigit) return -1;
+  // A JSON integer: digits, no leading zero (the member may be left out of JSON.parse).
+  if (i === lastDigit || (text.charCodeAt(i + 1) === 48 && lastDigit > i + 1)) return -1;
   while (i > 0 && isJsonSpace(text.charCodeAt(i))) i--;
   if (text.charCodeAt(i) !== 58 /* : */) return -1;
   i--;
@@ -552,7 +786,7 @@ function childSpanCountAt(text: string, end: number): number {
 }
 
 function rememberMiddle(text: string, childCount: number, memo: ParseMemo): void {
-  const k = text.lastIndexOf('"Events":', childCount);
+  const k = text.lastIndexOf('"Status":', childCount);
   let comma = k - 1;
   while (comma > 0 && isJsonSpace(text.charCodeAt(comma))) comma--;
   if (k < 0 || comma <= 0 || text.charCodeAt(comma) !== 44) return;
@@ -572,7 +806,7 @@ function rememberMiddle(text: string, childCount: number, memo: ParseMemo): void
     for (const x of Object.values(v)) if (x !== null && typeof x === 'object') return;
   }
   if (Object.keys(members).length !== GO_MIDDLE_KEYS.length) return;
-  memo.set(GO_MIDDLE, { text: middle, members } satisfies RepeatedMiddle);
+  memo.set(GO_MIDDLE, { text: middle, members, breaks: indentedBreaks(middle, 0, middle.length) } satisfies RepeatedMiddle);
 }
 
 /**
@@ -587,7 +821,9 @@ function rememberGoTail(text: string, span: Span, memo: ParseMemo | undefined): 
   if (!tail) return;
   const members = tail.members;
   delete members.Resource;
-  const shared: GoTail = { keys: Object.keys(members), values: Object.values(members), resource: span.resource };
+  const t = tail.text;
+  const breaks = t.charCodeAt(t.length - 2) === 10 ? indentedBreaks(t, 0, t.length - 2) : -1;
+  const shared: GoTail = { keys: Object.keys(members), values: Object.values(members), resource: span.resource, breaks: breaks < 0 ? -1 : breaks + 1 };
   const own = members.InstrumentationScope;
   const library = members.InstrumentationLibrary;
   if (own !== undefined && own !== null) shared.scope = scopeFromGo(own, undefined);
@@ -623,14 +859,16 @@ export const goStdouttracePretty: BlockFormat = {
     const value = read.value;
     if (!isGoSpanStub(value)) return null;
     let cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-    let span = spanFromGo(value, cx);
+    let span = spanFromGo(headFromJson(value), value, cx);
     if (cx.unsafeInt) {
       cx = { lossy: [], unsafeInt: false, memo, origin };
-      span = spanFromGo(parseJsonLoose(text) as Json, cx);
+      const exact = parseJsonLoose(text) as Json;
+      span = spanFromGo(headFromJson(exact), exact, cx);
     }
     rememberGoTail(text, span, memo);
     return { spans: [span] };
   },
+  readAt: (text, from, startLine, memo) => readPrettyAt(text, from, startLine, memo),
 };
 
 /** Go stdouttrace default output: one compact JSON object per line. */
@@ -644,7 +882,7 @@ export const goStdouttraceLines: JsonLineFormat = {
     if (!isGoSpanStub(value)) return null;
     const origin: SpanOrigin = { format: 'go-stdouttrace', line, endLine: line };
     let cx: Conversion = { lossy: [], unsafeInt: false, memo, origin };
-    const span = spanFromGo(value, cx);
+    const span = spanFromGo(headFromJson(value), value, cx);
     if (!cx.unsafeInt) {
       if (memo) rememberGoTail(raw.slice(raw.indexOf('{')).trimEnd(), span, memo);
       return [span];
@@ -653,7 +891,8 @@ export const goStdouttraceLines: JsonLineFormat = {
     const start = raw.indexOf('{');
     cx = { lossy: [], unsafeInt: false, memo, origin };
     try {
-      return [spanFromGo(parseJsonLoose(raw.slice(start).trimEnd()) as Json, cx)];
+      const exact = parseJsonLoose(raw.slice(start).trimEnd()) as Json;
+      return [spanFromGo(headFromJson(exact), exact, cx)];
     } catch {
       return [span];
     }

@@ -76,6 +76,16 @@ export interface BlockFormat {
    * implements this or `parseBlock`.
    */
   parseBlockText?(block: Block, startLine: number, memo?: ParseMemo): BlockResult | null;
+  /**
+   * A record read in place, before any block is collected: `text` holds a `{` line at `from`
+   * (0-based line `startLine`) and whatever follows. Returns the record's span, the index of the
+   * `}` closing it (alone on its line, a line break right after) and the line breaks before that
+   * `}`, when the format recognises the record cheaply, every line between indented. Must give the
+   * same span as collecting the block and calling parseBlockText would, and only for records
+   * the formats before it decline; the demux still checks what the block path checks (no CR, no
+   * frame marker, not over-long). Undefined: the block is collected as usual.
+   */
+  readAt?(text: string, from: number, startLine: number, memo: ParseMemo): { span: Span; close: number; breaks: number } | undefined;
 }
 
 export interface JsonLineFormat {
