@@ -622,4 +622,13 @@ describe('run: Python through runFile (the runner the editor and CLI use)', func
     assert.deepStrictEqual(result.spans.map((s) => [s.name, s.endTimeUnixNano === null]).sort(), [['serve-forever', true], ['startup', false]]);
     assertLocations('stopped.py', result.spans);
   });
+
+  it('a second stop signal while the open spans are being reported does not cut the report short', async function () {
+    const result = await runFile(path.join(PROGRAMS, 'stopped_twice.py'), settings, { timeoutMs: 30_000 });
+    assert.strictEqual(result.stopped, undefined, 'the program stopped itself');
+    assert.strictEqual(result.signal, 'SIGTERM');
+    const names = result.spans.filter((s) => s.endTimeUnixNano === null).map((s) => s.name);
+    assert.strictEqual(names.length, 200);
+    assert.deepStrictEqual(new Set(names), new Set(Array.from({ length: 200 }, (_, i) => `open-${i}`)));
+  });
 });

@@ -76,6 +76,7 @@ _flags = {
     "is_root": True,
     "output": None,  # 1 or 2: the fd frames go to; 0: neither is the run's, stay silent
     "finished": False,
+    "dying": False,  # a fatal signal is being handled
 }
 
 try:
@@ -992,6 +993,12 @@ def _report_at_exit():
 def _on_fatal_signal(signum, _frame):
     """SIGTERM/SIGHUP with no handler of the program's (Span Lens's stop button, a timeout): report
     the open spans, then die of the signal as the program would have."""
+    if _flags["dying"]:
+        # The signal again while the report is being written (a stop signals the process group
+        # and each process in it): Python runs this handler again in the middle of the first.
+        # Dying now would cut the report short; the first call ends the process when it is done.
+        return
+    _flags["dying"] = True
     _report_at_exit()
     try:
         import _signal
@@ -1027,6 +1034,7 @@ def _forget_parent_spans():
     _pending.clear()
     _flags["is_root"] = False
     _flags["finished"] = False
+    _flags["dying"] = False
     _flags["output"] = None
     _counts["written"] = _counts["capped"] = 0
 
