@@ -228,3 +228,25 @@ export function stringifyJson(value: unknown, indent?: number): string {
   if (bigints.length === 0) return s;
   return s.replace(/"\\u0000big:(\d+)"/g, (_m, idx: string) => bigints[Number(idx)]);
 }
+
+/**
+ * A regular expression (source) for a JSON string with its body captured: escapes as JSON has
+ * them, no control characters. What it matches, JSON.parse reads as a string.
+ */
+export const JSON_STRING_BODY = '"((?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*)"';
+/** The same, not captured. */
+export const ANY_JSON_STRING = '"(?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
+
+/** The value of a JSON string whose body JSON_STRING_BODY captured. */
+export function jsonStringBody(raw: string): string {
+  return raw.indexOf('\\') < 0 ? raw : (JSON.parse('"' + raw + '"') as string);
+}
+
+/**
+ * A copy of `s` that does not hold on to the text it was cut from: V8 makes a regular
+ * expression's capture (and any slice) of 13 or more characters a view of the whole string, so a
+ * span keeping one would keep a whole chunk of output alive for the session.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}

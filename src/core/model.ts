@@ -120,7 +120,10 @@ export interface Span {
   traceState: string | null;
   resource: Attributes;
   scope: InstrumentationScope;
-  /** Where the span was started in the user's source, when known. */
+  /**
+   * Where the span was started in the user's source, when known. Spans a call site started may
+   * share one frozen object: replace it, never change it in place.
+   */
   location?: SourceLocation;
   /** Where in the parsed output this span was read from. */
   origin?: SpanOrigin;

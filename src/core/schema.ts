@@ -214,6 +214,19 @@ export interface SchemaShared {
   members?: Readonly<Record<string, unknown>>;
 }
 
+/** A frame's `location` (1-based line and column) as a SourceLocation (0-based); undefined when it has no file and line. */
+export function locationFrom(v: unknown): SourceLocation | undefined {
+  const loc = v as Record<string, unknown> | null | undefined;
+  if (!loc || typeof loc !== 'object' || typeof loc.file !== 'string' || typeof loc.line !== 'number') return undefined;
+  const location: SourceLocation = {
+    file: loc.file,
+    line: Math.max(0, loc.line - 1),
+    column: Math.max(0, (typeof loc.column === 'number' ? loc.column : 1) - 1),
+  };
+  if (typeof loc.function === 'string' && loc.function) location.function = loc.function;
+  return location;
+}
+
 /**
  * SCHEMA.md object -> Span. Returns null when the object lacks what every span has (ids, a
  * name and a start time), so lookalike JSON is not mistaken for a span.
@@ -276,16 +289,8 @@ export function spanFromSchema(o: unknown, read: SchemaRead = { unsafeInt: false
     resource: shared ? shared.resource : attributesFromJson(r.resource, read),
     scope: shared ? shared.scope : scopeFrom(r.scope),
   };
-  const loc = r.location as Record<string, unknown> | undefined;
-  if (loc && typeof loc.file === 'string' && typeof loc.line === 'number') {
-    const location: SourceLocation = {
-      file: loc.file,
-      line: Math.max(0, loc.line - 1),
-      column: Math.max(0, (typeof loc.column === 'number' ? loc.column : 1) - 1),
-    };
-    if (typeof loc.function === 'string' && loc.function) location.function = loc.function;
-    span.location = location;
-  }
+  const location = locationFrom(r.location);
+  if (location) span.location = location;
   if (Array.isArray(r.lossy)) span.lossy = r.lossy as Span['lossy'];
   return span;
 }

@@ -129,3 +129,72 @@ describe('Span Lens frames: repeated members read once and shared', () => {
     assert.strictEqual(spans[8].endTimeUnixNano, null);
   });
 });
+
+describe('Span Lens frames: the head read without JSON.parse', () => {
+  it('names, parents, kinds and times read from the head are what JSON.parse reads', () => {
+    const frames = [
+      frame(span(0)),
+      frame(span(1)),
+      frame(span(2, { name: 'a "quoted"\nname\u2028 café <b> \\ and a long tail after it' })),
+      frame(span(3, { parentSpanId: null, parentIsRemote: true, kind: 'SERVER' })),
+      frame(span(4, { parentIsRemote: false, kind: 'CLIENT' })),
+      frame(span(5, { kind: 'PRODUCER', endTimeUnixNano: null })),
+      frame(span(6, { kind: 'CONSUMER', startTimeUnixNano: 1n, endTimeUnixNano: 99999999999999999999n })),
+      // Printed otherwise than the exporters print: read whole, the same.
+      frame(span(7), (j) => j.replace('"spanId":"0000000000001007"', '"spanId":"0000000000001AAA"')),
+      frame(span(8), (j) => j.replace(/"durationNano":"\d+",/, '')),
+      frame(span(9), (j) => j.replace('"kind":"INTERNAL"', '"kind":"SPAN_KIND_SERVER"')),
+      frame(span(10)),
+    ];
+    const spans = together(frames);
+    assert.deepStrictEqual(spans, alone(frames));
+    assert.deepStrictEqual(
+      spans.map((s) => [s.name.length > 20 ? 'long' : s.name, s.spanId.slice(12), s.parentSpanId?.slice(12) ?? null, s.parentIsRemote, s.kind, s.endTimeUnixNano === null]),
+      [
+        ['op-0', '1000', null, null, 'INTERNAL', false],
+        ['op-1', '1001', '1000', null, 'INTERNAL', false],
+        ['long', '1002', '1000', null, 'INTERNAL', false],
+        ['op-3', '1003', null, true, 'SERVER', false],
+        ['op-4', '1004', '1000', false, 'CLIENT', false],
+        ['op-5', '1005', '1000', null, 'PRODUCER', true],
+        ['op-6', '1006', '1000', null, 'CONSUMER', false],
+        ['op-7', '1aaa', '1000', null, 'INTERNAL', false],
+        ['op-8', '1008', '1000', null, 'INTERNAL', false],
+        ['op-9', '1009', '1000', null, 'SERVER', false],
+        ['op-10', '100a', '1000', null, 'INTERNAL', false],
+      ],
+    );
+    assert.strictEqual(spans[2].name, 'a "quoted"\nname\u2028 café <b> \\ and a long tail after it');
+    assert.strictEqual(spans[6].endTimeUnixNano, 99999999999999999999n);
+  });
+
+  it('members after the attributes and locations read as JSON would: the last printed wins', () => {
+    const frames = [
+      frame(span(0)),
+      frame(span(1)),
+      // A member the exporters add after the attributes (lossy marks).
+      frame(span(2), (j) => j.replace('"attributes":{"i":2}', '"attributes":{"i":2},"lossy":[{"path":"attributes.x","reason":"cut"}]')),
+      // A head member printed again after the attributes: the second one counts.
+      frame(span(3), (j) => j.replace('"attributes":{"i":3}', '"attributes":{"i":3},"name":"renamed","kind":"SERVER"')),
+      // A location before the shared stretch and another after it; one with no line; none.
+      frame(span(4), (j) => j.replace('"attributes":{"i":4}', '"attributes":{"i":4},"location":{"file":"/first.js","line":1}')),
+      frame(span(5), (j) => j.replace('"attributes":{"i":5}', '"attributes":{"i":5},"location":{"file":"/first.js","line":1}').replace(/"location":\{"file":"\/w[^}]*\}/, '"location":{"file":"/w/x.js"}')),
+      frame(span(6, { location: undefined })),
+      frame(span(7, { location: { file: '/w/shop/checkout.js', line: 11, column: 4 } })),
+      frame(span(8, { location: { file: '/w/shop/checkout.js', line: 11, column: 4, function: 'checkout' } })),
+      frame(span(9, { location: { file: '/w/shop/checkout.js', line: 11, column: 4, function: 'checkout' } })),
+      frame(span(10)),
+    ];
+    const spans = together(frames);
+    assert.deepStrictEqual(spans, alone(frames));
+    assert.deepStrictEqual(spans[2].lossy, [{ path: 'attributes.x', reason: 'cut' }]);
+    assert.deepStrictEqual([spans[3].name, spans[3].kind], ['renamed', 'SERVER']);
+    assert.deepStrictEqual(spans[4].location, { file: '/w/shop/checkout.js', line: 14, column: 4, function: 'checkout' });
+    assert.strictEqual(spans[5].location, undefined);
+    assert.strictEqual(spans[6].location, undefined);
+    assert.deepStrictEqual(spans[7].location, { file: '/w/shop/checkout.js', line: 11, column: 4 });
+    // One call site, one location object, which nobody can change.
+    assert.strictEqual(spans[8].location, spans[9].location);
+    assert.ok(Object.isFrozen(spans[9].location));
+  });
+});

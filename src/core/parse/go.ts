@@ -8,7 +8,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
-import { parseJsonLoose, readJsonRecord } from '../json';
+import { ANY_JSON_STRING, JSON_STRING_BODY, jsonStringBody, ownCopy, parseJsonLoose, readJsonRecord } from '../json';
 import { setAttribute } from './otlpJson';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
@@ -341,7 +341,7 @@ let lastParentId = '';
 function lowerTraceId(raw: string): string {
   if (raw !== lastTraceRaw) {
     lastTraceRaw = raw;
-    lastTraceId = own(raw.toLowerCase());
+    lastTraceId = ownCopy(raw.toLowerCase());
   }
   return lastTraceId;
 }
@@ -349,7 +349,7 @@ function lowerTraceId(raw: string): string {
 function lowerParentId(raw: string): string {
   if (raw !== lastParentRaw) {
     lastParentRaw = raw;
-    lastParentId = own(raw.toLowerCase());
+    lastParentId = ownCopy(raw.toLowerCase());
   }
   return lastParentId;
 }
@@ -405,11 +405,6 @@ interface GoHead {
   end: number;
 }
 
-/** A JSON string as otel-go prints one, its body captured (escapes are JSON's, no control characters). */
-const JSON_STRING = '"((?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*)"';
-/** The same, not captured. */
-const ANY_STRING = '"(?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
-
 /**
  * The head of a record exactly as otel-go's encoder prints it, up to `"Attributes"`: pretty
  * (TAB-indented, `": "`) or compact. Captures Name, TraceID, SpanID, TraceState, the parent's
@@ -421,29 +416,15 @@ function goHeadPattern(pretty: boolean): RegExp {
   const b = pretty ? '\\n\\t\\t' : '';
   const k = pretty ? ': ' : ':';
   return new RegExp(
-    `\\{${a}"Name"${k}${JSON_STRING},` +
-      `${a}"SpanContext"${k}\\{${b}"TraceID"${k}"([0-9a-fA-F]{32})",${b}"SpanID"${k}"([0-9a-fA-F]{16})",${b}"TraceFlags"${k}${ANY_STRING},${b}"TraceState"${k}${JSON_STRING},${b}"Remote"${k}(?:true|false)${a}\\},` +
-      `${a}"Parent"${k}\\{${b}"TraceID"${k}${ANY_STRING},${b}"SpanID"${k}${JSON_STRING},${b}"TraceFlags"${k}${ANY_STRING},${b}"TraceState"${k}${ANY_STRING},${b}"Remote"${k}(true|false)${a}\\},` +
-      `${a}"SpanKind"${k}(0|[1-9][0-9]{0,8}),${a}"StartTime"${k}${JSON_STRING},${a}"EndTime"${k}${JSON_STRING},${a}(?="Attributes"${k})`,
+    `\\{${a}"Name"${k}${JSON_STRING_BODY},` +
+      `${a}"SpanContext"${k}\\{${b}"TraceID"${k}"([0-9a-fA-F]{32})",${b}"SpanID"${k}"([0-9a-fA-F]{16})",${b}"TraceFlags"${k}${ANY_JSON_STRING},${b}"TraceState"${k}${JSON_STRING_BODY},${b}"Remote"${k}(?:true|false)${a}\\},` +
+      `${a}"Parent"${k}\\{${b}"TraceID"${k}${ANY_JSON_STRING},${b}"SpanID"${k}${JSON_STRING_BODY},${b}"TraceFlags"${k}${ANY_JSON_STRING},${b}"TraceState"${k}${ANY_JSON_STRING},${b}"Remote"${k}(true|false)${a}\\},` +
+      `${a}"SpanKind"${k}(0|[1-9][0-9]{0,8}),${a}"StartTime"${k}${JSON_STRING_BODY},${a}"EndTime"${k}${JSON_STRING_BODY},${a}(?="Attributes"${k})`,
     'y',
   );
 }
 const PRETTY_HEAD = goHeadPattern(true);
 const COMPACT_HEAD = goHeadPattern(false);
-
-/** A captured JSON string body as its value. */
-function stringBody(raw: string): string {
-  return raw.indexOf('\\') < 0 ? raw : (JSON.parse('"' + raw + '"') as string);
-}
-
-/**
- * A copy of `s` that does not hold on to the text it was cut from: a regular expression's
- * capture of 13 or more characters is a slice of the whole chunk, which a span kept for the
- * session would keep alive.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 /** The head read from the text at `from`; undefined when it is not printed as otel-go prints it. */
 function readHead(text: string, from = 0, re = text.charCodeAt(from + 1) === 10 ? PRETTY_HEAD : COMPACT_HEAD): GoHead | undefined {
@@ -452,15 +433,15 @@ function readHead(text: string, from = 0, re = text.charCodeAt(from + 1) === 10 
   if (!m) return undefined;
   const traceState = m[4];
   return {
-    name: own(stringBody(m[1])),
+    name: ownCopy(jsonStringBody(m[1])),
     traceId: m[2],
-    spanId: own(m[3].toLowerCase()),
-    traceState: traceState === '' ? '' : own(stringBody(traceState)),
-    parentSpanId: stringBody(m[5]),
+    spanId: ownCopy(m[3].toLowerCase()),
+    traceState: traceState === '' ? '' : ownCopy(jsonStringBody(traceState)),
+    parentSpanId: jsonStringBody(m[5]),
     parentRemote: m[6] === 'true',
     kind: Number(m[7]),
-    startTime: stringBody(m[8]),
-    endTime: stringBody(m[9]),
+    startTime: jsonStringBody(m[8]),
+    endTime: jsonStringBody(m[9]),
     end: re.lastIndex,
   };
 }

@@ -6,9 +6,9 @@
  * The nonce is random per run and handed to the exporter through the environment, so a run's
  * parser accepts only frames carrying it: program output cannot forge or break a record.
  */
-import type { Attributes, RunFacts, Span } from '../model';
-import { parseJsonLoose } from '../json';
-import { attributesFromJson, scopeFrom, spanFromSchema, type SchemaRead, type SchemaShared } from '../schema';
+import type { Attributes, RunFacts, SourceLocation, Span } from '../model';
+import { JSON_STRING_BODY, jsonStringBody, ownCopy, parseJsonLoose } from '../json';
+import { attributesFromJson, locationFrom, scopeFrom, spanFromSchema, type SchemaRead, type SchemaShared } from '../schema';
 import type { ParseMemo } from './types';
 
 /** The marker that starts every frame; the version number changes if the record shape does. */
@@ -105,6 +105,8 @@ function readWithSharedTail(json: string, memo: ParseMemo): Span | undefined {
     const end = at + tail.text.length;
     if (at < 0 || json.slice(at, end) !== tail.text) continue;
     if (!closesSpan(json, end)) return undefined;
+    const byHead = readByHead(json, at, end, tail.shared, tail.start === COUNTS_KEY, memo);
+    if (byHead !== NOT_READ) return byHead;
     let value: unknown;
     try {
       value = JSON.parse(json.slice(0, at) + json.slice(end));
@@ -123,6 +125,117 @@ function readWithSharedTail(json: string, memo: ParseMemo): Span | undefined {
     return out && !read.unsafeInt ? out : undefined;
   }
   return undefined;
+}
+
+/**
+ * The start of a span record as the injected exporters print it, up to `"attributes":`:
+ * `type`, then the span's ids, parent, name, kind, times and (optional) duration, in this order.
+ * Captures traceId, spanId, parentSpanId, parentIsRemote, name, kind, start, end.
+ */
+const FRAME_HEAD = new RegExp(
+  '\\{"type":"span","span":\\{"traceId":"([0-9a-f]{32})","spanId":"([0-9a-f]{16})","parentSpanId":(?:null|"([0-9a-f]{16})"),"parentIsRemote":(null|true|false),' +
+    `"name":${JSON_STRING_BODY},"kind":"(INTERNAL|SERVER|CLIENT|PRODUCER|CONSUMER)","startTimeUnixNano":"([0-9]{1,20})","endTimeUnixNano":(?:null|"([0-9]{1,20})"),` +
+    '(?:"durationNano":(?:null|"-?[0-9]{1,20}"),)?(?="attributes":)',
+  'y',
+);
+/** The head's members (the record's `type` and `span` aside): a later duplicate would win in JSON. */
+const HEAD_MEMBERS: readonly string[] = ['traceId', 'spanId', 'parentSpanId', 'parentIsRemote', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano', 'durationNano'];
+const NOT_READ = Symbol('not read');
+
+/** The last trace id read, as printed and as kept: the spans of a trace share one copy. */
+let lastTraceRaw = '';
+let lastTraceId = '';
+
+/**
+ * A span record whose remembered stretch sits at `at`..`end`, read without JSON.parse of its
+ * head: the head by FRAME_HEAD, the members from `attributes` to the stretch and the location
+ * after it by JSON.parse. The same span as reading the record whole; NOT_READ when the record
+ * does not start as the exporters print it, undefined when the rest is unusual (the caller then
+ * reads the record whole).
+ */
+function readByHead(json: string, at: number, end: number, shared: SchemaShared, plain: boolean, memo: ParseMemo): Span | undefined | typeof NOT_READ {
+  FRAME_HEAD.lastIndex = 0;
+  const m = FRAME_HEAD.exec(json);
+  if (!m) return NOT_READ;
+  const from = FRAME_HEAD.lastIndex;
+  // Before a plain span's stretch, `"attributes":{…}` is usually all there is.
+  let attributes: unknown = NOT_READ;
+  let rest: Record<string, unknown> | undefined;
+  let location: unknown;
+  if (plain) {
+    try {
+      attributes = JSON.parse(json.slice(from + 13, at));
+    } catch {
+      /* more members: read below */
+    }
+  }
+  if (attributes === NOT_READ) {
+    try {
+      rest = JSON.parse('{' + json.slice(from, at) + '}') as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+    for (const key of HEAD_MEMBERS) if (key in rest) return undefined;
+    for (const key of RESOURCE_MEMBERS) if (key in rest) return undefined;
+    if (shared.members) for (const key of COUNT_MEMBERS) if (key in rest) return undefined;
+  }
+  // closesSpan checked what follows the stretch: `}}`, or a location object and `}}`.
+  if (end < json.length - 2) {
+    location = sharedLocation(json.slice(end + 12, json.length - 2), memo);
+    if (location === NOT_READ) return undefined;
+  }
+  const traceRaw = m[1];
+  if (traceRaw !== lastTraceRaw) {
+    lastTraceRaw = traceRaw;
+    lastTraceId = ownCopy(traceRaw);
+  }
+  const traceId = lastTraceId;
+  const spanId = ownCopy(m[2]);
+  const parentSpanId = m[3] === undefined ? null : ownCopy(m[3]);
+  const parentIsRemote = m[4] === 'null' ? null : m[4] === 'true';
+  const name = ownCopy(jsonStringBody(m[5]));
+  const kind = m[6];
+  const startTimeUnixNano = m[7];
+  const endTimeUnixNano = m[8] === undefined ? null : m[8];
+  let span: Record<string, unknown>;
+  if (!rest) {
+    span = { traceId, spanId, parentSpanId, parentIsRemote, name, kind, startTimeUnixNano, endTimeUnixNano, attributes };
+  } else {
+    span = Object.assign(rest, { traceId, spanId, parentSpanId, parentIsRemote, name, kind, startTimeUnixNano, endTimeUnixNano });
+    // A location after the stretch is the last one printed, which JSON would keep.
+    if (end < json.length - 2) delete span.location;
+  }
+  const read: SchemaRead = { unsafeInt: false };
+  const out = spanFromSchema(span, read, shared);
+  if (!out || read.unsafeInt) return undefined;
+  if (location) out.location = location as SourceLocation;
+  return out;
+}
+
+const FRAME_LOCATIONS = 'span-lens-locations';
+/** How many different locations are kept (call sites of one program). */
+const MAX_LOCATIONS = 4096;
+
+/**
+ * A frame's location as printed (`{"file":…,"line":…}`) read once per call site: the spans a
+ * line starts share one (frozen) SourceLocation. Undefined when it has no file and line (as
+ * spanFromSchema reads it); NOT_READ when the text is not JSON.
+ */
+function sharedLocation(text: string, memo: ParseMemo): SourceLocation | undefined | typeof NOT_READ {
+  let known = memo.get(FRAME_LOCATIONS) as Map<string, SourceLocation | undefined> | undefined;
+  if (!known) memo.set(FRAME_LOCATIONS, (known = new Map()));
+  const hit = known.get(text);
+  if (hit !== undefined || known.has(text)) return hit;
+  let location: SourceLocation | undefined;
+  try {
+    location = locationFrom(JSON.parse(text));
+  } catch {
+    return NOT_READ;
+  }
+  if (known.size >= MAX_LOCATIONS) known.clear();
+  // The key is a copy: a slice would keep the whole chunk of output it was cut from.
+  known.set(ownCopy(text), location && Object.freeze(location));
+  return location;
 }
 
 function memberCount(o: object): number {
