@@ -154,7 +154,7 @@ export class StreamParser {
     for (const format of this.blocksAt) {
       const at = format.readAt!(text, from, this.lineNo, this.memo);
       if (!at) continue;
-      const next = this.recordAt(text, from, nl, at);
+      const next = this.recordAt(from, at);
       if (next >= 0) {
         this.emitSpan(format.name, at.span);
         return next;
@@ -208,7 +208,7 @@ export class StreamParser {
    * line, when the block path would have taken the same block; -2 when a line reader took the
    * `{` line instead; -1 to collect the block as usual.
    */
-  private recordAt(text: string, from: number, nl: number, at: { close: number; breaks: number }): number {
+  private recordAt(from: number, at: { close: number; breaks: number }): number {
     const close = at.close;
     if (close + 2 - from > this.maxBlockChars) return -1;
     this.crAt = this.nextIn('\r', from, this.crAt);
