@@ -4,8 +4,8 @@
  * lines lie outside the damaged region.
  */
 import * as assert from 'assert';
-import { parseText } from '../../src/core/parse';
-import type { Span } from '../../src/core/model';
+import { createStreamParser, parseText } from '../../src/core/parse';
+import type { OutputLine, ParseResult, Span, Unparsed } from '../../src/core/model';
 import { loadFixtures } from './fixtureSupport';
 
 /** A small deterministic PRNG so failures reproduce. */
@@ -109,6 +109,45 @@ describe('fuzzing the parsers with damaged fixtures', function () {
         }
       }
       assert.deepStrictEqual(problems.slice(0, 10), []);
+    });
+  }
+
+  /** The same output fed in random chunks (1–300 bytes: a span, a line, a UTF-8 sequence split anywhere). */
+  function inChunks(bytes: Buffer, r: () => number): Pick<ParseResult, 'spans' | 'output' | 'unparsed'> {
+    const spans: Span[] = [];
+    const output: OutputLine[] = [];
+    const unparsed: Unparsed[] = [];
+    const p = createStreamParser({ onSpan: (s) => spans.push(s), onOutput: (o) => output.push(o), onUnparsed: (u) => unparsed.push(u) });
+    for (let i = 0; i < bytes.length; ) {
+      const n = 1 + Math.floor(r() * 300);
+      p.write(bytes.subarray(i, i + n));
+      i += n;
+    }
+    p.end();
+    return { spans, output, unparsed };
+  }
+
+  for (const fx of fixtures) {
+    // Read whole, the readers take their shortcuts (a record read in place, repeated text
+    // compared); read in chunks, they mostly cannot. Twice the output, so the second copy repeats the first.
+    it(`${fx.language}/${fx.scenario}: whole or in random chunks, damaged or not, the same spans, lines and output`, () => {
+      const twice = Buffer.concat([fx.output, fx.output]);
+      const problems: string[] = [];
+      for (let seed = 1; seed <= 2; seed++) {
+        const r = rng(seed * 104729 + fx.output.length);
+        for (const m of [{ name: 'intact', bytes: twice }, ...mutations(twice, seed * 7919 + twice.length)]) {
+          const whole = parseText(m.bytes);
+          const chunks = inChunks(m.bytes, r);
+          for (const k of ['spans', 'output', 'unparsed'] as const) {
+            try {
+              assert.deepStrictEqual(chunks[k], whole[k]);
+            } catch {
+              problems.push(`${m.name}#${seed}: ${k} differ (${whole[k].length} whole, ${chunks[k].length} in chunks)`);
+            }
+          }
+        }
+      }
+      assert.deepStrictEqual(problems, []);
     });
   }
 
