@@ -127,6 +127,28 @@ describe('OTLP JSON: one export per line', () => {
     assert.deepStrictEqual(r2.output.map((o) => o.text), [logs, metrics]);
   });
 
+  it('spans without readable ids are left out and said so, on their line, first line or repeated export', () => {
+    const doc = exportOf();
+    const spans = ((doc.resourceSpans as Record<string, unknown>[])[0].scopeSpans as Record<string, unknown>[])[0].spans as Record<string, unknown>[];
+    spans[1].spanId = 'not-an-id';
+    const damaged = JSON.stringify(doc);
+    // Alone (read by JSON.parse), and after intact exports of the same resource (read with the repeated head).
+    const r2 = parseText(`${damaged}
+${line}
+${line}
+${damaged}
+`);
+    assert.deepStrictEqual(r2.spans.map((x) => `${x.origin?.line}:${x.name}`), ['0:GET /cart', '0:SELECT', '1:GET /cart', '1:root', '1:SELECT', '2:GET /cart', '2:root', '2:SELECT', '3:GET /cart', '3:SELECT']);
+    assert.deepStrictEqual(
+      r2.unparsed.map((u) => [u.startLine, u.endLine, u.format, u.reason]),
+      [
+        [0, 0, 'otlp-json', '1 span without a readable traceId/spanId left out'],
+        [3, 3, 'otlp-json', '1 span without a readable traceId/spanId left out'],
+      ],
+    );
+    assert.deepStrictEqual(r2.output, []);
+  });
+
   it('a line cut off mid-export is reported as damaged', () => {
     const r2 = parseText(line.slice(0, 300) + '}\n' + line + '\n');
     assert.strictEqual(r2.spans.length, 3);

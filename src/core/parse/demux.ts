@@ -6,7 +6,7 @@
  */
 import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
 import { readJsonRecord } from '../json';
-import { LineVerdict, type Block, type ParseMemo, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
+import { LineVerdict, type Block, type BlockResult, type ParseMemo, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
 import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
 
 export interface FormatRegistry {
@@ -405,15 +405,20 @@ export class StreamParser {
       return false;
     }
     for (const format of this.jsonLines) {
-      let spans: Span[] | null;
+      let read: Span[] | BlockResult | null;
       try {
-        spans = format.parseValue(value, lineNo, raw, this.memo);
+        read = format.parseValue(value, lineNo, raw, this.memo);
       } catch (err) {
         this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: `internal error reading ${format.name}: ${(err as Error).message}`, format: format.name, text: clip(raw) });
         return true;
       }
-      if (!spans) continue;
-      this.emitLineSpans(format.name, spans, lineNo);
+      if (!read) continue;
+      if (Array.isArray(read)) {
+        this.emitLineSpans(format.name, read, lineNo);
+        return true;
+      }
+      this.emitLineSpans(format.name, read.spans, lineNo);
+      if (read.unparsedReason) this.opts.onUnparsed?.({ startLine: lineNo, endLine: lineNo, reason: read.unparsedReason, format: format.name, text: clip(raw) });
       return true;
     }
     return false;

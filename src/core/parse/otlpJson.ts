@@ -792,9 +792,11 @@ export const otlpJsonLines: JsonLineFormat = {
     if (!memo || json.length <= WRAPPED_HEAD_START.length || json.slice(0, WRAPPED_HEAD_START.length) !== WRAPPED_HEAD_START) return undefined;
     const head = rememberedHead(json, memo);
     if (!head) return undefined;
-    return readAfterHead(json, head, memo, Object.freeze({ format: 'otlp-json', line, endLine: line } as const))?.spans;
+    const read = readAfterHead(json, head, memo, Object.freeze({ format: 'otlp-json', line, endLine: line } as const));
+    // Spans left out are reported by the ordinary path.
+    return read && !read.skipped ? read.spans : undefined;
   },
-  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null {
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | BlockResult | null {
     const origin = Object.freeze({ format: 'otlp-json', line, endLine: line } as const);
     let read = readOtlp(value, memo, origin);
     if (!read) return null;
@@ -809,6 +811,6 @@ export const otlpJsonLines: JsonLineFormat = {
       const json = raw.trim();
       if (json.startsWith(WRAPPED_HEAD_START)) rememberHead(json, value, memo);
     }
-    return read.spans;
+    return read.skipped ? { spans: read.spans, unparsedReason: skippedReason(read.skipped) } : read.spans;
   },
 };

@@ -91,19 +91,21 @@ export interface BlockFormat {
 export interface JsonLineFormat {
   name: FormatName;
   /**
-   * Read one already-parsed JSON line. Return null when the value is not this format's record.
+   * Read one already-parsed JSON line. Return null when the value is not this format's record;
+   * its spans, or a BlockResult when part of the record could not be read (the spans read and why).
    * Must never throw. `value` came from JSON.parse, or from parseJsonLoose (bigint for integers
    * beyond 2^53, NaN/Infinity) when JSON.parse refused the line. JSON.parse rounds integers
    * beyond 2^53 silently: a format whose records can hold them re-reads `raw` with
    * parseJsonLoose when it meets a number that is not a safe integer.
    */
-  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | null;
+  parseValue(value: unknown, line: number, raw: string, memo?: ParseMemo): Span[] | BlockResult | null;
   /**
    * Optionally read the line's text before the demux JSON-parses it, for a format that can do
    * it cheaper (e.g. skipping a part that repeats verbatim from its previous record). `json` is
    * the line from its `{` to its last `}`. Return the spans when this is the format's record and
-   * was read; undefined hands the line to the ordinary path (JSON.parse, then `parseValue`),
-   * which must give the same result. Must never throw.
+   * was read (wholly: a record with damage to report takes the ordinary path); undefined hands
+   * the line to the ordinary path (JSON.parse, then `parseValue`), which must give the same
+   * result. Must never throw.
    */
   parseLine?(json: string, line: number, raw: string, memo?: ParseMemo): Span[] | undefined;
 }
