@@ -438,6 +438,21 @@ describe('rust tracing json: the printed format', function () {
     assert.deepStrictEqual(r.output.map((o) => o.text), ['partial ']);
   });
 
+  it('a field named __proto__ is a field, flattened or not, on an event or on a span', function () {
+    const r = parseText(
+      [
+        `{"timestamp":"${T0}","level":"INFO","message":"flat","__proto__":"x","target":"app","span":{"__proto__":2,"name":"job"},"spans":[{"__proto__":2,"name":"job"}]}`,
+        `{"timestamp":"${T0}","level":"INFO","fields":{"message":"nested","__proto__":"y"},"target":"app","span":{"__proto__":2,"name":"job"},"spans":[{"__proto__":2,"name":"job"}]}`,
+        `{"timestamp":"2026-11-25T07:52:49.533700Z","level":"INFO","message":"close","target":"app","span":{"__proto__":2,"name":"job"},"spans":[]}`,
+      ].join('\n'),
+    );
+    assert.strictEqual(r.spans.length, 1);
+    const [span] = r.spans;
+    const own = (o: object) => [Object.getPrototypeOf(o) === Object.prototype, Object.prototype.hasOwnProperty.call(o, '__proto__') ? (o as Record<string, unknown>)['__proto__'] : 'missing'];
+    assert.deepStrictEqual(own(span.attributes), [true, 2]);
+    assert.deepStrictEqual(span.events.map((e) => [e.name, ...own(e.attributes)]), [['flat', true, 'x'], ['nested', true, 'y']]);
+  });
+
   it('a JSON line of another shape is left to the other readers', function () {
     const r = parseText('{"timestamp":"yesterday","level":"nope"}\n{"level":"INFO"}');
     assert.strictEqual(r.spans.length, 0);

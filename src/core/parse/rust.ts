@@ -16,6 +16,7 @@
 import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
 import { NO_LINKS, statusOf } from '../model';
 import { parseJsonLoose } from '../json';
+import { setAttribute } from './otlpJson';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ function fieldsToAttributes(pairs: readonly (readonly [string, string])[], skipM
   const attrs: Attributes = {};
   for (const [k, v] of pairs) {
     if (skipMessage && k === 'message') continue;
-    attrs[k] = k.endsWith('.sources') ? decodeSources(v) : decodeFieldValue(v);
+    setAttribute(attrs, k, k.endsWith('.sources') ? decodeSources(v) : decodeFieldValue(v));
   }
   return attrs;
 }
@@ -1607,7 +1608,7 @@ function jsonDecode(seg: Segment): { attrs: Attributes; lossy?: string[] } {
   for (const k in obj) {
     if (k === 'name') continue;
     const v = obj[k];
-    attrs[k] = jsonAttribute(v);
+    setAttribute(attrs, k, jsonAttribute(v));
     // serde_json writes a NaN or infinite f64 as null; tracing fields are never null otherwise.
     if (v === null) (lossy ??= []).push(k);
   }
@@ -1866,7 +1867,7 @@ class JsonReader implements LineReader {
     } else {
       // flatten_event(true): the event's fields sit beside timestamp/level.
       fields = {};
-      for (const k in o) if (!JSON_KNOWN.has(k)) fields[k] = o[k];
+      for (const k in o) if (!JSON_KNOWN.has(k)) setAttribute(fields, k, o[k]);
     }
     const time = typeof o.timestamp === 'string' ? readStampNs(o.timestamp, 0) : null;
     if (typeof o.timestamp === 'string' && time === null) return LineVerdict.NotMine;
@@ -1901,7 +1902,7 @@ class JsonReader implements LineReader {
       if (k === 'message') continue;
       const v = fields[k];
       if (!exact && mayBeRounded(v)) return undefined;
-      attrs[k] = jsonAttribute(v);
+      setAttribute(attrs, k, jsonAttribute(v));
     }
     t.event(path, time, thread, lineNo, message ?? '', attrs);
     return LineVerdict.Mine;
