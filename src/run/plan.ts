@@ -1,0 +1,119 @@
+/**
+ * The vocabulary of a run plan, shared by launch.ts (which picks the language) and the planner of
+ * each language in languages/: settings, the plan itself, the context a planner gets.
+ */
+import * as path from 'path';
+
+/** Languages Span Lens can run. */
+export type RunLanguage = 'node' | 'typescript' | 'python' | 'go' | 'java' | 'rust';
+
+/** Overrides for one language; every field optional. */
+export interface LanguageRunSettings {
+  /** The program that runs the file (`node`, `go`, `java`, `cargo`): a name on PATH or a path. */
+  command?: string;
+  /** Arguments for that program, placed before the file (interpreter or build flags). */
+  args?: string[];
+  /** Extra environment for this language's runs (over `RunSettings.env`). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Everything a run needs from the user's configuration. The editor maps VS Code settings onto
+ * this (`spanLens.run.cwd` → `cwd`, `spanLens.<language>.command` → `<language>.command`, ...);
+ * the CLI fills it from its flags. Every field is optional.
+ */
+export interface RunSettings {
+  /** Working directory (the workspace folder). Default: the file's folder. Go and Rust runs use their module/crate root. */
+  cwd?: string;
+  /** Extra environment for every run (over `baseEnv`). A value of `undefined` removes the variable. */
+  env?: Record<string, string | undefined>;
+  /** The environment to start from. Default: this process's environment. */
+  baseEnv?: Record<string, string | undefined>;
+  /** Arguments passed to the program after the file. */
+  args?: string[];
+  /** Folder holding the built injection (`node-preload.js`, `node-ts-main.js`, `python/`). Default: found next to this module. */
+  injectDir?: string;
+  node?: LanguageRunSettings;
+  typescript?: LanguageRunSettings & {
+    /** Folder of the `esbuild` package used to transpile TypeScript. Default: the one Span Lens was installed with. */
+    esbuildPath?: string;
+  };
+  python?: LanguageRunSettings & {
+    /** `spanLens.python.path`: the interpreter; wins over `command` and the Python extension's choice. */
+    path?: string;
+    /** The interpreter the Python extension selected, passed in by the editor (used when neither `path` nor `command` is set). */
+    extensionInterpreter?: string;
+  };
+  go?: LanguageRunSettings;
+  java?: LanguageRunSettings & {
+    /** `spanLens.java.classPath`: class path for single-file source launch (the OpenTelemetry jars). */
+    classPath?: string;
+  };
+  rust?: LanguageRunSettings;
+}
+
+/** A ready-to-spawn run. */
+export interface LaunchPlan {
+  language: RunLanguage;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** The per-run secret the injected exporters put in every frame (env SPAN_LENS_NONCE). */
+  nonce: string;
+  /**
+   * True when Span Lens's own injection reports the spans as framed records (Node, Python): the
+   * program's own console exporter output then repeats spans the frames already carry.
+   */
+  framed: boolean;
+  /** The setting that chooses `command`, named in a "not found" message. */
+  commandSetting: string;
+  /** Span Lens's own injection files this run loads (checked before spawning). */
+  injectFiles: string[];
+}
+
+/** A file Span Lens cannot run as configured; `message` is for the user. */
+export class LaunchError extends Error {}
+
+/** File system reads the planner needs; tests pass their own. */
+export interface LaunchHost {
+  exists(file: string): boolean;
+  readText(file: string): string | undefined;
+}
+
+/** What launch.ts hands the planner of a file's language. */
+export interface PlanContext {
+  /** The file to run, absolute. */
+  file: string;
+  settings: RunSettings;
+  /** The run's environment so far (settings and the language's env applied, SPAN_LENS_NONCE set); the planner adds to it. */
+  env: Record<string, string>;
+  nonce: string;
+  /** Arguments for the program, after the file. */
+  programArgs: string[];
+  /** The working folder from the settings, else the file's folder. */
+  cwd: string;
+  /** Folder of the built injection. */
+  injectDir: string;
+  /** `spanLens.<language>.args`. */
+  userArgs: string[];
+  /** `spanLens.<language>.command`, when set. */
+  command?: string;
+  host: LaunchHost;
+}
+
+/** The nearest folder at or above `from` holding `name`. */
+export function findUp(from: string, name: string, host: LaunchHost): string | undefined {
+  let dir = from;
+  for (;;) {
+    if (host.exists(path.join(dir, name))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** `dir` first on a path-list variable. */
+export function prependPath(dir: string, existing: string | undefined): string {
+  return existing ? `${dir}${path.delimiter}${existing}` : dir;
+}
