@@ -70,6 +70,20 @@ export interface LaunchPlan {
   commandSetting: string;
   /** Span Lens's own injection files this run loads (checked before spawning). */
   injectFiles: string[];
+  /**
+   * Work before the program starts (compile a Maven module and read its class path, ...): it may
+   * complete `args`, `env` and `cwd`. What it prints is shown as the run's output; a LaunchError
+   * it throws is the run's error, in the user's words.
+   */
+  prepare?(io: PrepareIO): Promise<void>;
+}
+
+/** What a plan's `prepare` step gets. */
+export interface PrepareIO {
+  /** Aborted when the user stops the run: stop the preparation too. */
+  signal?: AbortSignal;
+  /** Show tool output (a build's errors) as the run's output. */
+  output(stream: 'stdout' | 'stderr', text: string): void;
 }
 
 /** A file Span Lens cannot run as configured; `message` is for the user. */

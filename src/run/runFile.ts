@@ -253,6 +253,20 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     };
   };
 
+  if (plan.prepare) {
+    try {
+      await plan.prepare({ signal: options.signal, output: (stream, text) => forward(stream, text) });
+    } catch (e) {
+      result.error = e instanceof LaunchError ? e.message : `could not prepare the run of ${abs}: ${(e as Error).message}`;
+      return result;
+    }
+    result.command = { command: plan.command, args: plan.args, cwd: plan.cwd };
+    if (options.signal?.aborted) {
+      result.stopped = 'aborted';
+      return result;
+    }
+  }
+
   const out = makeStream('stdout');
   const err = makeStream('stderr');
   const outcome = await runProcess(plan, {
