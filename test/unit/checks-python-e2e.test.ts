@@ -5,12 +5,10 @@
  * gets no finding at all, and each quick fix applied to a bad program makes its rule go quiet when
  * the program is run again.
  *
- * OpenTelemetry for Python comes from SPAN_LENS_PYTHON_OTEL_PATH (PYTHONPATH entries: the
- * opentelemetry-api, -sdk and -semantic-conventions `src` folders of a checkout, or a
- * site-packages), as in run-python.test.ts; without it the suite prints SKIP and why.
+ * Python is the virtualenv with opentelemetry-sdk from PyPI that `.ci/install-sdks.sh` makes, as
+ * in run-python.test.ts; without it the suite fails, saying how to install it.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,11 +18,10 @@ import { FIXABLE_RULES } from '../../src/core/fixes';
 import { applyFirstFixes, expectedLines, inPool } from './checks-support';
 import { runFile } from '../../src/run/runFile';
 import type { RunSettings } from '../../src/run/launch';
+import { pythonWithSdk } from './sdks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'checks-python');
-const PYTHON = 'python3';
-const OTEL_PATH = (process.env.SPAN_LENS_PYTHON_OTEL_PATH ?? '').split(path.delimiter).filter(Boolean);
 // Bytecode of the SDK goes to a scratch folder, never into the SDK tree or the repository.
 const PYCACHE = path.join(os.tmpdir(), 'span-lens-test-pycache');
 
@@ -43,21 +40,11 @@ function runSettings(): RunSettings {
   return {
     baseEnv,
     injectDir: path.join(ROOT, 'src', 'run', 'inject'),
-    env: { PYTHONPATH: OTEL_PATH.join(path.delimiter), PYTHONPYCACHEPREFIX: PYCACHE, PYTHONDONTWRITEBYTECODE: undefined },
+    python: { path: pythonWithSdk() },
+    env: { PYTHONPYCACHEPREFIX: PYCACHE, PYTHONDONTWRITEBYTECODE: undefined },
   };
 }
 
-function whyUnavailable(): string | null {
-  const version = spawnSync(PYTHON, ['-c', 'import sys'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return `${PYTHON} does not run (${version.error?.message ?? version.stderr.trim()})`;
-  if (!OTEL_PATH.length) return 'SPAN_LENS_PYTHON_OTEL_PATH is not set (PYTHONPATH entries holding opentelemetry-api and -sdk)';
-  const sdk = spawnSync(PYTHON, ['-c', 'import opentelemetry.sdk.trace'], {
-    env: { ...process.env, PYTHONPATH: OTEL_PATH.join(path.delimiter), PYTHONDONTWRITEBYTECODE: '1' },
-    encoding: 'utf8',
-  });
-  if (sdk.status !== 0) return `opentelemetry-sdk is not importable with PYTHONPATH=${JSON.stringify(OTEL_PATH.join(path.delimiter))}`;
-  return null;
-}
 
 interface Run {
   file: string;
@@ -101,11 +88,7 @@ describe('checks: traced Python programs (test/fixtures/checks-python)', functio
 
   describe('run with runFile and the Python SDK', function () {
     before(async function () {
-      const why = whyUnavailable();
-      if (why) {
-        console.log(`    SKIP traced Python programs: ${why}`);
-        this.skip();
-      }
+      pythonWithSdk();
       const files = rules.flatMap((r) => ['bad.py', 'good.py'].map((w) => path.join(FIXTURES, r, w)));
       const done = await inPool(files, 2, (f) => runAndCheck(f));
       for (const r of done) runs.set(r.file, r);

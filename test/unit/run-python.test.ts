@@ -4,10 +4,9 @@
  * reads back from its stdout must be every span, with parents, the line that started it, and the
  * program's own output untouched.
  *
- * OpenTelemetry for Python is found through SPAN_LENS_PYTHON_OTEL_PATH (path-separated entries
- * for PYTHONPATH: the opentelemetry-api, -sdk and -semantic-conventions `src` folders of a
- * checkout, or a site-packages); tests that need it are skipped, saying why, when
- * `import opentelemetry.sdk.trace` fails there.
+ * Python is the virtualenv `.ci/install-sdks.sh` makes, with opentelemetry-sdk installed from
+ * PyPI as users install it (test/fixtures/python/requirements.txt); without it these tests fail,
+ * saying how to install it.
  */
 import * as assert from 'assert';
 import { spawn, spawnSync } from 'child_process';
@@ -17,12 +16,12 @@ import * as path from 'path';
 import { parseText } from '../../src/core/parse';
 import type { ParseResult, Span } from '../../src/core/model';
 import { runFile } from '../../src/run/runFile';
+import { VENV_PYTHON, pythonWithSdk } from './sdks';
 
 const INJECT_DIR = path.resolve(__dirname, '../../src/run/inject/python');
 const PROGRAMS = path.resolve(__dirname, '../fixtures/python');
-const PYTHON = 'python3';
+const PYTHON = VENV_PYTHON;
 const NONCE = 'pytest-nonce_1';
-const OTEL_PATH = (process.env.SPAN_LENS_PYTHON_OTEL_PATH ?? '').split(path.delimiter).filter(Boolean);
 // Bytecode goes to a scratch folder, never next to the sources in the repository.
 const PYCACHE = path.join(os.tmpdir(), 'span-lens-test-pycache');
 
@@ -48,7 +47,7 @@ function pythonEnv(opts: RunOptions): NodeJS.ProcessEnv {
   // Pipes are block-buffered unless this is set: test the ordering the way most users run.
   if (!opts.env?.PYTHONUNBUFFERED) delete env.PYTHONUNBUFFERED;
   for (const name of ['SPAN_LENS_NONCE', 'SPAN_LENS_ROOT_PID', 'SPAN_LENS_MAX_SPANS']) if (!opts.env?.[name]) delete env[name];
-  const entries = [...(opts.inject === false ? [] : [INJECT_DIR]), ...(opts.path ?? OTEL_PATH)];
+  const entries = [...(opts.inject === false ? [] : [INJECT_DIR]), ...(opts.path ?? [])];
   env.PYTHONPATH = entries.join(path.delimiter);
   if (opts.inject !== false && opts.nonce !== null) env.SPAN_LENS_NONCE = opts.nonce ?? NONCE;
   return env;
@@ -61,23 +60,6 @@ function runPython(program: string, opts: RunOptions = {}): PythonRun {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.error) throw r.error;
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms };
-}
-
-function pythonWorks(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import sys; print(sys.version_info[0])'], { encoding: 'utf8' });
-  return r.error ? `${PYTHON} not found (${r.error.message})` : r.status !== 0 ? `${PYTHON} does not run` : null;
-}
-
-function otelMissing(): string | null {
-  const noPython = pythonWorks();
-  if (noPython) return noPython;
-  const r = spawnSync(PYTHON, ['-c', 'import opentelemetry.sdk.trace'], {
-    env: { ...process.env, PYTHONPATH: OTEL_PATH.join(path.delimiter) },
-    encoding: 'utf8',
-  });
-  return r.status === 0
-    ? null
-    : `opentelemetry-sdk is not importable with PYTHONPATH=${JSON.stringify(OTEL_PATH.join(path.delimiter))} (set SPAN_LENS_PYTHON_OTEL_PATH)`;
 }
 
 /**
@@ -198,12 +180,8 @@ function endOf(span: Span): bigint {
 describe('run: Python injection without OpenTelemetry', function () {
   // Each case starts Python twice (with and without Span Lens) on a shared machine.
   this.timeout(30000);
-  before(function () {
-    const why = pythonWorks();
-    if (why) {
-      console.log(`SKIP: ${why}`);
-      this.skip();
-    }
+  before(() => {
+    pythonWithSdk();
   });
 
   it('leaves a program that uses no OpenTelemetry alone, apart from one facts record', function () {
@@ -235,12 +213,8 @@ describe('run: Python injection without OpenTelemetry', function () {
 
 describe('run: Python injection with OpenTelemetry', function () {
   this.timeout(30000);
-  before(function () {
-    const why = otelMissing();
-    if (why) {
-      console.log(`SKIP: ${why}`);
-      this.skip();
-    }
+  before(() => {
+    pythonWithSdk();
   });
 
   it('the tutorial checkout: root, two children, an event, exact attribute values', function () {
@@ -393,7 +367,7 @@ describe('run: Python injection with OpenTelemetry', function () {
   });
 
   it('API only, no SDK installed: no spans, and the facts record says why', function () {
-    const pathWithoutSdk = [path.join(PROGRAMS, 'hide_sdk'), ...OTEL_PATH];
+    const pathWithoutSdk = [path.join(PROGRAMS, 'hide_sdk')];
     const run = runPython('api_only.py', { path: pathWithoutSdk });
     const { result, spans } = parse(run);
     assert.deepStrictEqual(spans, []);
@@ -487,7 +461,7 @@ describe('run: Python injection with OpenTelemetry', function () {
   });
 
   it('chains to a user’s sitecustomize and still records spans', function () {
-    const site = [path.join(PROGRAMS, 'chained_site'), ...OTEL_PATH];
+    const site = [path.join(PROGRAMS, 'chained_site')];
     const run = runPython('chained.py', { path: site });
     const { result, spans } = parse(run);
     assert.strictEqual(run.stderr, 'user sitecustomize ran\n');
@@ -582,18 +556,15 @@ describe('run: Python injection with OpenTelemetry', function () {
 
 describe('run: Python through runFile (the runner the editor and CLI use)', function () {
   this.timeout(30000);
-  before(function () {
-    const why = otelMissing();
-    if (why) {
-      console.log(`SKIP: ${why}`);
-      this.skip();
-    }
+  before(() => {
+    pythonWithSdk();
   });
 
   const settings = {
     // The injection straight from the sources (a build copies the same folder to dist/inject).
     injectDir: path.dirname(INJECT_DIR),
-    env: { PYTHONPATH: OTEL_PATH.join(path.delimiter), PYTHONPYCACHEPREFIX: PYCACHE, PYTHONDONTWRITEBYTECODE: undefined },
+    python: { path: VENV_PYTHON },
+    env: { PYTHONPYCACHEPREFIX: PYCACHE, PYTHONDONTWRITEBYTECODE: undefined },
   };
 
   it('the checkout: each span once (the console copies deduplicated), located, the program’s lines as output', async function () {

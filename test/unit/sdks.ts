@@ -19,8 +19,10 @@ export function sdkMissing(part: string, what: string): Error {
 }
 
 /** The virtualenv's Python, with opentelemetry-sdk from PyPI (test/fixtures/python/requirements.txt). */
+export const VENV_PYTHON = path.join(SDK_DIR, 'python-venv', 'bin', 'python');
+
+/** VENV_PYTHON, or an Error saying how to install it: call in a `before` hook so the tests fail, not skip. */
 export function pythonWithSdk(): string {
-  const python = path.join(SDK_DIR, 'python-venv', 'bin', 'python');
-  if (!fs.existsSync(python)) throw sdkMissing('python', `the virtualenv with opentelemetry-sdk (${python})`);
-  return python;
+  if (!fs.existsSync(VENV_PYTHON)) throw sdkMissing('python', `the virtualenv with opentelemetry-sdk (${VENV_PYTHON})`);
+  return VENV_PYTHON;
 }
