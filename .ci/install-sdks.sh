@@ -54,7 +54,7 @@ go_part() {
   stamp="$(stamp_of "${mods[@]}" $(for m in "${mods[@]}"; do d=$(dirname "$m"); [[ -f "$d/go.sum" ]] && echo "$d/go.sum"; done))"
   if up_to_date go "$stamp"; then return; fi
   for mod in "${mods[@]}"; do
-    (cd "$(dirname "$mod")" && go mod download && go build -o /dev/null ./... ) || fail "go module $(dirname "$mod") does not build"
+    (cd "$(dirname "$mod")" && go mod download && go build ./... ) || fail "go module $(dirname "$mod") does not build"
   done
   mark_done go "$stamp"
 }

@@ -1,6 +1,7 @@
 /**
  * The source files a run's spans may have started in, for static location (Go, Java, Rust) and
- * for checks that read code: the run file's Go package, its Rust crate, or the file itself.
+ * for checks that read code: the run file's Go package and the module packages it imports, its
+ * Rust crate, or the file itself.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -52,14 +53,66 @@ export function collectSources(file: string): Map<string, string> {
   const out = new Map<string, string>();
   const ext = path.extname(abs);
   if (ext === '.go') {
-    // A Go package is its directory (tests excluded).
-    for (const f of safeList(path.dirname(abs))) if (f.endsWith('.go') && !f.endsWith('_test.go')) read(path.join(path.dirname(abs), f), out);
+    collectGoPackages(abs, out);
   } else if (ext === '.rs') {
     const crate = findUp(abs, 'Cargo.toml');
     if (crate) walk(path.join(crate, 'src'), /\.rs$/, out);
     if (!out.has(abs)) read(abs, out);
+  } else if (ext === '.java') {
+    // A Maven module's classes may start the spans of a run of its main class.
+    const module = findUp(abs, 'pom.xml');
+    if (module) walk(path.join(module, 'src'), /\.java$/, out);
+    if (!out.has(abs)) read(abs, out);
   } else read(abs, out);
   return out;
+}
+
+/**
+ * A Go program's sources: the file's package (its folder, tests excluded) and, transitively, every
+ * package of the same module it imports (`internal/` ones included), found from the import lines
+ * and go.mod's module path. Only imported packages: a module holding several programs would make
+ * their span names look ambiguous otherwise.
+ */
+function collectGoPackages(file: string, out: Map<string, string>): void {
+  const root = findUp(file, 'go.mod');
+  const modulePath = root ? /^\s*module\s+("?)([^\s"]+)\1/m.exec(readText(path.join(root, 'go.mod')) ?? '')?.[2] : undefined;
+  const queue = [path.dirname(file)];
+  const seen = new Set(queue);
+  while (queue.length && out.size < MAX_FILES) {
+    const dir = queue.shift()!;
+    for (const f of safeList(dir)) {
+      if (!f.endsWith('.go') || f.endsWith('_test.go')) continue;
+      const p = path.join(dir, f);
+      read(p, out);
+      const text = out.get(p);
+      if (!text || !root || !modulePath) continue;
+      for (const imported of goImports(text)) {
+        if (imported !== modulePath && !imported.startsWith(modulePath + '/')) continue;
+        const pkgDir = path.join(root, imported.slice(modulePath.length));
+        if (!seen.has(pkgDir)) {
+          seen.add(pkgDir);
+          queue.push(pkgDir);
+        }
+      }
+    }
+  }
+}
+
+/** The import paths of a Go file (`import "x"`, `import alias "x"`, and `import ( … )` blocks). */
+export function goImports(text: string): string[] {
+  const out: string[] = [];
+  const block = /^import\s*\(([^)]*)\)/gm;
+  for (let m; (m = block.exec(text)); ) for (const q of m[1].matchAll(/"([^"\n]+)"/g)) out.push(q[1]);
+  for (const m of text.matchAll(/^import\s+(?:[\w.]+\s+)?"([^"\n]+)"/gm)) out.push(m[1]);
+  return out;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function safeList(dir: string): string[] {

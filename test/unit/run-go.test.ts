@@ -1,16 +1,16 @@
 /**
- * Go programs run for real through runFile: `go run` in GOPATH mode against Debian's
- * golang-opentelemetry-otel-dev (otel-go 1.1.0, no module download), the stdouttrace output
- * parsed back, and every span placed statically on the `tracer.Start` call that started it.
+ * Go programs run for real through runFile: `go run .` in module mode, in one module
+ * (test/fixtures/go/go.mod) on the current otel-go from the Go module proxy, as Go users build;
+ * the stdouttrace output parsed back, and every span placed statically on the `tracer.Start` call
+ * that started it, in whichever file and package of the module that is.
  *
  * The expected line of each span is the line holding a `// span: NAME` marker comment in the
  * program (a marker alone on its line marks the next line), never a number written here.
- * Skipped, saying why, when `go` or the OpenTelemetry sources are missing.
+ * `.ci/install-sdks.sh go` downloads the module's dependencies beforehand; without `go` the tests fail.
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { analyzeRun } from '../../src/core/analyze';
 import type { Span } from '../../src/core/model';
@@ -18,25 +18,18 @@ import { buildTraces } from '../../src/core/tree';
 import { runFile, type RunResult } from '../../src/run/runFile';
 import type { RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
+import { sdkMissing } from './sdks';
 
 const PROGRAMS = path.resolve(__dirname, '../fixtures/go');
-const GOPATH = '/usr/share/gocode';
-// One build cache for every test of the run (and the next run): the first build of otel-go takes a while.
-const GOCACHE = path.join(os.tmpdir(), 'span-lens-test-gocache');
+// A first build of otel-go on two busy cores takes a while; later ones come from the build cache.
 const BUILD_TIMEOUT_MS = 240_000;
 
-const SETTINGS: RunSettings = {
-  // A user's module-mode flags would not apply to a GOPATH build.
-  env: { GOFLAGS: undefined },
-  go: { env: { GO111MODULE: 'off', GOPATH, GOCACHE } },
-};
+// A machine's GOFLAGS (-mod=vendor, say) would not fit this module.
+const SETTINGS: RunSettings = { env: { GOFLAGS: undefined } };
 
-function goMissing(): string | null {
+function requireGo(): void {
   const r = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return `go not found (${r.error?.message ?? r.stderr.trim()}): install golang-go`;
-  const otel = path.join(GOPATH, 'src/go.opentelemetry.io/otel/exporters/stdout/stdouttrace');
-  if (!fs.existsSync(otel)) return `${otel} is missing: install golang-opentelemetry-otel-dev`;
-  return null;
+  if (r.error || r.status !== 0) throw sdkMissing('go', `go (${r.error?.message ?? r.stderr.trim()})`);
 }
 
 /** Span name -> 0-based lines of its `// span: NAME` markers in `file`. */
@@ -58,7 +51,6 @@ function program(name: string): string {
 }
 
 async function run(file: string): Promise<RunResult> {
-  fs.mkdirSync(GOCACHE, { recursive: true });
   const started = Date.now();
   const result = await runFile(file, SETTINGS, { timeoutMs: BUILD_TIMEOUT_MS });
   const stderr = result.output.stderr.map((l) => l.text).join('\n');
@@ -77,31 +69,43 @@ function only(spans: Span[], name: string): Span {
 }
 
 /** Static location of every span, and each one on the line its marker names. */
-function assertLocatedAtMarkers(result: RunResult, file: string): void {
+function assertLocatedAtMarkers(result: RunResult, file: string, others: string[] = []): void {
   const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(file), language: 'go' });
   assert.deepStrictEqual(analysis.unlocated, []);
-  const marked = markedLines(file);
+  const marked = new Map<string, { file: string; line: number }[]>();
+  for (const f of [file, ...others]) for (const [name, lines] of markedLines(f)) marked.set(name, [...(marked.get(name) ?? []), ...lines.map((line) => ({ file: f, line }))]);
   for (const span of result.spans) {
-    const lines = marked.get(span.name);
-    assert.ok(lines?.length === 1, `one marker for ${span.name}`);
+    const at = marked.get(span.name);
+    assert.ok(at?.length === 1, `one marker for ${span.name}`);
     assert.ok(span.location, `${span.name} located`);
-    assert.strictEqual(span.location.file, file);
-    assert.strictEqual(span.location.line, lines[0], `${span.name} on the line of its tracer.Start`);
+    assert.strictEqual(span.location.file, at[0].file, `${span.name} in the file of its tracer.Start`);
+    assert.strictEqual(span.location.line, at[0].line, `${span.name} on the line of its tracer.Start`);
     // The column points at the Start call on that line.
-    const text = fs.readFileSync(file, 'utf8').split('\n')[span.location.line];
+    const text = fs.readFileSync(span.location.file, 'utf8').split('\n')[span.location.line];
     assert.ok(text.slice(span.location.column).startsWith(`Start(`), `${span.name}: column at Start( in ${JSON.stringify(text)}`);
   }
 }
 
-describe('run: Go programs (go run, GOPATH mode, otel-go stdouttrace)', function () {
+describe('run: Go programs (go run . in module mode, otel-go from the module proxy, stdouttrace)', function () {
   this.timeout(BUILD_TIMEOUT_MS + 30_000);
 
-  before(function () {
-    const why = goMissing();
-    if (why) {
-      console.log(`      SKIP: ${why}`);
-      this.skip();
+  before(requireGo);
+
+  it('shop: package main over two files calling an internal package: go run . builds it, each span located in its own file', async () => {
+    const file = program('shop');
+    const result = await run(file);
+    assert.deepStrictEqual(result.command?.args, ['run', '.']);
+    assert.strictEqual(result.command?.cwd, path.dirname(file));
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['payment.charge', 'shop.checkout', 'shop.load_cart']);
+    const checkout = only(result.spans, 'shop.checkout');
+    for (const name of ['shop.load_cart', 'payment.charge']) {
+      const child = only(result.spans, name);
+      assert.strictEqual(child.parentSpanId, checkout.spanId, `${name} is a child of shop.checkout`);
     }
+    assert.strictEqual(only(result.spans, 'payment.charge').scope.name, 'payment');
+    assert.strictEqual(only(result.spans, 'payment.charge').attributes['payment.amount'], 37.5);
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['charged for 3 items']);
+    assertLocatedAtMarkers(result, file, [path.join(PROGRAMS, 'shop', 'cart.go'), path.join(PROGRAMS, 'internal', 'payment', 'payment.go')]);
   });
 
   it('checkout: WithBatcher + Shutdown, pretty JSON: root, two children, an event, each on its tracer.Start line', async () => {

@@ -106,12 +106,12 @@ describe('run: launch plans', () => {
     assert.strictEqual(planLaunch('/w/a.py', { injectDir: INJECT, baseEnv: {} }).env.PYTHONPATH, '/opt/span lens/dist/inject/python');
   });
 
-  it('go: go run FILE in the module root, autoexport to the console unless the user chose, settings env honoured', () => {
+  it('go: go run . in the file’s package folder inside a module (go run FILE outside one), autoexport to the console unless the user chose, settings env honoured', () => {
     const host = hostWith({ '/w/svc/go.mod': 'module x' });
     const plan = planLaunch('/w/svc/cmd/main.go', { cwd: '/w', baseEnv: { GOPATH: '/old' }, go: { env: { GO111MODULE: 'on', GOPATH: '/gopath' }, args: ['-race'] }, args: ['-v'] }, { host });
     assert.strictEqual(plan.command, 'go');
-    assert.deepStrictEqual(plan.args, ['run', '-race', '/w/svc/cmd/main.go', '-v']);
-    assert.strictEqual(plan.cwd, '/w/svc');
+    assert.deepStrictEqual(plan.args, ['run', '-race', '.', '-v']);
+    assert.strictEqual(plan.cwd, '/w/svc/cmd', 'the package of main.go is its folder: every file of it builds');
     assert.strictEqual(plan.env.OTEL_TRACES_EXPORTER, 'console');
     assert.strictEqual(plan.env.GO111MODULE, 'on');
     assert.strictEqual(plan.env.GOPATH, '/gopath');
@@ -119,6 +119,7 @@ describe('run: launch plans', () => {
     const mine = planLaunch('/w/a.go', { baseEnv: { OTEL_TRACES_EXPORTER: 'otlp' } }, { host: hostWith({}) });
     assert.strictEqual(mine.env.OTEL_TRACES_EXPORTER, 'otlp');
     assert.strictEqual(mine.cwd, '/w');
+    assert.deepStrictEqual(mine.args, ['run', '/w/a.go'], 'no go.mod above: the file alone');
     assert.strictEqual(planLaunch('/w/a.go', { env: { OTEL_TRACES_EXPORTER: undefined }, baseEnv: { OTEL_TRACES_EXPORTER: 'otlp' } }, { host: hostWith({}) }).env.OTEL_TRACES_EXPORTER, 'console');
   });
 

@@ -1,19 +1,25 @@
-/** How Go files run: `go run` from the module root; spans come from the program's stdouttrace output. */
+/**
+ * How Go files run: `go run .` in the file's folder, so a `package main` spread over several files
+ * builds as `go build` would build it, in module mode against the module's own go.mod. A file
+ * outside any module runs alone (`go run FILE`). Spans come from the program's stdouttrace output.
+ */
 import * as path from 'path';
 import { findUp, type LaunchPlan, type PlanContext } from '../plan';
 
-/** `go run FILE` in the module's root folder. */
+/** `go run .` in the file's package folder (`go run FILE` outside a module). */
 export function planGo(ctx: PlanContext): LaunchPlan {
   const { env } = ctx;
   // autoexport (go.opentelemetry.io/contrib/exporters/autoexport) reads this; stdouttrace ignores it.
   if (env.OTEL_TRACES_EXPORTER === undefined) env.OTEL_TRACES_EXPORTER = 'console';
-  const moduleRoot = findUp(path.dirname(ctx.file), 'go.mod', ctx.host);
+  const packageDir = path.dirname(ctx.file);
+  const inModule = findUp(packageDir, 'go.mod', ctx.host) !== undefined;
   return {
     language: 'go',
     command: ctx.command || 'go',
-    args: ['run', ...ctx.userArgs, ctx.file, ...ctx.programArgs],
+    args: ['run', ...ctx.userArgs, inModule ? '.' : ctx.file, ...ctx.programArgs],
     env,
-    cwd: moduleRoot ?? ctx.cwd,
+    // `go run .` builds the package of the working folder: the file's own.
+    cwd: inModule ? packageDir : ctx.cwd,
     nonce: ctx.nonce,
     framed: false,
     commandSetting: 'spanLens.go.command',
