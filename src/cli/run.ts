@@ -121,6 +121,7 @@ export async function runCommand(args: string[], io: RunCommandIo = processIo, s
   }
   if (parsed.json) io.stdout(stringifyJson(jsonReport(result), 2) + '\n');
   else io.stdout(humanReport(result));
+  if (result.failure) io.stderr(`span-lens run: ${result.failure}\n`);
   if (result.exitCode !== null) return result.exitCode;
   return 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 1);
 }
@@ -143,6 +144,7 @@ function jsonReport(result: RunResult): Record<string, unknown> {
   };
   if (result.stopped) out.stopped = result.stopped;
   if (result.error) out.error = result.error;
+  if (result.failure) out.failure = result.failure;
   if (result.unlocated?.length) out.unlocated = result.unlocated;
   return out;
 }

@@ -193,6 +193,10 @@ export class RunController implements vscode.Disposable {
 
   private finish(uri: vscode.Uri, result: RunResult, config: SpanLensConfig, elapsedMs: number): RunView {
     const file = uri.fsPath;
+    if (result.failure) {
+      this.output.appendLine(`\n✗ ${result.failure}`);
+      void vscode.window.showErrorMessage(`Span Lens: ${result.failure}`);
+    }
     if (result.error) {
       this.output.appendLine(`\n✗ ${result.error}`);
       const open = 'Open Settings';

@@ -76,6 +76,13 @@ export interface LaunchPlan {
    * it throws is the run's error, in the user's words.
    */
   prepare?(io: PrepareIO): Promise<void>;
+  /** Said once before the run starts: a choice the user should know of ("Python: .venv/bin/python, the .venv above the file"). */
+  notice?: string;
+  /**
+   * Why a program that failed failed, when its error output shows a cause the user can fix
+   * (the OpenTelemetry SDK not installed for the interpreter that ran), with what to do.
+   */
+  explainFailure?(stderr: string): string | undefined;
 }
 
 /** What a plan's `prepare` step gets. */

@@ -68,6 +68,8 @@ export interface RunResult {
   cut: { outputBytes: number; spans: number };
   /** Why the run could not happen, in the user's words (missing toolchain, unsupported file). */
   error?: string;
+  /** Why the program failed, when its output shows a cause the user can fix (a missing SDK), with what to do. */
+  failure?: string;
   /** Span names that could not be placed in the source, with why (dynamic or ambiguous names). */
   unlocated?: { name: string; reason: string }[];
 }
@@ -185,6 +187,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     return result;
   }
 
+  if (plan.notice) options.onNotice?.(plan.notice);
   const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
   if (plan.framed && maxSpans > 0) plan.env.SPAN_LENS_MAX_SPANS = String(maxSpans);
@@ -285,6 +288,10 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   result.durationMs = outcome.durationMs;
   if (outcome.stopped) result.stopped = outcome.stopped;
   if (outcome.spawnError) result.error = spawnErrorMessage(plan, outcome.spawnError);
+  else if (plan.explainFailure && outcome.exitCode !== 0 && !outcome.stopped) {
+    const failure = plan.explainFailure(result.output.stderr.map((l) => l.text).join('\n'));
+    if (failure) result.failure = failure;
+  }
   // The preload stops printing at the same cap and counts what it did not print.
   result.cut.spans += result.facts.droppedSpans ?? 0;
   if (result.cut.spans) options.onNotice?.(`${result.cut.spans} span(s) past ${maxSpans} were not kept (spanLens.run.maxSpans)`);

@@ -106,6 +106,20 @@ describe('run: launch plans', () => {
     assert.strictEqual(planLaunch('/w/a.py', { injectDir: INJECT, baseEnv: {} }).env.PYTHONPATH, '/opt/span lens/dist/inject/python');
   });
 
+  it('python: without a setting, $VIRTUAL_ENV, else the nearest .venv or venv at or above the file, else python3; the notice says which', () => {
+    const host = hostWith({ '/w/proj/.venv/bin/python': '', '/w/proj/app/venv/bin/python': '', '/env/bin/python': '' });
+    const opts = { host };
+    const base = { injectDir: INJECT, baseEnv: {} };
+    assert.strictEqual(planLaunch('/w/proj/src/a.py', base, opts).command, '/w/proj/.venv/bin/python');
+    assert.strictEqual(planLaunch('/w/proj/src/a.py', base, opts).notice, 'Python: /w/proj/.venv/bin/python (the .venv above the file)');
+    assert.strictEqual(planLaunch('/w/proj/app/a.py', base, opts).command, '/w/proj/app/venv/bin/python', 'the nearest one');
+    assert.strictEqual(planLaunch('/w/proj/a.py', { ...base, baseEnv: { VIRTUAL_ENV: '/env' } }, opts).command, '/env/bin/python');
+    assert.strictEqual(planLaunch('/w/proj/a.py', { ...base, python: { extensionInterpreter: '/x/python' } }, opts).command, '/x/python');
+    assert.strictEqual(planLaunch('/elsewhere/a.py', base, opts).command, 'python3');
+    assert.match(planLaunch('/elsewhere/a.py', base, opts).notice ?? '', /python3 from PATH/);
+    assert.strictEqual(planLaunch('/w/proj/a.py', { ...base, python: { path: '/p/python' } }, opts).notice, undefined, 'a setting the user made needs no notice');
+  });
+
   it('go: go run . in the file’s package folder inside a module (go run FILE outside one), autoexport to the console unless the user chose, settings env honoured', () => {
     const host = hostWith({ '/w/svc/go.mod': 'module x' });
     const plan = planLaunch('/w/svc/cmd/main.go', { cwd: '/w', baseEnv: { GOPATH: '/old' }, go: { env: { GO111MODULE: 'on', GOPATH: '/gopath' }, args: ['-race'] }, args: ['-v'] }, { host });
