@@ -59,8 +59,56 @@ go_part() {
   mark_done go "$stamp"
 }
 
+# --- Node: each test and example project's packages from the npm registry, by its lockfile ----
+# npm projects with `npm ci`, pnpm projects with pnpm itself (from the npm registry, pinned), so
+# node_modules has each tool's own layout (pnpm's symlinks into node_modules/.pnpm).
+node_part() {
+  command -v npm >/dev/null || fail "npm not found"
+  local locks
+  mapfile -t locks < <(find test/fixtures/node-projects examples/node examples/typescript \
+    \( -name package-lock.json -o -name pnpm-lock.yaml \) -not -path '*/node_modules/*' 2>/dev/null | sort)
+  (( ${#locks[@]} )) || return 0
+  local stamp lock dir missing=0
+  stamp="$(stamp_of "${locks[@]}")"
+  for lock in "${locks[@]}"; do [[ -d "$(dirname "$lock")/node_modules" ]] || missing=1; done
+  if (( ! missing )) && up_to_date node "$stamp"; then return; fi
+  for lock in "${locks[@]}"; do
+    dir="$(dirname "$lock")"
+    if [[ "$(basename "$lock")" == pnpm-lock.yaml ]]; then
+      (cd "$dir" && npx --yes pnpm@9.15.9 install --frozen-lockfile --reporter=silent) || fail "pnpm install failed in $dir"
+    else
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in $dir"
+    fi
+  done
+  mark_done node "$stamp"
+}
+
+# --- Java: every test and example Maven project's dependencies from Maven Central into ~/.m2 --
+# Each project is built with the very goals Span Lens runs (compile + dependency:build-classpath),
+# so its offline build (`mvn -o`) finds every artifact and plugin in ~/.m2 afterwards.
+java_part() {
+  command -v java >/dev/null || fail "java not found (a JDK 17+: apt-get install openjdk-17-jdk-headless)"
+  command -v mvn >/dev/null || fail "mvn not found (apt-get install maven)"
+  local poms
+  mapfile -t poms < <(find test/fixtures examples -name pom.xml -not -path '*/node_modules/*' -not -path '*/target/*' | sort)
+  (( ${#poms[@]} )) || return 0
+  local stamp classpath="$sdk_dir/java-classpath.txt"
+  stamp="$(stamp_of "${poms[@]}")"
+  # The stamp alone is not enough: ~/.m2 may have been cleaned since.
+  if up_to_date java "$stamp" && [[ -s "$classpath" ]] \
+    && tr ':' '\n' < "$classpath" | while read -r jar || [[ -n $jar ]]; do [[ -f "$jar" ]] || exit 1; done; then return; fi
+  for pom in "${poms[@]}"; do
+    # (Maven 3.8 prints colour resets even in batch mode: dropped.)
+    (cd "$(dirname "$pom")" && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/span-lens-sdk-classpath.txt 2>&1 | sed $'s/\e\\[[0-9;]*m//g') \
+      || fail "maven project $(dirname "$pom") does not build"
+  done
+  # The single-file Java test runs with the SDK's class path, as spanLens.java.classPath would give it.
+  cp test/fixtures/java/shop/target/span-lens-sdk-classpath.txt "$classpath"
+  mark_done java "$stamp"
+}
+
 parts=("$@")
-(( ${#parts[@]} )) || parts=(python go)
+(( ${#parts[@]} )) || parts=(python go java node)
 for part in "${parts[@]}"; do
   timed "$part" "${part}_part"
 done

@@ -3,6 +3,7 @@
  * `.ci/install-sdks.sh` from each language's own registry, the way its users install them.
  * A missing SDK fails the test that needs it, saying how to install it: nothing is skipped.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,4 +26,43 @@ export const VENV_PYTHON = path.join(SDK_DIR, 'python-venv', 'bin', 'python');
 export function pythonWithSdk(): string {
   if (!fs.existsSync(VENV_PYTHON)) throw sdkMissing('python', `the virtualenv with opentelemetry-sdk (${VENV_PYTHON})`);
   return VENV_PYTHON;
+}
+
+/** Where `.ci/install-sdks.sh java` writes the class path of test/fixtures/java/shop (opentelemetry-java from Maven Central, in ~/.m2). */
+export const JAVA_CLASSPATH_FILE = path.join(SDK_DIR, 'java-classpath.txt');
+
+/**
+ * The opentelemetry-java jars (SDK, exporters) resolved into ~/.m2 from Maven Central, as a class
+ * path; or an Error saying how to install them, also when `java` (a JDK) or `mvn` is missing: call
+ * in a `before` hook so the tests fail, not skip.
+ */
+export function javaSdkClassPath(): string[] {
+  // Source launch and Maven's compiler need a JDK (jdk.compiler), not just a runtime.
+  const java = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0 || !/^jdk\.compiler@/m.test(java.stdout)) {
+    throw sdkMissing('java', `a JDK 17+ on PATH (java: ${java.error?.message ?? (java.status === 0 ? 'no jdk.compiler module: a JRE' : java.stderr.trim())}; e.g. apt-get install openjdk-17-jdk-headless)`);
+  }
+  const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
+  if (mvn.error || mvn.status !== 0) throw sdkMissing('java', `Maven on PATH (mvn: ${mvn.error?.message ?? mvn.stderr.trim()}; e.g. apt-get install maven)`);
+  let text: string;
+  try {
+    text = fs.readFileSync(JAVA_CLASSPATH_FILE, 'utf8');
+  } catch {
+    throw sdkMissing('java', `opentelemetry-java from Maven Central (${JAVA_CLASSPATH_FILE})`);
+  }
+  const jars = text.trim().split(path.delimiter).filter(Boolean);
+  const gone = jars.filter((j) => !fs.existsSync(j));
+  if (!jars.length || gone.length) throw sdkMissing('java', `opentelemetry-java in ~/.m2 (${gone.map((j) => path.basename(j)).join(', ') || 'an empty class path'})`);
+  return jars;
+}
+
+/**
+ * A Node test project (test/fixtures/node-projects/NAME) whose packages `.ci/install-sdks.sh node`
+ * installed from the npm registry by its lockfile; fails, saying how to install them, when its
+ * node_modules is missing (the repository's own node_modules above must not stand in for it).
+ */
+export function nodeProject(name: string): string {
+  const dir = path.join(REPO, 'test', 'fixtures', 'node-projects', name);
+  if (!fs.existsSync(path.join(dir, 'node_modules'))) throw sdkMissing('node', `the packages of test project ${name} (${path.join(dir, 'node_modules')})`);
+  return dir;
 }

