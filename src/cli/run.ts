@@ -20,6 +20,7 @@ output as it prints it, then each trace as a tree and a summary.
   --timeout S    stop the program (and everything it started) after S seconds
   -- ARGS...     arguments for the program
 
+The program reads span-lens's standard input (piped or typed), as it would without it.
 Ctrl-C stops the program and everything it started.
 Exit status: the program's (128 + signal number when a signal ended it), 2 when it could not be run.`;
 
@@ -27,11 +28,17 @@ Exit status: the program's (128 + signal number when a signal ended it), 2 when 
 export interface RunCommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The program's standard input; none: it reads end-of-file. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 const processIo: RunCommandIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
+  // The user's input, piped or typed, is the program's, as without Span Lens.
+  get stdin() {
+    return process.stdin;
+  },
 };
 
 interface RunArgs {
@@ -105,6 +112,7 @@ export async function runCommand(args: string[], io: RunCommandIo = processIo, s
       {
         signal: controller.signal,
         timeoutMs: parsed.timeoutMs,
+        stdin: io.stdin,
         // With --json, stdout carries only the JSON: the program's output goes to stderr.
         onOutput: (stream, chunk) => (parsed.json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
         onNotice: (message) => io.stderr(`\nspan-lens: ${message}\n`),

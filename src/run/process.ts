@@ -27,6 +27,11 @@ export interface ProcessOptions {
    * stopped too (a daemon that inherited the pipes would otherwise keep the run going). Default 1000 ms.
    */
   lingerMs?: number;
+  /**
+   * The program's standard input: what this stream gives is written to it, and its end closes it.
+   * Default: none (the program reads end-of-file at once).
+   */
+  stdin?: NodeJS.ReadableStream;
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
   /** Called once the program is running, with its pid (also the id of its process group). */
@@ -74,7 +79,7 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
         env: spec.env,
         // Its own process group, so the whole tree can be signalled at once.
         detached: !isWindows,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
     } catch (err) {
@@ -82,10 +87,21 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
       return;
     }
     const pid = child.pid;
+    const input = opts.stdin;
+    if (input && child.stdin) {
+      // A program that exits, or closes its stdin, without reading everything: not an error of ours.
+      child.stdin.on('error', () => undefined);
+      input.pipe(child.stdin);
+    }
 
     const finish = (extra: Partial<ProcessOutcome> = {}) => {
       if (settled) return;
       settled = true;
+      if (input && child.stdin) {
+        input.unpipe(child.stdin);
+        // Stop reading (a terminal's stdin would otherwise keep this process alive).
+        input.pause();
+      }
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({ exitCode, signal: exitSignal, stopped, pid, durationMs: Date.now() - started, ...extra });

@@ -43,6 +43,8 @@ export interface RunOptions {
   nonce?: string;
   /** Between SIGTERM and SIGKILL when stopping. Default 1000 ms. */
   killGraceMs?: number;
+  /** The program's standard input (the CLI passes its own). Default: none, the program reads end-of-file. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export interface RunResult {
@@ -276,6 +278,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     killGraceMs: options.killGraceMs,
+    stdin: options.stdin,
     onStdout: (c) => out.write(c),
     onStderr: (c) => err.write(c),
   });

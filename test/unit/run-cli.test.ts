@@ -2,14 +2,16 @@
  * `span-lens run`: the program's output, then the trace tree and a summary; --json for tools.
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { Readable } from 'stream';
 import { runCommand, type RunCommandIo } from '../../src/cli/run';
 import { NODE_FIXTURES, buildInject, markerLine } from '../fixtures/node/sdk';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], stdin?: NodeJS.ReadableStream): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: RunCommandIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
+  const io: RunCommandIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdin };
   const code = await runCommand(args, io, new AbortController().signal);
   return { code, stdout, stderr };
 }
@@ -49,6 +51,29 @@ describe('cli: span-lens run', function () {
     assert.strictEqual(open.parentSpanId, parent.spanId);
     assert.match(parent.durationNano, /^\d+$/);
     assert.strictEqual(report.facts.noExporter, true);
+  });
+
+  it('the program reads what is piped into span-lens run, to its end', async () => {
+    const { code, stdout, stderr } = await cli([fixture('stdin_lines.js'), '--json'], Readable.from(['alpha one\nbeta', ' two\ngamma\n']));
+    assert.strictEqual(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.deepStrictEqual(
+      report.spans.map((s: { name: string; attributes: Record<string, unknown> }) => [s.name, s.attributes['line.text']]),
+      [
+        ['line alpha', 'alpha one'],
+        ['line beta', 'beta two'],
+        ['line gamma', 'gamma'],
+      ],
+    );
+    assert.match(stderr, /read 3 lines/, 'the program saw the end of its input');
+  });
+
+  it('printf … | span-lens run: the real command gives the program its stdin and exits when it is done', () => {
+    const cliJs = path.resolve(__dirname, '../../dist/cli.js');
+    const r = spawnSync(process.execPath, [cliJs, 'run', fixture('stdin_lines.js')], { input: 'a\nb\n', encoding: 'utf8', timeout: 30_000 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^read 2 lines$/m);
+    assert.match(r.stdout, /2 spans in 2 traces, exit code 0/);
   });
 
   it("the program's arguments after --, its exit code as ours", async () => {
