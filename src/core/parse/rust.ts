@@ -368,6 +368,15 @@ interface FmtLine {
   message: string | null;
   pairs: [string, string][];
   busyIdle?: number;
+  /**
+   * The compact formatter: names alone on the path, each span's fields printed after the event's.
+   * `compact` when the line's own styling says so (ANSI); `groups` the span fields (ANSI: one
+   * fields text per span that has fields, root first); `spanPairsFrom` where, in `pairs`, the span
+   * fields start on a plain new/close line that has more fields than Full ever prints there.
+   */
+  compact?: boolean;
+  groups?: string[];
+  spanPairsFrom?: number;
 }
 
 const LEVELS = new Map([
@@ -380,6 +389,8 @@ const LEVELS = new Map([
 const ANSI_LEVEL_CODES = new Set(['35', '34', '32', '33', '31']);
 const ESC = '\x1b';
 const ANSI_SEQ = /\x1b\[[0-9;]*m/g;
+/** Where compact starts a span's fields after the event's: a space, dimmed, then an italic field name. */
+const COMPACT_GROUP = ' \x1b[2m\x1b[3m';
 
 /** A line from the formatter, or one whose span fields run on into the next line (a Display value with a newline). */
 type LineParse = FmtLine | 'incomplete' | null;
@@ -445,17 +456,25 @@ function classify(rec: FmtLine, hasTime: boolean): void {
   const m = rec.message;
   if (rec.path.length === 0 || m === null) return;
   if (m === 'close') {
-    if (rec.pairs.length === 2 && rec.pairs[0][0] === 'time.busy' && rec.pairs[1][0] === 'time.idle') {
+    if (rec.pairs.length >= 2 && rec.pairs[0][0] === 'time.busy' && rec.pairs[1][0] === 'time.idle') {
       const busy = parseTiming(rec.pairs[0][1]);
       const idle = parseTiming(rec.pairs[1][1]);
       if (busy !== null && idle !== null) {
         rec.kind = Kind.Close;
         rec.busyIdle = busy + idle;
+        if (rec.pairs.length > 2) rec.spanPairsFrom = 2; // compact: the spans' fields follow the timings
       }
     } else if (rec.pairs.length === 0 && !hasTime) rec.kind = Kind.Close; // without_time() also drops the timings
     return;
   }
-  if (rec.pairs.length) return;
+  if (rec.pairs.length) {
+    // Full prints a bare `new`; compact follows it with the spans' fields.
+    if (m === 'new') {
+      rec.kind = Kind.New;
+      rec.spanPairsFrom = 0;
+    }
+    return;
+  }
   if (m === 'new') rec.kind = Kind.New;
   else if (m === 'enter') rec.kind = Kind.Enter;
   else if (m === 'exit') rec.kind = Kind.Exit;
@@ -501,6 +520,8 @@ function readBody(s: string, i: number, rec: FmtLine): void {
 
 /** A default target: the module path (crate names are lower case; `Error:` in a message is not one). */
 const RUST_PATH = /^[a-z_][a-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A printed `file.rs:line` (or `file.rs`): a location, never a target (targets have no dot). */
+const RUST_FILE = /\.rs(?::\d+)?$/;
 
 /** Knowledge a line reader has gathered, used where the plain text is ambiguous. */
 interface Hints {
@@ -581,7 +602,10 @@ function parsePlain(s: string, hints: Hints): LineParse {
   if (rec.path.length === 1 && rec.path[0].fields === '') {
     // `word: x: rest` — a span and the target, or the target and a message containing ': '?
     const word = rec.path[0].name;
-    const spanReading = target !== '' && target.indexOf(' ') < 0 && (hints.isKnownTarget(target) || (!hints.isKnownTarget(word) && RUST_PATH.test(target)) || hints.isOpenSpanName(word));
+    // `word: file.rs:N: ` is a target and its location, unless the word is no target seen and names a
+    // span (open, or being opened by this `new` line): with_target(false) with the location.
+    const fileReading = RUST_FILE.test(target) && !hints.isKnownTarget(word) && (hints.isOpenSpanName(word) || textAt(s, t + 2, 'new'));
+    const spanReading = target !== '' && target.indexOf(' ') < 0 && (hints.isKnownTarget(target) || fileReading || (!hints.isKnownTarget(word) && RUST_PATH.test(target)) || hints.isOpenSpanName(word));
     if (!spanReading) {
       rec.path = [];
       j = start;
@@ -592,6 +616,9 @@ function parsePlain(s: string, hints: Hints): LineParse {
   if (target === '' || target.indexOf(' ') >= 0) {
     // with_target(false): the body follows directly.
     readBody(s, j, rec);
+  } else if (RUST_FILE.test(target)) {
+    // with_target(false) with file:line: the location stands where the target would.
+    readBody(s, readLocation(s, j, rec), rec);
   } else {
     rec.target = target;
     readBody(s, readLocation(s, t + 2, rec), rec);
@@ -669,6 +696,18 @@ function toRuns(s: string): Run[] | null {
  * codes of their own), so the caller can fall back to the plain reading.
  */
 function parseAnsi(s: string): LineParse {
+  // Compact prints each span's fields dimmed after the event's: ` ESC[2m` right before the first
+  // field name's italic ESC[3m, a pair Full never prints. Cut them off first: runs would lose the
+  // empty dimmed run that tells them from the event's own fields.
+  let groups: string[] | undefined;
+  const g = s.indexOf(COMPACT_GROUP);
+  if (g > 0) {
+    groups = s
+      .slice(g + COMPACT_GROUP.length)
+      .split(COMPACT_GROUP)
+      .map((t) => t.replace(ANSI_SEQ, ''));
+    s = s.slice(0, g);
+  }
   const runs = toRuns(s);
   if (!runs || runs.length < 4) return null;
   let r = 0;
@@ -679,6 +718,10 @@ function parseAnsi(s: string): LineParse {
   const level = LEVELS.get(runs[2].text);
   if (!level) return null;
   const rec: FmtLine = { kind: Kind.Event, time: st.ns, level, path: [], message: null, pairs: [] };
+  if (groups) {
+    rec.compact = true;
+    rec.groups = groups;
+  }
   r = 3;
   // Plain text after the level: ' ' [thread name] [ThreadId(NN)] ' ', possibly followed by the message.
   let body = '';
@@ -717,9 +760,18 @@ function parseAnsi(s: string): LineParse {
       seg.fields = text;
       seg.pairs = pairs;
     }
+    rec.path.push(seg);
+    if (r < runs.length && runs[r].code === '' && runs[r].text.charCodeAt(0) === 58 && !seg.pairs) {
+      // Compact: the `:` after a span name is not dimmed, and the space ending the path follows it.
+      rec.compact = true;
+      const rest = runs[r].text.slice(1);
+      if (rest) runs[r] = { code: '', text: rest };
+      else r++;
+      if (rest) break;
+      continue;
+    }
     if (r >= runs.length || runs[r].code !== '2' || runs[r].text !== ':') return null;
     r++;
-    rec.path.push(seg);
   }
   if (rec.path.length) {
     if (r >= runs.length || runs[r].code !== '' || runs[r].text.charCodeAt(0) !== 32) return null;
@@ -744,8 +796,16 @@ function parseAnsi(s: string): LineParse {
         r++;
       }
     }
-    if (!body && r < runs.length && runs[r].code === '2' && /^\d+:$/.test(runs[r].text)) {
-      rec.line = Number(runs[r].text.slice(0, -1));
+    // Compact prints the number and its `:` as two dimmed runs.
+    const split = !body && r + 1 < runs.length && runs[r].code === '2' && /^\d+$/.test(runs[r].text) && runs[r + 1].code === '2' && runs[r + 1].text === ':';
+    if (split || (!body && r < runs.length && runs[r].code === '2' && /^\d+:$/.test(runs[r].text))) {
+      rec.line = Number(split ? runs[r].text : runs[r].text.slice(0, -1));
+      if (split) r++;
+      if (rec.file === undefined && /\.rs$|\//.test(rec.target ?? '')) {
+        // with_target(false): what stood where the target goes was the file.
+        rec.file = rec.target;
+        rec.target = undefined;
+      }
       r++;
       if (r < runs.length) {
         if (runs[r].code !== '' || runs[r].text.charCodeAt(0) !== 32) return null;
@@ -768,6 +828,7 @@ function parseAnsi(s: string): LineParse {
     if (r < runs.length) return null;
     rec.message = body;
   }
+  if (rec.compact && !rec.groups) rec.groups = [];
   classify(rec, true);
   return rec;
 }
@@ -921,6 +982,11 @@ class SpanTracker {
 
   isOpenName(name: string): boolean {
     return (this.byName.get(name)?.size ?? 0) > 0;
+  }
+
+  /** The open children of `parent` (roots when null) named `name`, oldest first. */
+  openChildren(parent: Open | null, name: string): readonly Open[] {
+    return (parent ? parent.kids : this.roots)?.get(name)?.members() ?? [];
   }
 
   private create(seg: Segment, parent: Open | null, time: bigint | null, thread: string | undefined, lineNo: number): Open {
@@ -1403,8 +1469,16 @@ function fmtDecode(seg: Segment): { attrs: Attributes } {
   return { attrs: fieldsToAttributes(seg.pairs, false) };
 }
 
+const enum Layout {
+  Unknown,
+  Full,
+  Compact,
+}
+
 class FmtReader implements LineReader {
   private readonly tracker: SpanTracker;
+  /** Full or compact, once a line shows which (a path with `{fields}`, or compact's styling or trailing span fields). */
+  private layout = Layout.Unknown;
   private readonly targets = new Set<string>();
   private readonly hints: Hints;
   private pending: string[] | null = null;
@@ -1483,6 +1557,18 @@ class FmtReader implements LineReader {
 
   private apply(rec: FmtLine, startLine: number, lineNo: number): void {
     const t = this.tracker;
+    if (rec.path.length) {
+      if (this.layout === Layout.Unknown) {
+        if (rec.compact || rec.spanPairsFrom !== undefined) this.layout = Layout.Compact;
+        else if (rec.path.some((seg) => seg.fields !== '')) this.layout = Layout.Full;
+      }
+      if (this.layout === Layout.Compact) this.assignCompactFields(rec);
+      else if (rec.spanPairsFrom !== undefined) {
+        // Full: a `new` or `close` message with fields of its own is an event that says so.
+        rec.kind = Kind.Event;
+        rec.busyIdle = undefined;
+      }
+    }
     if (rec.target !== undefined && rec.path.length === 0) this.targets.add(rec.target);
     const location = rec.file !== undefined || rec.line !== undefined ? { file: rec.file ?? '', line: rec.line !== undefined ? rec.line - 1 : 0, column: 0 } : undefined;
     switch (rec.kind) {
@@ -1503,10 +1589,92 @@ class FmtReader implements LineReader {
     }
   }
 
+  /**
+   * Compact prints span names alone on the path and every span's fields, root first, after the
+   * event's, skipping spans without fields. Give each path segment its fields back, so the tracker
+   * matches spans as it does Full paths: walk the open spans down the path, each taking the next
+   * fields it printed; the spans not open yet (a `new` line's, or ones first seen on an event) share
+   * what is left, the innermost first. With ANSI the groups are exact; plain text has one list of
+   * fields, split by what the open spans are known to print (on an event, their fields end it).
+   */
+  private assignCompactFields(rec: FmtLine): void {
+    const path = rec.path;
+    const last = path.length - 1;
+    const groups = rec.groups;
+    const known = rec.kind === Kind.New || rec.kind === Kind.Close;
+    // Plain new/close lines: the span fields as one text, consumed from the front.
+    let rest = groups || !known ? '' : pairsText(rec.pairs.slice(rec.spanPairsFrom ?? rec.pairs.length));
+    if (!groups && rec.spanPairsFrom !== undefined) rec.pairs.length = rec.spanPairsFrom;
+    let g = 0;
+    let parent: Open | null = null;
+    let i = 0;
+    for (; i < path.length; i++) {
+      if (rec.kind === Kind.New && i === last) break;
+      let best: Open | null = null;
+      let bestScore = -1;
+      for (const o of this.tracker.openChildren(parent, path[i].name)) {
+        let fits: boolean;
+        if (o.fields === '' || (!groups && !known)) fits = true;
+        else if (groups) fits = g < groups.length && (groups[g] === o.fields || groups[g].startsWith(o.fields + ' '));
+        else fits = rest === o.fields || rest.startsWith(o.fields + ' ');
+        if (!fits) continue;
+        const score = rec.thread !== undefined && o.thread === rec.thread ? 1 : 0;
+        if (score >= bestScore) {
+          best = o;
+          bestScore = score;
+        }
+      }
+      if (!best) break;
+      if (best.fields === '') path[i].fields = '';
+      else if (groups) path[i].fields = groups[g++];
+      else if (known && i === last) path[i].fields = rest; // the leaf's fields end the line, with any recorded since
+      else {
+        path[i].fields = best.fields;
+        if (known) rest = rest.slice(best.fields.length + 1);
+      }
+      parent = best;
+    }
+    if (!groups && !known) {
+      // Plain event: the known spans' fields end the line; the rest are the event's.
+      const spanText = path
+        .slice(0, i)
+        .map((seg) => seg.fields)
+        .filter((f) => f !== '')
+        .join(' ');
+      if (spanText) {
+        const eventText = pairsText(rec.pairs);
+        if (eventText === spanText || eventText.endsWith(' ' + spanText)) {
+          const spanPairs: [string, string][] = [];
+          splitPairs(spanText, 0, spanPairs);
+          rec.pairs.length -= spanPairs.length;
+        }
+      }
+      for (let k = i; k <= last; k++) path[k].fields = '';
+      return;
+    }
+    // The spans not open yet: the remaining fields go to the innermost of them.
+    const left = groups ? groups.slice(g) : rest ? [rest] : [];
+    const unknown = last - i + 1;
+    if (unknown === 0) return;
+    if (left.length <= unknown) {
+      for (let k = i; k <= last; k++) path[k].fields = k - (last + 1 - left.length) >= 0 ? left[k - (last + 1 - left.length)] : '';
+    } else {
+      for (let k = i; k < last; k++) path[k].fields = left[k - i];
+      path[last].fields = left.slice(unknown - 1).join(' ');
+    }
+  }
+
   end(lastLine: number): void {
     if (this.pending) this.dropPending(lastLine);
     this.tracker.end();
   }
+}
+
+/** Pairs back to the `k=v k2=v2` text the fmt layer prints. */
+function pairsText(pairs: readonly (readonly [string, string])[]): string {
+  let out = '';
+  for (let k = 0; k < pairs.length; k++) out += (k ? ' ' : '') + pairs[k][0] + '=' + pairs[k][1];
+  return out;
 }
 
 /** Does the line start with a fmt header (timestamp and level, plain or dimmed)? */
