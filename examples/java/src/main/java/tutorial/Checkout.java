@@ -1,6 +1,8 @@
 // The OpenTelemetry tutorial's checkout, in Java, logging spans with LoggingSpanExporter (to
-// stderr, through java.util.logging). Set spanLens.java.classPath to the OpenTelemetry jars
-// (api, context, common, sdk-trace, sdk-common, exporter-logging).
+// stderr, through java.util.logging). A Maven project (../../../../pom.xml): Span Lens builds it
+// with mvn and runs this class with the SDK from Maven Central on the class path.
+package tutorial;
+
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
