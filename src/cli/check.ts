@@ -2,8 +2,8 @@
  * `span-lens check FILE [--json] [--from OUTPUT] [--config SETTINGS.json]`: run FILE with Span
  * Lens (or read a saved OUTPUT of it) and report instrumentation problems, one per line as
  * `file:line:col rule message` (1-based), or as JSON. Exit status 1 when a finding of error
- * severity exists (a CI gate), 0 otherwise, 2 when the command could not check (usage, a missing
- * file, a program that could not be run).
+ * severity exists (a CI gate), 0 otherwise, 2 when the check does not count (usage, a missing
+ * file, a program that could not run, crashed or failed, output that could not be read).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,50 +11,66 @@ import { analyzeRun } from '../core/analyze';
 import type { CheckConfig } from '../core/checks';
 import type { Finding, RunFacts, Span } from '../core/model';
 import { parseText } from '../core/parse';
-import { runFile } from '../run/runFile';
 import { collectSources } from '../run/sources';
+import { UsageError, readTimeout, runProblems, runProgram, splitAtDashes, unreadableProblems } from './program';
 
-const HELP = `usage: span-lens check FILE [--json] [--from OUTPUT] [--config SETTINGS]
+const HELP = `usage: span-lens check FILE [--json] [--timeout S] [--config SETTINGS] [-- ARGS...]
+       span-lens check [FILE] --from OUTPUT [--json] [--allow-unreadable] [--config SETTINGS]
 
-Runs FILE with Span Lens and reports instrumentation problems in its spans, one per line:
+Runs FILE with Span Lens, as span-lens run does (same folder, stdin, ARGS after --), and reports
+instrumentation problems in its spans, one per line:
   file:line:col rule message
 With --from, reads a saved output of FILE instead of running it (OUTPUT may be - for stdin;
 FILE may then be left out). The code the spans point at is read for disable comments and
-code checks.
+code checks. The program's own output goes to stderr.
 
-  --json             print {"findings": [{rule, severity, message, file, line, column, spanId, traceId}], "score"}
-  --from OUTPUT      check saved span output instead of running FILE
-  --config SETTINGS  a JSON file {"rules": {"<rule>": {"enabled": false, "severity": "error", ...}}}
+  --json              print {"findings": [{rule, severity, message, file, line, column, spanId, traceId}],
+                      "score", "spans", "problems"}
+  --timeout S         stop the program (and everything it started) after S seconds
+  --from OUTPUT       check saved span output instead of running FILE
+  --allow-unreadable  with --from: output that could not be read is reported, not a failure
+  --config SETTINGS   a JSON file {"rules": {"<rule>": {"enabled": false, "severity": "error", ...}}}
 
-Exit status: 1 when a finding has error severity, 0 otherwise, 2 when nothing could be checked.`;
-
-class UsageError extends Error {}
+Exit status: 1 when a finding has error severity, 0 otherwise; 2 when the check does not count:
+the program could not be run, crashed, was stopped, exited non-zero, or printed span output that
+could not be read, or --from read no span at all (the reason is printed). Ctrl-C, SIGTERM and
+SIGHUP stop the program and everything it started.`;
 
 interface CheckArgs {
   file?: string;
   from?: string;
   json: boolean;
   config?: string;
+  timeoutMs?: number;
+  programArgs: string[];
+  allowUnreadable: boolean;
 }
 
 function parseArgs(args: string[]): CheckArgs | 'help' {
-  const out: CheckArgs = { json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+  const { own, programArgs } = splitAtDashes(args);
+  const out: CheckArgs = { json: false, programArgs, allowUnreadable: false };
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i];
     const value = (name: string) => {
       const eq = a.indexOf('=');
-      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      const v = eq >= 0 ? a.slice(eq + 1) : own[++i];
       if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
       return v;
     };
     if (a === '-h' || a === '--help') return 'help';
     else if (a === '--json') out.json = true;
+    else if (a === '--allow-unreadable') out.allowUnreadable = true;
     else if (a === '--from' || a.startsWith('--from=')) out.from = value('--from');
     else if (a === '--config' || a.startsWith('--config=')) out.config = value('--config');
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+    else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const t = readTimeout(own, i, '');
+      out.timeoutMs = t.timeoutMs;
+      i = t.next;
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
     else if (out.file === undefined) out.file = a;
-    else throw new UsageError(`one FILE at a time (got '${out.file}' and '${a}')`);
+    else throw new UsageError(`one FILE at a time (got '${out.file}' and '${a}'; program arguments go after --)`);
   }
+  if (out.from !== undefined && (programArgs.length || out.timeoutMs !== undefined)) throw new UsageError('--from reads a saved output: -- ARGS and --timeout are for running FILE');
   if (out.file === undefined && out.from === undefined) throw new UsageError('which file? span-lens check FILE');
   return out;
 }
@@ -108,6 +124,8 @@ interface Checked {
   fallbackFile: string;
   /** For --from: the output line each span was read from, by span id. */
   originLine?: Map<string, number>;
+  /** Why this is not a check that counts (see runProblems); empty when it counts. */
+  problems: string[];
 }
 
 async function collect(args: CheckArgs): Promise<Checked> {
@@ -132,16 +150,25 @@ async function collect(args: CheckArgs): Promise<Checked> {
     addLocatedSources(parsed.spans, sources, base);
     const originLine = new Map<string, number>();
     for (const s of parsed.spans) if (s.origin && !originLine.has(s.spanId)) originLine.set(s.spanId, s.origin.line);
-    return { spans: parsed.spans, facts: parsed.facts, sources, fallbackFile: args.from === '-' ? file ?? '<stdin>' : args.from, originLine };
+    const problems = [
+      ...(parsed.spans.length ? [] : [`no span was read from ${args.from === '-' ? 'stdin' : args.from}`]),
+      ...(args.allowUnreadable ? [] : unreadableProblems(parsed.unparsed)),
+    ];
+    if (args.allowUnreadable) for (const p of unreadableProblems(parsed.unparsed)) process.stderr.write(`span-lens check: ${p}\n`);
+    return { spans: parsed.spans, facts: parsed.facts, sources, fallbackFile: args.from === '-' ? file ?? '<stdin>' : args.from, originLine, problems };
   }
-  const result = await runFile(file!, {}, {});
-  if (result.error) throw new RunError(result.error);
+  const result = await runProgram(file!, {
+    programArgs: args.programArgs,
+    timeoutMs: args.timeoutMs,
+    // Findings own stdout: the program's output goes to stderr, as it prints it.
+    io: { output: (_stream, text) => void process.stderr.write(text), notice: (m) => void process.stderr.write(`span-lens: ${m}\n`), stdin: process.stdin },
+  });
+  const problems = runProblems(result, args.timeoutMs);
+  if (result.error) return { spans: [], facts: result.facts, sources, fallbackFile: file!, problems };
   for (const [k, v] of collectSources(file!)) sources.set(k, v);
   addLocatedSources(result.spans, sources, [path.dirname(file!), process.cwd()]);
-  return { spans: result.spans, facts: result.facts, sources, fallbackFile: file! };
+  return { spans: result.spans, facts: result.facts, sources, fallbackFile: file!, problems };
 }
-
-class RunError extends Error {}
 
 interface Placed {
   finding: Finding;
@@ -184,7 +211,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     if (parsed.config) config = readConfig(parsed.config);
     checked = await collect(parsed);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RunError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`span-lens check: ${err.message}\n`);
       return 2;
     }
@@ -204,7 +231,7 @@ export async function checkCommand(args: string[]): Promise<number> {
       spanId: f.spanId ?? null,
       traceId: f.traceId ?? null,
     }));
-    process.stdout.write(JSON.stringify({ findings, score: analysis.score }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ findings, score: checked.problems.length ? null : analysis.score, spans: checked.spans.length, problems: checked.problems }, null, 2) + '\n');
   } else {
     let out = '';
     for (const p of placed) out += `${p.file}:${p.line}:${p.column} ${p.finding.rule} ${p.finding.message}\n`;
@@ -212,10 +239,15 @@ export async function checkCommand(args: string[]): Promise<number> {
     const counts = new Map<string, number>();
     for (const p of placed) counts.set(p.finding.severity, (counts.get(p.finding.severity) ?? 0) + 1);
     const parts = [...counts].map(([sev, n]) => `${n} ${sev}`);
+    // A score on a run that does not count would read as a pass: leave it out.
     process.stderr.write(
       `${checked.spans.length} span${checked.spans.length === 1 ? '' : 's'}, ${placed.length} finding${placed.length === 1 ? '' : 's'}` +
-        `${parts.length ? ` (${parts.join(', ')})` : ''}, score ${analysis.score}\n`,
+        `${parts.length ? ` (${parts.join(', ')})` : ''}${checked.problems.length ? '' : `, score ${analysis.score}`}\n`,
     );
+  }
+  if (checked.problems.length) {
+    for (const p of checked.problems) process.stderr.write(`span-lens check: not checked: ${p}\n`);
+    return 2;
   }
   return analysis.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

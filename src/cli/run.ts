@@ -6,8 +6,9 @@
 import { stringifyJson } from '../core/json';
 import type { RunFacts } from '../core/model';
 import { spanToSchema } from '../core/schema';
-import { runFile, type RunResult } from '../run/runFile';
+import type { RunResult } from '../run/runFile';
 import { formatTree } from './parse';
+import { UsageError, readTimeout, runProgram, splitAtDashes } from './program';
 
 const HELP = `usage: span-lens run FILE [--json] [--timeout S] [-- ARGS...]
 
@@ -48,23 +49,18 @@ interface RunArgs {
   programArgs: string[];
 }
 
-class UsageError extends Error {}
-
 function parseRunArgs(args: string[]): RunArgs {
   let file: string | undefined;
   let json = false;
   let timeoutMs: number | undefined;
-  const dashes = args.indexOf('--');
-  const own = dashes >= 0 ? args.slice(0, dashes) : args;
-  const programArgs = dashes >= 0 ? args.slice(dashes + 1) : [];
+  const { own, programArgs } = splitAtDashes(args);
   for (let i = 0; i < own.length; i++) {
     const a = own[i];
     if (a === '--json') json = true;
     else if (a === '--timeout' || a.startsWith('--timeout=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : own[++i];
-      const s = Number(v);
-      if (v === undefined || !Number.isFinite(s) || s <= 0) throw new UsageError(`run: --timeout needs a number of seconds above 0, not '${v ?? ''}'`);
-      timeoutMs = Math.round(s * 1000);
+      const t = readTimeout(own, i, 'run: ');
+      timeoutMs = t.timeoutMs;
+      i = t.next;
     } else if (a.startsWith('-')) throw new UsageError(`run: unknown option '${a}' (program arguments go after --)`);
     else if (file === undefined) file = a;
     else programArgs.push(a);
@@ -92,35 +88,17 @@ export async function runCommand(args: string[], io: RunCommandIo = processIo, s
     throw err;
   }
 
-  const controller = new AbortController();
-  signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  let interrupts = 0;
-  const onInterrupt = () => {
-    // The program runs in its own process group, so Ctrl-C reaches only us: stop it.
-    if (++interrupts > 1) process.exit(130);
-    io.stderr('\nspan-lens: stopping the program (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  const listenForInterrupt = signal === undefined;
-  if (listenForInterrupt) process.on('SIGINT', onInterrupt);
-
-  let result: RunResult;
-  try {
-    result = await runFile(
-      parsed.file,
-      { args: parsed.programArgs, cwd: process.cwd() },
-      {
-        signal: controller.signal,
-        timeoutMs: parsed.timeoutMs,
-        stdin: io.stdin,
-        // With --json, stdout carries only the JSON: the program's output goes to stderr.
-        onOutput: (stream, chunk) => (parsed.json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
-        onNotice: (message) => io.stderr(`\nspan-lens: ${message}\n`),
-      },
-    );
-  } finally {
-    if (listenForInterrupt) process.removeListener('SIGINT', onInterrupt);
-  }
+  const result = await runProgram(parsed.file, {
+    programArgs: parsed.programArgs,
+    timeoutMs: parsed.timeoutMs,
+    signal,
+    io: {
+      stdin: io.stdin,
+      // With --json, stdout carries only the JSON: the program's output goes to stderr.
+      output: (stream, chunk) => (parsed.json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
+      notice: (message) => io.stderr(`\nspan-lens: ${message}\n`),
+    },
+  });
 
   if (result.error) {
     io.stderr(`span-lens run: ${result.error}\n`);

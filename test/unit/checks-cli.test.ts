@@ -83,7 +83,9 @@ describe('span-lens check', function () {
     const r = await cli(['--json', '--from', output, program]);
     assert.equal(r.code, 1);
     const json = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(json), ['findings', 'score']);
+    assert.deepEqual(Object.keys(json), ['findings', 'score', 'spans', 'problems']);
+    assert.equal(json.spans, 3);
+    assert.deepEqual(json.problems, []);
     assert.equal(typeof json.score, 'number');
     assert.deepEqual(Object.keys(json.findings[0]), ['rule', 'severity', 'message', 'file', 'line', 'column', 'spanId', 'traceId']);
     assert.deepEqual(
@@ -137,5 +139,65 @@ describe('span-lens check', function () {
     const good = await cli([path.join(ROOT, 'test', 'fixtures', 'checks', 'unended-span', 'good.js')]);
     assert.equal(good.code, 0);
     assert.equal(good.out, '');
+  });
+
+  describe('as a CI gate: a run that does not count exits 2 and says why, never "score 100"', () => {
+    const node = (name: string) => path.join(ROOT, 'test', 'fixtures', 'node', name);
+
+    it('a program that exits non-zero', async () => {
+      const r = await cli([node('no_otel.js')]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /span-lens check: not checked: the program exited with code 3/);
+      assert.doesNotMatch(r.err, /score/);
+    });
+
+    it('a program that crashes (ended by a signal): its output still shown, no findings on stdout', async () => {
+      const prog = path.join(dir, 'crash.js');
+      fs.writeFileSync(prog, "console.log('about to crash'); process.kill(process.pid, 'SIGSEGV');\n");
+      const r = await cli([prog]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /not checked: the program was ended by SIGSEGV/);
+      assert.match(r.err, /about to crash/, 'the program’s output is shown, on stderr');
+      assert.equal(r.out, '');
+    });
+
+    it('a program that cannot start', async () => {
+      const r = await cli([path.join(dir, 'job.txt')].map((f) => (fs.writeFileSync(f, 'x'), f)));
+      assert.equal(r.code, 2);
+      assert.match(r.err, /not checked: the program could not be run: Span Lens cannot run \.txt files/);
+    });
+
+    it('--timeout stops the program and its tree; the check does not count', async () => {
+      const started = Date.now();
+      const r = await cli([node('forever.js'), '--timeout', '1']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /not checked: the program was stopped after the 1 s timeout/);
+      assert.ok(Date.now() - started < 15_000, 'stopped, not run forever');
+    });
+
+    it('-- ARGS reach the program, in the current folder, as with span-lens run', async () => {
+      const r = await cli([node('args.js'), '--', '--json', 'two words']);
+      assert.equal(r.code, 0, r.err);
+      const printed = JSON.parse(r.err.split('\n').find((l) => l.startsWith('{"args"'))!);
+      assert.deepEqual(printed, { args: ['--json', 'two words'], cwd: process.cwd() });
+    });
+
+    it('--from: output with no span, or with records that could not be read, exits 2 (--allow-unreadable relaxes the latter)', async () => {
+      const empty = path.join(dir, 'empty.txt');
+      fs.writeFileSync(empty, 'just program output\n');
+      const none = await cli(['--from', empty]);
+      assert.equal(none.code, 2);
+      assert.match(none.err, /not checked: no span was read from .*empty\.txt/);
+      assert.doesNotMatch(none.err, /score/);
+
+      const damaged = path.join(dir, 'damaged.txt');
+      fs.writeFileSync(damaged, fs.readFileSync(output, 'utf8') + frameRecord('n0nce', { type: 'span', span: { name: 'broken' } }) + '\n');
+      const strict = await cli(['--from', damaged, program]);
+      assert.equal(strict.code, 2);
+      assert.match(strict.err, /not checked: 1 place\(s\) in the output looked like spans but could not be read \(lines \d+-\d+: /);
+      const relaxed = await cli(['--from', damaged, program, '--allow-unreadable']);
+      assert.equal(relaxed.code, 1, 'the findings decide again');
+      assert.match(relaxed.err, /1 place\(s\) in the output looked like spans but could not be read/, 'still said');
+    });
   });
 });
