@@ -1,7 +1,7 @@
 // The OpenTelemetry tutorial's checkout, in Go, printing spans with stdouttrace. Span Lens reads
 // that output and finds each span's start line from its literal name (tracer.Start(ctx, "name")).
-// On Debian: apt-get install golang-go golang-opentelemetry-otel-dev (examples/.vscode/settings.json
-// sets GO111MODULE=off and GOPATH=/usr/share/gocode for Span Lens runs).
+// A Go module (go.mod pins otel-go); Span Lens runs it with `go run .`, which downloads the
+// modules from the Go module proxy the first time.
 package main
 
 import (
