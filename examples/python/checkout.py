@@ -1,5 +1,6 @@
-# The OpenTelemetry tutorial's checkout, in Python (needs opentelemetry-sdk installed:
-# pip install opentelemetry-sdk). Run it with Span Lens to see its trace.
+# The OpenTelemetry tutorial's checkout, in Python. Its SDK is in requirements.txt: `npm start`
+# installs it into examples/python/.venv, which Span Lens then runs (or: python3 -m venv .venv &&
+# .venv/bin/pip install -r requirements.txt). Run it with Span Lens to see its trace.
 import time
 
 from opentelemetry import trace

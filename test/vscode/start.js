@@ -18,6 +18,7 @@ const net = require('net');
 const path = require('path');
 const codeServer = require('./codeServer');
 const plan = require('./plan');
+const { prepareExamples } = require('./examples');
 
 const repoRoot = codeServer.repoRoot;
 
@@ -93,6 +94,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   installPrerequisites();
   codeServer.ensureCodeServerInstalled();
+  if (options.folder === path.join(repoRoot, 'examples')) prepareExamples(say);
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
     say('dist/ is not built yet: npm run build');
     const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
