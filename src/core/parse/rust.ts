@@ -1477,6 +1477,8 @@ const enum Layout {
 
 class FmtReader implements LineReader {
   private readonly tracker: SpanTracker;
+  /** The pretty record being read (its header seen, its blank line not yet). */
+  private pretty: PrettyRecord | null = null;
   /** Full or compact, once a line shows which (a path with `{fields}`, or compact's styling or trailing span fields). */
   private layout = Layout.Unknown;
   private readonly targets = new Set<string>();
@@ -1494,6 +1496,22 @@ class FmtReader implements LineReader {
   }
 
   line(text: string, lineNo: number): LineVerdict {
+    if (this.pretty) {
+      if (text === '') {
+        // The blank line that ends every pretty record.
+        this.finishPretty(lineNo);
+        return LineVerdict.Mine;
+      }
+      if (text.startsWith('    ') && readPrettyDetail(text, this.pretty)) return LineVerdict.Mine;
+      this.finishPretty(lineNo - 1);
+    }
+    if (text.charCodeAt(0) === 32 && text.charCodeAt(1) === 32 && !this.pending) {
+      const rec = parsePrettyHeader(text);
+      if (rec) {
+        this.pretty = { rec, inner: [], startLine: lineNo };
+        return LineVerdict.Mine;
+      }
+    }
     if (this.pending) {
       if (!isHeader(text)) {
         this.pending.push(text);
@@ -1664,11 +1682,160 @@ class FmtReader implements LineReader {
     }
   }
 
+  private finishPretty(lastLine: number): void {
+    const { rec, inner, startLine } = this.pretty!;
+    this.pretty = null;
+    rec.path = inner.reverse();
+    classify(rec, true);
+    this.apply(rec, startLine, lastLine);
+  }
+
   end(lastLine: number): void {
+    if (this.pretty) this.finishPretty(lastLine);
     if (this.pending) this.dropPending(lastLine);
     this.tracker.end();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The pretty formatter: one record over several lines
+//
+//   ␣␣2026-01-01T00:00:00.000000Z  INFO target: message, key: value, key2: value2
+//   ␣␣␣␣at src/lib.rs:14 on main
+//   ␣␣␣␣in target::inner with key: value
+//   ␣␣␣␣in target::outer
+//   (blank line)
+//
+// The header is a Full line's head indented by two spaces (a second space stands for a target left
+// out); fields print as `key: value` joined by `, `; the spans follow innermost first, each with its
+// fields. With ANSI, field names and span names are bold, which makes the split exact.
+
+/** A pretty record being read: its header, then its spans (innermost first) from `in` lines. */
+interface PrettyRecord {
+  rec: FmtLine;
+  inner: Segment[];
+  startLine: number;
+}
+
+/** A bold field name (in a record's colour, or plain bold in a span's fields) and its `: `. */
+const PRETTY_KEY = /\x1b\[1(?:;3\d)?m([^\x1b]*)\x1b\[0m(?:\x1b\[3\dm)?: /g;
+/** Marks a field name's start once ANSI told where it is. */
+const KEY_MARK = '\u0001';
+const PRETTY_TARGET = /([^\s:]+(?:::[^\s:]+)*):(?:(\d+):)? /y;
+const PRETTY_IN_ANSI = /^ {4}\x1b\[2;3min\x1b\[0m (?:.*?)\x1b\[1m(.*?)\x1b\[0m(?: \x1b\[2;3mwith\x1b\[0m (.*))?$/;
+const PRETTY_AT = /^ {4}(?:at (.+?)(?::(\d+))?(?= on |$))?(?: ?on (.+))?$/;
+
+/** The first line of a pretty record, or null when `text` is not one. */
+function parsePrettyHeader(text: string): FmtLine | null {
+  const ansi = text.indexOf(ESC) >= 0;
+  const s = ansi ? text.slice(2).replace(PRETTY_KEY, KEY_MARK + '$1: ').replace(ANSI_SEQ, '') : text.slice(2);
+  const st = readRfc3339(s, 0);
+  if (!st || s.charCodeAt(st.end) !== 32) return null;
+  const level = LEVELS.get(s.slice(st.end + 1, st.end + 6));
+  if (!level || s.charCodeAt(st.end + 6) !== 32) return null;
+  const rec: FmtLine = { kind: Kind.Event, time: st.ns, level, path: [], message: null, pairs: [] };
+  let i = st.end + 7;
+  if (s.charCodeAt(i) === 32) i++; // with_target(false)
+  else {
+    if (s.startsWith(KEY_MARK, i)) i++;
+    PRETTY_TARGET.lastIndex = i;
+    const m = PRETTY_TARGET.exec(s);
+    if (!m) return null;
+    rec.target = m[1];
+    if (m[2]) rec.line = Number(m[2]);
+    i = PRETTY_TARGET.lastIndex;
+  }
+  const fields = splitPrettyFields(s.slice(i), ansi, true);
+  rec.message = fields.message;
+  rec.pairs = fields.pairs;
+  return rec;
+}
+
+/** An `at file:line on thread` or `in target::span with fields` line into `into`; false when it is neither. */
+function readPrettyDetail(text: string, into: PrettyRecord): boolean {
+  const ansi = text.indexOf(ESC) >= 0;
+  let name: string;
+  let fields: string | undefined;
+  const m = ansi ? PRETTY_IN_ANSI.exec(text) : null;
+  if (m) {
+    name = m[1];
+    fields = m[2]?.replace(PRETTY_KEY, KEY_MARK + '$1: ').replace(ANSI_SEQ, '');
+  } else {
+    const plain = ansi ? text.replace(ANSI_SEQ, '') : text;
+    if (plain.startsWith('    in ')) {
+      const w = plain.indexOf(' with ', 7);
+      const head = plain.slice(7, w < 0 ? plain.length : w);
+      const sep = head.lastIndexOf('::'); // `target::name`; just the name with with_target(false)
+      name = sep < 0 ? head : head.slice(sep + 2);
+      fields = w < 0 ? undefined : plain.slice(w + 6);
+    } else {
+      const at = PRETTY_AT.exec(plain);
+      if (!at || (at[1] === undefined && at[3] === undefined)) return false;
+      if (at[1] !== undefined) into.rec.file = at[1];
+      if (at[2] !== undefined) into.rec.line = Number(at[2]);
+      if (at[3] !== undefined) into.rec.thread = normaliseThreadId(at[3].slice(at[3].lastIndexOf('ThreadId(') >= 0 ? at[3].lastIndexOf('ThreadId(') : 0));
+      return true;
+    }
+  }
+  if (!name) return false;
+  const seg: Segment = { name, fields: '' };
+  if (fields !== undefined) {
+    seg.pairs = splitPrettyFields(fields, ansi, false).pairs;
+    seg.fields = pairsText(seg.pairs);
+  }
+  into.inner.push(seg);
+  return true;
+}
+
+/**
+ * `message, key: value, key2: value2` into the message and (key, raw value) pairs. With ANSI each
+ * key carries KEY_MARK; plain text splits at `, key: ` outside Debug-quoted strings, and a first
+ * piece is a field only when it reads as one with a typed value (a message may hold `: ` too).
+ */
+function splitPrettyFields(body: string, marked: boolean, mayHaveMessage: boolean): { message: string | null; pairs: [string, string][] } {
+  const pieces: string[] = [];
+  let message: string | null = null;
+  if (marked) {
+    const parts = body.split(KEY_MARK);
+    const head = parts[0].endsWith(', ') ? parts[0].slice(0, -2) : parts[0];
+    if (mayHaveMessage) message = head === '' && parts.length > 1 ? null : head;
+    for (let k = 1; k < parts.length; k++) pieces.push(k < parts.length - 1 && parts[k].endsWith(', ') ? parts[k].slice(0, -2) : parts[k]);
+  } else {
+    let from = 0;
+    let k = 0;
+    while (k < body.length) {
+      const c = body.charCodeAt(k);
+      if (c === 34 && body.charCodeAt(k - 1) === 32 && body.charCodeAt(k - 2) === 58) {
+        const q = readDebugString(body, k);
+        if (q) {
+          k = q.end;
+          continue;
+        }
+      }
+      if (c === 44 && body.charCodeAt(k + 1) === 32 && PRETTY_PLAIN_KEY.test(body.slice(k + 2, k + 200))) {
+        pieces.push(body.slice(from, k));
+        from = k + 2;
+        k += 2;
+        continue;
+      }
+      k++;
+    }
+    pieces.push(body.slice(from));
+    if (mayHaveMessage) {
+      const first = pieces[0];
+      const kv = PRETTY_PLAIN_KEY.exec(first);
+      const typed = kv !== null && typeof decodeFieldValue(first.slice(kv[0].length)) !== 'string' || (kv !== null && first.charCodeAt(kv[0].length) === 34);
+      if (!typed) message = pieces.shift() ?? null;
+    }
+  }
+  const pairs: [string, string][] = [];
+  for (const p of pieces) {
+    const c = p.indexOf(': ');
+    if (c > 0) pairs.push([p.slice(0, c), p.slice(c + 2)]);
+  }
+  return { message, pairs };
+}
+const PRETTY_PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.]*: /;
 
 /** Pairs back to the `k=v k2=v2` text the fmt layer prints. */
 function pairsText(pairs: readonly (readonly [string, string])[]): string {
