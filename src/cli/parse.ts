@@ -141,7 +141,13 @@ export function formatTree(spans: readonly Span[]): string {
     const orphaned = trace.orphaned ? ' (no root: its parent is not in this run)' : '';
     const id = trace.traceId.length ? trace.traceId : '(no id)';
     lines.push(`trace ${id}  ${trace.nodes.length} span${trace.nodes.length === 1 ? '' : 's'}, ${formatMs(total)}${errors}${orphaned}`);
-    const draw = (node: TraceNode, prefix: string, last: boolean) => {
+    // Depth-first with an explicit stack: traces thousands of spans deep must not overflow ours.
+    const stack: { node: TraceNode; depth: number; last: boolean }[] = [];
+    for (let i = trace.roots.length - 1; i >= 0; i--) stack.push({ node: trace.roots[i], depth: 0, last: i === trace.roots.length - 1 });
+    // open[d]: whether the ancestor at depth d has siblings still to come (draws its │).
+    const open: boolean[] = [];
+    while (stack.length) {
+      const { node, depth, last } = stack.pop()!;
       const s = node.span;
       const start = s.startTimeUnixNano - t0;
       const end = s.endTimeUnixNano === null ? null : s.endTimeUnixNano - t0;
@@ -151,14 +157,24 @@ export function formatTree(spans: readonly Span[]): string {
       if (node.orphan) marks.push(`orphan: parent ${s.parentSpanId} not in this run`);
       if (node.duplicateId) marks.push(`duplicate span id ${s.spanId}`);
       if (s.kind !== 'INTERNAL') marks.push(s.kind);
-      lines.push(`${prefix}${last ? '└─' : '├─'} span ${JSON.stringify(oneLine(s.name))} ${range}${marks.length ? '  ' + marks.join('; ') : ''}`);
-      const childPrefix = prefix + (last ? '   ' : '│  ');
-      node.children.forEach((c, i) => draw(c, childPrefix, i === node.children.length - 1));
-    };
-    trace.roots.forEach((r, i) => draw(r, '', i === trace.roots.length - 1));
+      lines.push(`${treePrefix(open, depth)}${last ? '└─' : '├─'} span ${JSON.stringify(oneLine(s.name))} ${range}${marks.length ? '  ' + marks.join('; ') : ''}`);
+      open[depth] = !last;
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], depth: depth + 1, last: i === node.children.length - 1 });
+    }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Indentation drawn in full up to this depth; deeper rows say their depth instead (a line stays short). */
+const MAX_DRAWN_DEPTH = 48;
+
+/** The tree lines before a row at `depth`: `│  ` under ancestors with siblings to come, else spaces. */
+function treePrefix(open: boolean[], depth: number): string {
+  const drawn = Math.min(depth, MAX_DRAWN_DEPTH);
+  let out = '';
+  for (let d = 0; d < drawn; d++) out += open[d] ? '│  ' : '   ';
+  return depth > MAX_DRAWN_DEPTH ? `${out}[depth ${depth}] ` : out;
 }
 
 function oneLine(s: string): string {
