@@ -284,7 +284,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   });
   out.end();
   err.end();
-  collector.finish();
+  collector.finish(result.facts.droppedSpans ?? 0);
 
   result.exitCode = outcome.exitCode;
   result.signal = outcome.signal;
@@ -295,8 +295,6 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     const failure = plan.explainFailure(result.output.stderr.map((l) => l.text).join('\n'));
     if (failure) result.failure = failure;
   }
-  // The preload stops printing at the same cap and counts what it did not print.
-  result.cut.spans += result.facts.droppedSpans ?? 0;
   if (result.cut.spans) options.onNotice?.(`${result.cut.spans} span(s) past ${maxSpans} were not kept (spanLens.run.maxSpans)`);
   placeSpans(result, file, plan.cwd);
   return result;
@@ -353,14 +351,24 @@ class SpanCollector {
     if (this.keep(span)) this.framedIds.set(key, this.result.spans.length - 1);
   }
 
-  finish(): void {
-    for (const span of this.held) if (!this.framedIds.has(`${span.traceId}/${span.spanId}`)) this.keep(span);
+  /**
+   * Keeps the held console spans no frame carried. Past the cap, a held span is most likely the
+   * console copy of a span the injection dropped at the same cap and already counted
+   * (`droppedByInjection`): only held spans beyond that many count as dropped again.
+   */
+  finish(droppedByInjection: number): void {
+    let heldCut = 0;
+    for (const span of this.held) {
+      if (this.framedIds.has(`${span.traceId}/${span.spanId}`)) continue;
+      if (!this.keep(span, false)) heldCut++;
+    }
     this.held.length = 0;
+    this.result.cut.spans += Math.max(heldCut, droppedByInjection);
   }
 
-  private keep(span: Span): boolean {
+  private keep(span: Span, count = true): boolean {
     if (this.maxSpans > 0 && this.result.spans.length >= this.maxSpans) {
-      this.result.cut.spans++;
+      if (count) this.result.cut.spans++;
       return false;
     }
     this.result.spans.push(span);
