@@ -18,7 +18,7 @@ import { planRust } from './languages/rust';
 import { LaunchError, type LaunchHost, type LaunchPlan, type PlanContext, type RunLanguage, type RunSettings } from './plan';
 
 export * from './plan';
-export { NODE_PRELOAD, NODE_TS_MAIN, defaultEsbuildPath, nodeOptionsWithPreload, quoteNodeOption } from './languages/node';
+export { NODE_PRELOAD, defaultTsxDir, nodeOptionsWithPreload, quoteNodeOption } from './languages/node';
 export { cargoTarget } from './languages/rust';
 
 const PLANNERS: Record<RunLanguage, (ctx: PlanContext) => LaunchPlan> = {

@@ -1,6 +1,6 @@
 /**
  * The .vsix holds only what runs: the bundles, the injection, media, docs of the rules, the
- * README/LICENSE/CHANGELOG, and esbuild (it transpiles users' TypeScript at run time).
+ * README/LICENSE/CHANGELOG, and tsx with its esbuild (they run users' TypeScript).
  */
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -27,7 +27,7 @@ describe('the packaged extension', function () {
 
   it('contains what runs', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/webview.js', 'dist/cli.js', 'dist/inject/node-preload.js', 'dist/inject/python/sitecustomize.py', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/waterfall.css', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/webview.js', 'dist/cli.js', 'dist/inject/node-preload.js', 'node_modules/tsx/dist/loader.mjs', 'dist/inject/python/sitecustomize.py', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/waterfall.css', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
       assert.ok(files.includes(f), `${f} is missing from the package`);
     }
     const rules = fs.existsSync(path.join(root, 'docs', 'rules')) ? fs.readdirSync(path.join(root, 'docs', 'rules')) : [];
@@ -40,7 +40,7 @@ describe('the packaged extension', function () {
         /^(src|test|webview|examples|\.ci|\.code-server|test-results)\//.test(f) ||
         f.endsWith('.map') ||
         (/\.tsx?$/.test(f) && !f.endsWith('.d.ts')) ||
-        (f.startsWith('node_modules/') && !/^node_modules\/(esbuild|@esbuild\/[^/]+)\//.test(f)) ||
+        (f.startsWith('node_modules/') && !/^node_modules\/(tsx|esbuild|@esbuild\/[^/]+)\//.test(f)) ||
         /(^|\/)tsconfig\.json$/.test(f) ||
         f === 'package-lock.json',
     );

@@ -7,7 +7,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LaunchError, cargoTarget, languageOf, newNonce, nodeOptionsWithPreload, planLaunch, type LaunchHost } from '../../src/run/launch';
+import { pathToFileURL } from 'url';
+import { LaunchError, cargoTarget, defaultTsxDir, languageOf, newNonce, nodeOptionsWithPreload, planLaunch, type LaunchHost } from '../../src/run/launch';
 import { buildInject } from '../fixtures/node/sdk';
 
 /** A fake file system: the listed files exist, with the given text. */
@@ -80,14 +81,21 @@ describe('run: launch plans', () => {
     }
   });
 
-  it('typescript: node runs the TS main runner with the esbuild path for the hook', () => {
-    const plan = planLaunch('/w/src/app.ts', { injectDir: INJECT, typescript: { esbuildPath: '/x/esbuild', args: ['--enable-source-maps'] }, baseEnv: {} });
+  it("typescript: node loads the file through tsx (the project's own tsx or ts-node when Node finds one from the file's folder, else Span Lens's), with the file's tsconfig", () => {
+    const plan = planLaunch('/w/src/app.ts', { injectDir: INJECT, typescript: { args: ['--enable-source-maps'] }, baseEnv: {} }, { host: hostWith({}) });
     assert.strictEqual(plan.command, 'node');
-    assert.deepStrictEqual(plan.args, ['--enable-source-maps', '/opt/span lens/dist/inject/node-ts-main.js', '/w/src/app.ts']);
-    assert.strictEqual(plan.env.SPAN_LENS_ESBUILD, '/x/esbuild');
+    const tsx = defaultTsxDir();
+    assert.ok(tsx && fs.existsSync(path.join(tsx, 'dist', 'loader.mjs')), 'tsx found from Span Lens itself');
+    assert.deepStrictEqual(plan.args, ['--enable-source-maps', '--import', pathToFileURL(path.join(tsx, 'dist', 'loader.mjs')).href, '/w/src/app.ts']);
     assert.ok(plan.env.NODE_OPTIONS.includes('node-preload.js'));
-    const auto = planLaunch('/w/src/app.mts', { injectDir: INJECT, baseEnv: {} });
-    assert.ok(fs.existsSync(path.join(auto.env.SPAN_LENS_ESBUILD, 'package.json')), 'esbuild found from Span Lens itself');
+    assert.deepStrictEqual(plan.injectFiles, ['/opt/span lens/dist/inject/node-preload.js']);
+    const own = planLaunch('/w/src/app.mts', { injectDir: INJECT, baseEnv: {} }, { host: hostWith({ '/w/node_modules/tsx/package.json': '{"version":"4.23.15"}', '/w/tsconfig.json': '{}' }) });
+    assert.deepStrictEqual(own.args, ['--import', 'file:///w/node_modules/tsx/dist/loader.mjs', '/w/src/app.mts']);
+    assert.strictEqual(own.env.TSX_TSCONFIG_PATH, '/w/tsconfig.json');
+    const tsNodeEsm = planLaunch('/w/src/app.ts', { injectDir: INJECT, baseEnv: {} }, { host: hostWith({ '/w/node_modules/ts-node/package.json': '{}', '/w/package.json': '{"type":"module"}' }) });
+    assert.deepStrictEqual(tsNodeEsm.args, ['--loader', 'file:///w/node_modules/ts-node/esm.mjs', '/w/src/app.ts']);
+    const tsNodeCjs = planLaunch('/w/src/app.cts', { injectDir: INJECT, baseEnv: {} }, { host: hostWith({ '/w/node_modules/ts-node/package.json': '{}', '/w/package.json': '{"type":"module"}' }) });
+    assert.deepStrictEqual(tsNodeCjs.args, ['--require', '/w/node_modules/ts-node/register/index.js', '/w/src/app.cts']);
   });
 
   it('python: spanLens.python.path, else spanLens.python.command, else the Python extension interpreter, else python3; injection dir first on PYTHONPATH', () => {

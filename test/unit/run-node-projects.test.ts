@@ -11,6 +11,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import type { Span } from '../../src/core/model';
+import { planLaunch } from '../../src/run/launch';
 import { runFile, type RunResult } from '../../src/run/runFile';
 import { buildInject, markerLines } from '../fixtures/node/sdk';
 import { nodeProject } from './sdks';
@@ -111,5 +112,62 @@ describe('run: Node and TypeScript projects as their ecosystems lay them out', f
     const build = result.spans.find((s) => s.name === 'build')!;
     const render = result.spans.find((s) => s.name === 'report.render')!;
     assert.notStrictEqual(render.traceId, build.traceId, 'the tool is a process of its own with its own trace');
+  });
+  it("TypeScript ESM (\"type\": \"module\") with the project's own tsx: top-level await, import.meta, './cart.js' meaning cart.ts; spans on the .ts lines", async () => {
+    const root = nodeProject('ts-esm');
+    const file = path.join(root, 'src', 'main.ts');
+    const plan = planLaunch(file);
+    assert.ok(plan.args.includes(`file://${path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`), `the project's own tsx runs it: ${plan.args.join(' ')}`);
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, runPlain(path.join(root, 'node_modules', '.bin', 'tsx'), [file], root), 'the same output as `tsx src/main.ts`');
+    assert.ok(stdout.includes('module=esm items=2 currency=EUR') && stdout.includes('exported 2 spans'), stdout);
+    assert.deepStrictEqual(outline(result.spans, root), [
+      expected(root, 'cart.load', 'checkout', 'src/cart.ts'),
+      expected(root, 'checkout', '(root)', 'src/main.ts'),
+    ]);
+  });
+
+  it('a .cts file in a "type": "module" package runs as CommonJS (require, __filename)', async () => {
+    const root = nodeProject('ts-esm');
+    const file = path.join(root, 'src', 'legacy.cts');
+    const { stdout } = await run(file);
+    assert.strictEqual(stdout, 'module=cjs file=legacy.cts\n');
+  });
+
+  it("tsconfig.json that extends a base with paths (@lib/*) and experimentalDecorators, run by Span Lens's tsx: decorated methods' spans located in the decorator, nested under the caller's span", async () => {
+    const root = nodeProject('ts-tsconfig');
+    const file = path.join(root, 'src', 'app.ts');
+    // The file's own tsconfig applies wherever the run's working folder is.
+    const { result, stdout } = await run(file, { cwd: path.join(root, '..') });
+    assert.strictEqual(stdout, 'module=cjs exported 3 spans\n');
+    const place = expected(root, 'orders.place', 'batch', 'src/lib/traced.ts', 'traced');
+    assert.deepStrictEqual(outline(result.spans, root), [expected(root, 'batch', '(root)', 'src/app.ts'), place, place]);
+    assert.deepStrictEqual(result.spans.filter((s) => s.name === 'orders.place').map((s) => s.attributes.sku).sort(), ['sku-1', 'sku-2']);
+  });
+
+  it('an .mts file in a CommonJS package is an ES module: top-level await, import.meta and the paths alias', async () => {
+    const root = nodeProject('ts-tsconfig');
+    const file = path.join(root, 'src', 'esm.mts');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, 'module=esm meta=true exported 1 spans\n');
+    assert.deepStrictEqual(outline(result.spans, root), [expected(root, 'esm.main', '(root)', 'src/esm.mts')]);
+  });
+
+  it("import './tracing' first registers HTTP auto-instrumentation before 'http' is imported: the client and server spans of a request to 127.0.0.1 are there", async () => {
+    const root = nodeProject('ts-import-order');
+    const file = path.join(root, 'src', 'main.ts');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, 'body=pong exported 3 spans: GET, GET, ping.client\n', "the program's own exporter got the HTTP spans");
+    const client = result.spans.find((s) => s.name === 'GET' && s.kind === 'CLIENT');
+    const server = result.spans.find((s) => s.name === 'GET' && s.kind === 'SERVER');
+    assert.ok(client && server, `HTTP spans: ${result.spans.map((s) => `${s.name} ${s.kind}`).join(', ')}`);
+    assert.strictEqual(server.parentSpanId, client.spanId, 'the server span continues the client span (traceparent over the wire)');
+    assert.strictEqual(client.attributes['http.method'] ?? client.attributes['http.request.method'], 'GET');
+    // The server span starts inside Node's HTTP server: no line of the program is on the stack.
+    assert.deepStrictEqual(outline(result.spans, root), [
+      'GET <- GET @ (no location)',
+      expected(root, 'GET', 'ping.client', 'src/main.ts'),
+      expected(root, 'ping.client', '(root)', 'src/main.ts'),
+    ]);
   });
 });

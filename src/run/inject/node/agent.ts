@@ -19,7 +19,7 @@ import * as path from 'path';
 import { CallSiteCapture } from './callSite';
 import { FrameWriter, makeStdioBlocking, streamIdentity } from './frameWriter';
 import { spanRecordJson, type CallSite } from './serialize';
-import { installTsHook } from './tsHook';
+import { nodeSourceMapMapper } from './sourceMap';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
 const Module: any = require('module');
@@ -117,9 +117,9 @@ export class NodeAgent {
     this.callSites = new CallSiteCapture(ownDir);
   }
 
-  install(esbuildDir: string | undefined): void {
+  install(): void {
     makeStdioBlocking();
-    if (esbuildDir) this.callSites.mapper = installTsHook(esbuildDir);
+    this.callSites.mapper = nodeSourceMapMapper();
     const agent = this;
     const load = Module._load;
     Module._load = function (request: unknown, parent: any) {
@@ -129,7 +129,7 @@ export class NodeAgent {
       }
       return exported;
     };
-    // Modules loaded before us (only when the preload came late, e.g. through node-ts-main).
+    // Modules loaded before us (only when the preload came late).
     for (const [file, mod] of Object.entries<any>(Module._cache ?? {})) {
       if (file.includes('@opentelemetry')) this.inspectModule(mod?.exports);
     }
@@ -457,7 +457,7 @@ export function startAgent(env: NodeJS.ProcessEnv = process.env): NodeAgent | un
   const agent = new NodeAgent(nonce, isRoot, Number.isFinite(max) && max > 0 ? max : 0, path.dirname(__filename) + path.sep, runStreams);
   g[AGENT_KEY] = agent;
   try {
-    agent.install(env.SPAN_LENS_ESBUILD || undefined);
+    agent.install();
   } catch (err) {
     process.stderr.write(`Span Lens: could not start tracing in this process: ${(err as Error).message}\n`);
   }

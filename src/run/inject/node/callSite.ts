@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'url';
 import type { CallSite } from './serialize';
 
-/** Maps a generated position to its source (TypeScript compiled by the TS hook); 1-based. */
+/** Maps a generated position to its source (TypeScript compiled by a loader, sourceMap.ts); 1-based. */
 export type PositionMapper = (file: string, line: number, column: number) => { file: string; line: number; column: number } | undefined;
 
 /**
