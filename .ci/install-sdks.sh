@@ -107,8 +107,29 @@ java_part() {
   mark_done java "$stamp"
 }
 
+# --- Rust: tracing and tracing-subscriber from crates.io, the test crates built once -----------
+# Every test and example crate or workspace (a Cargo.lock marks its root) is fetched by its
+# lockfile into Cargo's registry cache and built into one CARGO_TARGET_DIR under the SDK dir, the
+# one the run tests share (test/unit/sdks.ts rustTargetDir): the dependencies compile once per
+# machine, not per test run.
+rust_part() {
+  command -v cargo >/dev/null || fail "cargo not found (install Rust with rustup: https://rustup.rs)"
+  local locks manifests
+  mapfile -t locks < <(find test/fixtures/rust examples/rust -name Cargo.lock -not -path '*/target/*' | sort)
+  (( ${#locks[@]} )) || return 0
+  mapfile -t manifests < <(find test/fixtures/rust examples/rust -name Cargo.toml -not -path '*/target/*' | sort)
+  local stamp target="$sdk_dir/rust-target"
+  stamp="$(stamp_of "${manifests[@]}" "${locks[@]}")"
+  if up_to_date rust "$stamp" && [[ -d "$target/debug" ]]; then return; fi
+  for lock in "${locks[@]}"; do
+    (cd "$(dirname "$lock")" && cargo fetch --locked && CARGO_TARGET_DIR="$target" cargo build --locked --workspace --all-targets) \
+      || fail "cargo project $(dirname "$lock") does not build"
+  done
+  mark_done rust "$stamp"
+}
+
 parts=("$@")
-(( ${#parts[@]} )) || parts=(python go java node)
+(( ${#parts[@]} )) || parts=(python go java node rust)
 for part in "${parts[@]}"; do
   timed "$part" "${part}_part"
 done

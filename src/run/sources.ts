@@ -55,8 +55,10 @@ export function collectSources(file: string): Map<string, string> {
   if (ext === '.go') {
     collectGoPackages(abs, out);
   } else if (ext === '.rs') {
+    // The whole crate (src/, examples/, benches/, tests/), or the whole workspace when the crate is
+    // a member: spans start in any of its targets and in sibling member crates.
     const crate = findUp(abs, 'Cargo.toml');
-    if (crate) walk(path.join(crate, 'src'), /\.rs$/, out);
+    if (crate) walk(cargoWorkspaceRoot(crate), /\.rs$/, out);
     if (!out.has(abs)) read(abs, out);
   } else if (ext === '.java') {
     // A Maven module's classes may start the spans of a run of its main class.
@@ -113,6 +115,18 @@ function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The root of the Cargo workspace `crateDir` belongs to (the nearest `[workspace]` manifest at or above it), else the crate itself. */
+function cargoWorkspaceRoot(crateDir: string): string {
+  let dir = crateDir;
+  for (let i = 0; i < 6; i++) {
+    if (/^\s*\[workspace\]/m.test(readText(path.join(dir, 'Cargo.toml')) ?? '')) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return crateDir;
 }
 
 function safeList(dir: string): string[] {

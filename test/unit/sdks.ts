@@ -66,3 +66,30 @@ export function nodeProject(name: string): string {
   if (!fs.existsSync(path.join(dir, 'node_modules'))) throw sdkMissing('node', `the packages of test project ${name} (${path.join(dir, 'node_modules')})`);
   return dir;
 }
+
+/** Where `.ci/install-sdks.sh rust` builds the Rust test crates: the CARGO_TARGET_DIR the run tests share. */
+export const RUST_TARGET_DIR = path.join(SDK_DIR, 'rust-target');
+
+/**
+ * The CARGO_TARGET_DIR holding the Rust test crates built against tracing and tracing-subscriber
+ * from crates.io (their sources in Cargo's registry cache); or an Error saying how to install
+ * them, also when cargo is missing: call in a `before` hook so the tests fail, not skip.
+ */
+export function rustTargetDir(): string {
+  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
+  if (cargo.error || cargo.status !== 0) throw sdkMissing('rust', `cargo on PATH (cargo: ${cargo.error?.message ?? cargo.stderr.trim()}; install Rust with rustup)`);
+  const cache = path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'registry', 'cache');
+  const crates = (() => {
+    try {
+      return fs.readdirSync(cache).flatMap((index) => fs.readdirSync(path.join(cache, index)));
+    } catch {
+      return [];
+    }
+  })();
+  const absent = ['tracing-0.1.', 'tracing-subscriber-0.3.'].filter((prefix) => !crates.some((c) => c.startsWith(prefix)));
+  if (absent.length) throw sdkMissing('rust', `${absent.map((p) => p + '*').join(', ')} from crates.io (in ${cache})`);
+  if (!fs.existsSync(path.join(SDK_DIR, 'rust.stamp')) || !fs.existsSync(path.join(RUST_TARGET_DIR, 'debug'))) {
+    throw sdkMissing('rust', `the build of the Rust test crates (${RUST_TARGET_DIR})`);
+  }
+  return RUST_TARGET_DIR;
+}
