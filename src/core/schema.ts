@@ -145,11 +145,17 @@ function hex(v: unknown, len?: number): string {
   return v.toLowerCase().replace(/^0x/, '');
 }
 
+/** Array nesting kept in an attribute value; deeper arrays become a note, so no value can overflow the stack. */
+const MAX_VALUE_DEPTH = 64;
+
 /** Normalise one attribute value read from JSON (unwrapping `{"$float": "NaN"}`). */
-export function attributeFromJson(v: unknown): AttributeValue {
+export function attributeFromJson(v: unknown, depth = 0): AttributeValue {
   if (v === null) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
-  if (Array.isArray(v)) return v.map((x) => attributeFromJson(x) as AttributeScalar);
+  if (Array.isArray(v)) {
+    if (depth >= MAX_VALUE_DEPTH) return `… (nested deeper than ${MAX_VALUE_DEPTH} levels: cut)`;
+    return v.map((x) => attributeFromJson(x, depth + 1) as AttributeScalar);
+  }
   if (typeof v === 'object') {
     const f = (v as Record<string, unknown>).$float;
     if (f === 'NaN') return NaN;

@@ -27,17 +27,24 @@ export interface StreamParserOptions {
   onFormat?(format: FormatName): void;
   /** A block larger than this is given up on (reported, kept as text). Default 64 MiB. */
   maxBlockChars?: number;
-  /** A line longer than this without a newline is cut into pieces. Default 16 MiB. */
+  /**
+   * A line longer than this (in characters) is cut into pieces, and the cut is reported. Default
+   * 500 Mi characters, just under the longest string V8 can hold: a one-line export of hundreds
+   * of thousands of spans is read whole.
+   */
   maxLineChars?: number;
 }
 
 const MAX_UNPARSED_TEXT = 64 * 1024;
+const DEFAULT_MAX_LINE_CHARS = 500 * 1024 * 1024;
 /** Keys whose presence makes a broken block worth reporting as a damaged span, not program text. */
 const SPANLIKE = /"?(trace_?id|TraceID|SpanContext|spanId|span_id|parentSpanContext|resourceSpans)"?\s*:/i;
 
 export class StreamParser {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  private partial = '';
+  /** The line being received, in the chunks it came in (joined once its newline arrives: no quadratic concatenation). */
+  private partial: string[] = [];
+  private partialChars = 0;
   private lineNo = 0;
   private block: string[] | null = null;
   private blockStart = 0;
@@ -70,16 +77,23 @@ export class StreamParser {
     this.jsonLines = registry.jsonLines.filter((f) => allow(f.name));
     this.allowFramed = allow('span-lens');
     this.maxBlockChars = opts.maxBlockChars ?? 64 * 1024 * 1024;
-    this.maxLineChars = opts.maxLineChars ?? 16 * 1024 * 1024;
+    this.maxLineChars = opts.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   }
 
   /** Feed a chunk of output (bytes are decoded as UTF-8, invalid sequences become U+FFFD). */
   write(chunk: string | Uint8Array): void {
     if (this.ended) return;
     let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    if (this.partial) {
-      text = this.partial + text;
-      this.partial = '';
+    if (this.partialChars) {
+      if (text.indexOf('\n') < 0 && this.partialChars + text.length <= this.maxLineChars) {
+        this.partial.push(text);
+        this.partialChars += text.length;
+        return;
+      }
+      this.partial.push(text);
+      text = this.partial.join('');
+      this.partial = [];
+      this.partialChars = 0;
     }
     let from = 0;
     this.scanText = text;
@@ -102,10 +116,25 @@ export class StreamParser {
       from = nl + 1;
     }
     this.scanText = '';
-    this.partial = from === 0 ? text : text.slice(from);
-    while (this.partial.length > this.maxLineChars) {
-      this.line(this.partial.slice(0, this.maxLineChars));
-      this.partial = this.partial.slice(this.maxLineChars);
+    let rest = from === 0 ? text : text.slice(from);
+    if (rest.length > this.maxLineChars) {
+      // Never silent: the line is read in pieces, and the user is told its size and the limit.
+      const first = this.lineNo;
+      const size = rest.length;
+      while (rest.length > this.maxLineChars) {
+        this.line(rest.slice(0, this.maxLineChars));
+        rest = rest.slice(this.maxLineChars);
+      }
+      this.opts.onUnparsed?.({
+        startLine: first,
+        endLine: this.lineNo,
+        reason: `a line of over ${mebibytes(size)} Mi characters has no newline within the ${mebibytes(this.maxLineChars)} Mi characters Span Lens reads as one line: it was read in pieces, and spans in it may be missing`,
+        text: '',
+      });
+    }
+    if (rest) {
+      this.partial.push(rest);
+      this.partialChars = rest.length;
     }
   }
 
@@ -113,10 +142,12 @@ export class StreamParser {
   end(): void {
     if (this.ended) return;
     const tail = this.decoder.decode();
-    if (tail) this.partial += tail;
-    if (this.partial) {
-      const last = this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial;
-      this.partial = '';
+    if (tail) this.partial.push(tail);
+    if (this.partial.length) {
+      const whole = this.partial.join('');
+      this.partial = [];
+      this.partialChars = 0;
+      const last = whole.endsWith('\r') ? whole.slice(0, -1) : whole;
       this.line(last);
     }
     this.ended = true;
@@ -473,6 +504,10 @@ function clip(text: string): string {
 }
 
 /** Parse a whole text at once with the given registry. */
+function mebibytes(chars: number): number {
+  return Math.round((chars / (1024 * 1024)) * 10) / 10;
+}
+
 export function parseWith(registry: FormatRegistry, text: string | Uint8Array, opts: Omit<StreamParserOptions, 'onSpan' | 'onOutput' | 'onUnparsed' | 'onFacts' | 'onFormat'> = {}): ParseResult {
   const result: ParseResult = { spans: [], unparsed: [], output: [], formats: [], facts: {} };
   const parser = new StreamParser(registry, {

@@ -160,19 +160,29 @@ function bigintReplacer(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+/** Nesting kept in the JSON text of a nested value; deeper levels are cut (and said), so no value can overflow the stack. */
+const MAX_VALUE_DEPTH = 64;
+
+/** What stands where a value was nested deeper than MAX_VALUE_DEPTH. */
+const CUT_VALUE = `… (nested deeper than ${MAX_VALUE_DEPTH} levels: cut)`;
+
 /** An AnyValue as plain data (maps as objects), for the JSON text of values the model cannot hold. */
-function plainAnyValue(av: unknown, cx: Conversion): unknown {
+function plainAnyValue(av: unknown, cx: Conversion, path: string, depth = 0): unknown {
   if (!av || typeof av !== 'object') return null;
+  if (depth >= MAX_VALUE_DEPTH) {
+    cx.lossy.push({ path, reason: `a value nested deeper than ${MAX_VALUE_DEPTH} levels is cut there` });
+    return CUT_VALUE;
+  }
   const o = av as Json;
   const kv = field(o, 'kvlistValue', 'kvlist_value') as Json | undefined;
   if (kv && typeof kv === 'object') {
     const out: Json = {};
     const values = kv.values;
-    if (Array.isArray(values)) for (const e of values as Json[]) if (e && typeof e.key === 'string') setAttribute(out, e.key, plainAnyValue(e.value, cx));
+    if (Array.isArray(values)) for (const e of values as Json[]) if (e && typeof e.key === 'string') setAttribute(out, e.key, plainAnyValue(e.value, cx, path, depth + 1));
     return out;
   }
   const arr = field(o, 'arrayValue', 'array_value') as Json | undefined;
-  if (arr && typeof arr === 'object') return Array.isArray(arr.values) ? arr.values.map((x) => plainAnyValue(x, cx)) : [];
+  if (arr && typeof arr === 'object') return Array.isArray(arr.values) ? arr.values.map((x) => plainAnyValue(x, cx, path, depth + 1)) : [];
   return scalarAnyValue(o, cx);
 }
 
@@ -219,7 +229,7 @@ function anyValue(av: unknown, path: string, cx: Conversion): AttributeValue {
           continue;
         }
         cx.lossy.push({ path, reason: 'an array holding arrays or maps is shown as JSON text' });
-        return JSON.stringify(plainAnyValue(av, cx), bigintReplacer);
+        return JSON.stringify(plainAnyValue(av, cx, path), bigintReplacer);
       }
       out.push(item);
     }
@@ -228,7 +238,7 @@ function anyValue(av: unknown, path: string, cx: Conversion): AttributeValue {
   const kv = field(o, 'kvlistValue', 'kvlist_value');
   if (kv && typeof kv === 'object') {
     cx.lossy.push({ path, reason: 'a map value (kvlistValue) is shown as JSON text' });
-    return JSON.stringify(plainAnyValue(av, cx), bigintReplacer);
+    return JSON.stringify(plainAnyValue(av, cx, path), bigintReplacer);
   }
   return null;
 }
