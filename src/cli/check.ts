@@ -11,6 +11,8 @@ import { analyzeRun } from '../core/analyze';
 import type { CheckConfig } from '../core/checks';
 import type { Finding, RunFacts, Span } from '../core/model';
 import { parseText } from '../core/parse';
+import { jsonForTerminal, terminalLine, terminalText } from '../core/safeText';
+import { maskSensitiveText } from '../core/sensitive';
 import { collectSources } from '../run/sources';
 import { UsageError, readTimeout, runProblems, runProgram, splitAtDashes, unreadableProblems } from './program';
 
@@ -154,7 +156,7 @@ async function collect(args: CheckArgs): Promise<Checked> {
       ...(parsed.spans.length ? [] : [`no span was read from ${args.from === '-' ? 'stdin' : args.from}`]),
       ...(args.allowUnreadable ? [] : unreadableProblems(parsed.unparsed)),
     ];
-    if (args.allowUnreadable) for (const p of unreadableProblems(parsed.unparsed)) process.stderr.write(`span-lens check: ${p}\n`);
+    if (args.allowUnreadable) for (const p of unreadableProblems(parsed.unparsed)) process.stderr.write(`span-lens check: ${terminalLine(p)}\n`);
     return { spans: parsed.spans, facts: parsed.facts, sources, fallbackFile: args.from === '-' ? file ?? '<stdin>' : args.from, originLine, problems };
   }
   const result = await runProgram(file!, {
@@ -212,29 +214,31 @@ export async function checkCommand(args: string[]): Promise<number> {
     checked = await collect(parsed);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`span-lens check: ${err.message}\n`);
+      process.stderr.write(`span-lens check: ${terminalText(err.message)}\n`);
       return 2;
     }
     throw err;
   }
   const analysis = analyzeRun({ spans: checked.spans, facts: checked.facts, sources: checked.sources }, config);
-  for (const f of analysis.failures) process.stderr.write(`span-lens check: rule ${f.rule} failed (a bug in Span Lens): ${f.message}\n`);
+  for (const f of analysis.failures) process.stderr.write(`span-lens check: rule ${f.rule} failed (a bug in Span Lens): ${terminalLine(maskSensitiveText(f.message))}\n`);
   const placed = place(analysis.findings, checked);
   if (parsed.json) {
     const findings = placed.map(({ finding: f, file, line, column }) => ({
       rule: f.rule,
       severity: f.severity,
-      message: f.message,
+      message: maskSensitiveText(f.message),
       file,
       line,
       column,
       spanId: f.spanId ?? null,
       traceId: f.traceId ?? null,
     }));
-    process.stdout.write(JSON.stringify({ findings, score: checked.problems.length ? null : analysis.score, spans: checked.spans.length, problems: checked.problems }, null, 2) + '\n');
+    process.stdout.write(jsonForTerminal(JSON.stringify({ findings, score: checked.problems.length ? null : analysis.score, spans: checked.spans.length, problems: checked.problems }, null, 2)) + '\n');
   } else {
     let out = '';
-    for (const p of placed) out += `${p.file}:${p.line}:${p.column} ${p.finding.rule} ${p.finding.message}\n`;
+    // Messages quote span names, keys and values: the same masking everywhere, so a secret hidden in
+    // one finding is hidden in all of them, and nothing in them may steer the terminal.
+    for (const p of placed) out += `${terminalLine(p.file)}:${p.line}:${p.column} ${p.finding.rule} ${terminalLine(maskSensitiveText(p.finding.message))}\n`;
     process.stdout.write(out);
     const counts = new Map<string, number>();
     for (const p of placed) counts.set(p.finding.severity, (counts.get(p.finding.severity) ?? 0) + 1);
@@ -246,7 +250,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     );
   }
   if (checked.problems.length) {
-    for (const p of checked.problems) process.stderr.write(`span-lens check: not checked: ${p}\n`);
+    for (const p of checked.problems) process.stderr.write(`span-lens check: not checked: ${terminalLine(p)}\n`);
     return 2;
   }
   return analysis.findings.some((f) => f.severity === 'error') ? 1 : 0;

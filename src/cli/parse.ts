@@ -9,6 +9,8 @@ import { spanToSchema } from '../core/schema';
 import { stringifyJson } from '../core/json';
 import { buildTraces, type TraceNode } from '../core/tree';
 import { formatDuration } from '../core/format';
+import { maskSensitiveText } from '../core/sensitive';
+import { jsonForTerminal, terminalLine, terminalText } from '../core/safeText';
 
 /** Tutorial-style compact duration: `81ms`, `1.2s`. */
 const formatMs = (ns: bigint): string => (ns === 0n ? '0ms' : formatDuration(ns).replace(' ', ''));
@@ -68,7 +70,7 @@ function withUsage(fn: () => number): number {
     return fn();
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`span-lens ${err.message}\n`);
+      process.stderr.write(terminalText(`span-lens ${err.message}\n`));
       return 2;
     }
     throw err;
@@ -99,7 +101,7 @@ export async function parseCommand(args: string[]): Promise<number> {
       })),
       formats: result.formats,
     };
-    process.stdout.write(stringifyJson(out, 2) + '\n');
+    process.stdout.write(jsonForTerminal(stringifyJson(out, 2)) + '\n');
     return 0;
   });
 }
@@ -120,7 +122,7 @@ export async function treeCommand(args: string[]): Promise<number> {
     process.stdout.write(formatTree(result.spans));
     if (result.unparsed.length) {
       process.stdout.write(`\n${result.unparsed.length} place(s) could not be read:\n`);
-      for (const u of result.unparsed.slice(0, 20)) process.stdout.write(`  lines ${u.startLine + 1}-${u.endLine + 1}: ${u.reason}\n`);
+      for (const u of result.unparsed.slice(0, 20)) process.stdout.write(`  lines ${u.startLine + 1}-${u.endLine + 1}: ${terminalLine(u.reason)}\n`);
     }
     return 0;
   });
@@ -128,7 +130,8 @@ export async function treeCommand(args: string[]): Promise<number> {
 
 /**
  * Each trace as an indented tree, times relative to the trace start:
- * `└─ span "payment.charge" [81ms ── 915ms] 834ms`.
+ * `└─ span "payment.charge" [81ms ── 915ms] 834ms`. Safe to print: secrets in names and status
+ * messages are masked, control and bidi characters escaped.
  */
 export function formatTree(spans: readonly Span[]): string {
   if (!spans.length) return 'no spans\n';
@@ -153,17 +156,18 @@ export function formatTree(spans: readonly Span[]): string {
       const end = s.endTimeUnixNano === null ? null : s.endTimeUnixNano - t0;
       const range = end === null ? `[${formatMs(start)} ── never ended]` : `[${formatMs(start)} ── ${formatMs(end)}] ${formatMs(end - start)}`;
       const marks: string[] = [];
-      if (s.status.code === 'ERROR') marks.push(`✗ ERROR${s.status.message ? `: ${oneLine(s.status.message)}` : ''}`);
+      if (s.status.code === 'ERROR') marks.push(`✗ ERROR${s.status.message ? `: ${shownLine(s.status.message)}` : ''}`);
       if (node.orphan) marks.push(`orphan: parent ${s.parentSpanId} not in this run`);
       if (node.duplicateId) marks.push(`duplicate span id ${s.spanId}`);
       if (s.kind !== 'INTERNAL') marks.push(s.kind);
-      lines.push(`${treePrefix(open, depth)}${last ? '└─' : '├─'} span ${JSON.stringify(oneLine(s.name))} ${range}${marks.length ? '  ' + marks.join('; ') : ''}`);
+      lines.push(`${treePrefix(open, depth)}${last ? '└─' : '├─'} span ${JSON.stringify(shownLine(s.name, false))} ${range}${marks.length ? '  ' + marks.join('; ') : ''}`);
       open[depth] = !last;
       for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], depth: depth + 1, last: i === node.children.length - 1 });
     }
     lines.push('');
   }
-  return lines.join('\n');
+  // Ids and anything else drawn from the input: no character of it may steer the terminal.
+  return terminalText(lines.join('\n'));
 }
 
 /** Indentation drawn in full up to this depth; deeper rows say their depth instead (a line stays short). */
@@ -177,8 +181,12 @@ function treePrefix(open: boolean[], depth: number): string {
   return depth > MAX_DRAWN_DEPTH ? `${out}[depth ${depth}] ` : out;
 }
 
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return flat.length > 200 ? flat.slice(0, 200) + '…' : flat;
+/**
+ * A span's text as one line of the tree: secrets masked, cut at 200 characters, and control or
+ * bidi characters escaped (`escape` false: the caller quotes it as JSON, which escapes C0 itself).
+ */
+function shownLine(s: string, escape = true): string {
+  const masked = maskSensitiveText(s);
+  const cut = masked.length > 200 ? masked.slice(0, 200) + '…' : masked;
+  return escape ? terminalLine(cut) : cut;
 }

@@ -7,6 +7,8 @@ import { stringifyJson } from '../core/json';
 import type { RunFacts } from '../core/model';
 import { spanToSchema } from '../core/schema';
 import type { RunResult } from '../run/runFile';
+import { jsonForTerminal, terminalText } from '../core/safeText';
+import { maskSensitiveText } from '../core/sensitive';
 import { formatTree } from './parse';
 import { UsageError, readTimeout, runProgram, splitAtDashes } from './program';
 
@@ -102,10 +104,10 @@ export async function runCommand(args: string[], io: RunCommandIo = processIo, s
 
   if (result.error) {
     io.stderr(`span-lens run: ${result.error}\n`);
-    if (parsed.json) io.stdout(stringifyJson(jsonReport(result), 2) + '\n');
+    if (parsed.json) io.stdout(jsonForTerminal(stringifyJson(jsonReport(result), 2)) + '\n');
     return 2;
   }
-  if (parsed.json) io.stdout(stringifyJson(jsonReport(result), 2) + '\n');
+  if (parsed.json) io.stdout(jsonForTerminal(stringifyJson(jsonReport(result), 2)) + '\n');
   else io.stdout(humanReport(result));
   if (result.failure) io.stderr(`span-lens run: ${result.failure}\n`);
   if (result.exitCode !== null) return result.exitCode;
@@ -153,12 +155,13 @@ export function humanReport(result: RunResult): string {
   lines.push(...factLines(result.facts));
   if (result.cut.spans) lines.push(`${result.cut.spans} span(s) were not kept: the span limit was reached`);
   if (result.cut.outputBytes) lines.push(`${result.cut.outputBytes} bytes of program output were not shown: the output limit was reached`);
-  for (const u of result.unlocated ?? []) lines.push(`span "${u.name}" has no source location: ${u.reason}`);
+  for (const u of result.unlocated ?? []) lines.push(`span ${JSON.stringify(maskSensitiveText(u.name))} has no source location: ${u.reason}`);
   if (result.unparsed.length) {
     lines.push(`${result.unparsed.length} place(s) in the output looked like spans but could not be read:`);
     for (const u of result.unparsed.slice(0, 10)) lines.push(`  ${u.stream} lines ${u.startLine + 1}-${u.endLine + 1}: ${u.reason}`);
   }
-  return lines.join('\n') + '\n';
+  // Names, reasons and messages come from the program's output: nothing in them may steer the terminal.
+  return terminalText(lines.join('\n') + '\n');
 }
 
 function factLines(facts: RunFacts): string[] {
