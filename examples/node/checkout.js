@@ -1,6 +1,7 @@
 // The OpenTelemetry tutorial's checkout, in Node. Press "Run with Span Lens" (the pulse icon in
 // the editor title bar) to see its trace: a waterfall, durations above the lines that started
-// each span, and hovers with attributes and events.
+// each span, and hovers with attributes and events. Run `npm install` in this folder first (the
+// OpenTelemetry SDK from npm, package.json).
 'use strict';
 const { trace } = require('@opentelemetry/api');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');

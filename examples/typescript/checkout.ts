@@ -1,5 +1,6 @@
-// The tutorial's checkout in TypeScript: Span Lens transpiles it with esbuild and maps every
-// span back to the .ts line that started it.
+// The tutorial's checkout in TypeScript, an ES module (package.json "type": "module") with a
+// top-level await. Span Lens runs it with the project's own tsx (npm install first) and maps
+// every span back to the .ts line that started it.
 import { trace, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -34,15 +35,11 @@ async function charge(amount: number): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  await tracer.startActiveSpan('checkout', async (span: Span) => {
-    const cart = await loadCart(42);
-    span.setAttribute('cart.items', cart.length);
-    await charge(19.99);
-    span.end();
-  });
-  console.log('order placed');
-  await provider.shutdown();
-}
-
-void main();
+await tracer.startActiveSpan('checkout', async (span: Span) => {
+  const cart = await loadCart(42);
+  span.setAttribute('cart.items', cart.length);
+  await charge(19.99);
+  span.end();
+});
+console.log('order placed');
+await provider.shutdown();

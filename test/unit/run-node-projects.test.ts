@@ -9,6 +9,7 @@
  */
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Span } from '../../src/core/model';
 import { planLaunch } from '../../src/run/launch';
@@ -170,4 +171,19 @@ describe('run: Node and TypeScript projects as their ecosystems lay them out', f
       expected(root, 'ping.client', '(root)', 'src/main.ts'),
     ]);
   });
+  for (const [example, file] of [['node', 'checkout.js'], ['typescript', 'checkout.ts']]) {
+    it(`examples/${example}/${file} runs with no settings once npm install ran there: the checkout, its two children, each on its line`, async () => {
+      const root = nodeProject(example, 'examples');
+      const program = path.join(root, file);
+      const { result, stdout } = await run(program);
+      assert.ok(stdout.includes('order placed'), stdout);
+      const text = fs.readFileSync(program, 'utf8').split('\n');
+      const lineOf = (name: string) => text.findIndex((l) => l.includes(`startActiveSpan('${name}'`)) + 1;
+      assert.deepStrictEqual(outline(result.spans, root), [
+        `checkout <- (root) @ ${file}:${lineOf('checkout')}`,
+        `db.load_cart <- checkout @ ${file}:${lineOf('db.load_cart')}`,
+        `payment.charge <- checkout @ ${file}:${lineOf('payment.charge')}`,
+      ]);
+    });
+  }
 });

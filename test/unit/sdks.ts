@@ -57,12 +57,12 @@ export function javaSdkClassPath(): string[] {
 }
 
 /**
- * A Node test project (test/fixtures/node-projects/NAME) whose packages `.ci/install-sdks.sh node`
+ * A Node test project (test/fixtures/node-projects/NAME, or PARENT/NAME: examples/node) whose packages `.ci/install-sdks.sh node`
  * installed from the npm registry by its lockfile; fails, saying how to install them, when its
  * node_modules is missing (the repository's own node_modules above must not stand in for it).
  */
-export function nodeProject(name: string): string {
-  const dir = path.join(REPO, 'test', 'fixtures', 'node-projects', name);
+export function nodeProject(name: string, parent = path.join('test', 'fixtures', 'node-projects')): string {
+  const dir = path.join(REPO, parent, name);
   if (!fs.existsSync(path.join(dir, 'node_modules'))) throw sdkMissing('node', `the packages of test project ${name} (${path.join(dir, 'node_modules')})`);
   return dir;
 }
