@@ -206,6 +206,65 @@ export function mask(value: unknown): string {
   return `${shown}…(redacted, ${text.length} char${text.length === 1 ? '' : 's'})`;
 }
 
+/** The patterns of sensitiveTextKind, global, for finding every occurrence in a text. */
+const JWT_ALL = new RegExp(JWT.source, 'g');
+const BEARER_ALL = /\b(bearer\s+)((?=[A-Za-z\-._~+/]*\d)[A-Za-z0-9\-._~+/]{16,}=*)/gi;
+const API_KEY_ALL = new RegExp(API_KEY.source, 'g');
+const URL_CREDENTIALS_ALL = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s/@]+)@/gi;
+const EMAIL_ALL = new RegExp(EMAIL.source, 'g');
+/** What mask() writes after the characters it shows. */
+const MASKED = /…\(redacted, \d+ (?:chars?|items?)\)/g;
+
+/**
+ * Free text (a span name, a status message, an event name, a finding's message) with every
+ * secret or personal datum in it masked as `mask` shows an attribute value: the rest of the
+ * text stays readable, e.g. `charge al…(redacted, 17 chars)`. Text with nothing sensitive is
+ * returned as is (the common case costs one sensitiveTextKind call). Every place that shows span
+ * text uses this, so a value hidden in one place is hidden in all of them.
+ */
+export function maskSensitiveText(text: string): string {
+  if (sensitiveTextKind(text) === null) return text;
+  let out = text
+    .replace(JWT_ALL, (m) => mask(m))
+    .replace(BEARER_ALL, (_m, word: string, credential: string) => word + mask(credential))
+    .replace(API_KEY_ALL, (m) => mask(m))
+    .replace(URL_CREDENTIALS_ALL, (_m, head: string, password: string) => `${head}${mask(password)}@`);
+  out = maskSecretParams(out).replace(EMAIL_ALL, (m) => mask(m));
+  out = maskCardNumbers(out);
+  // The gate and the replacements are separate patterns: if anything is still found outside
+  // the masks just made, hide it all.
+  return sensitiveTextKind(out.replace(MASKED, ' ')) === null ? out : mask(text);
+}
+
+/** `password=…`-style values masked, with the same rules as hasSecretParam. */
+function maskSecretParams(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let eq = text.indexOf('='); eq > 0; eq = text.indexOf('=', eq + 1)) {
+    if (eq < from) continue;
+    let start = eq;
+    while (start > 0 && eq - start < 20 && isParamNameChar(text.charCodeAt(start - 1))) start--;
+    if (start === eq || (start > 0 && isParamNameChar(text.charCodeAt(start - 1)))) continue;
+    if (!SECRET_PARAMS.has(text.slice(start, eq).toLowerCase())) continue;
+    let end = eq + 1;
+    while (end < text.length && !PARAM_END.has(text.charCodeAt(end))) end++;
+    const value = text.slice(eq + 1, end);
+    if (value.length < 4 || isPlaceholder(value)) continue;
+    out += text.slice(from, eq + 1) + mask(value);
+    from = end;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Luhn-valid card-like numbers masked. */
+function maskCardNumbers(text: string): string {
+  if (!hasDigits(text, 13)) return text;
+  return text.replace(CARD_CANDIDATE, (m) => {
+    const digits = m.replace(/[ -]/g, '');
+    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? mask(m) : m;
+  });
+}
+
 /** Values that are already redacted or empty-ish: nothing to hide. */
 function isPlaceholder(value: string): boolean {
   return /^(?:\*+|•+|x{3,}|\[?redacted\]?|<redacted>|null|none|undefined)$/i.test(value.trim());
