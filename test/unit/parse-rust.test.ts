@@ -422,6 +422,200 @@ describe('rust tracing fmt: the printed format', function () {
   });
 });
 
+
+/** Real tracing-subscriber 0.3.23 output of one program (test/fixtures/rust/checkout, then a span `rec` with a field recorded later) under other fmt setups than the run tests use. */
+const OTHER_LAYOUTS: Record<string, string[]> = {
+  // .compact().with_ansi(false), NEW|CLOSE
+  compactPlain: [
+    "2026-12-08T03:11:45.970096Z  INFO checkout: span_lens_checkout: new user.id=42",
+    "2026-12-08T03:11:45.970176Z  INFO checkout:db.load_cart: span_lens_checkout: new user.id=42",
+    "2026-12-08T03:11:45.975318Z  INFO checkout:db.load_cart: span_lens_checkout: close time.busy=5.12ms time.idle=19.5µs user.id=42",
+    "2026-12-08T03:11:45.975403Z  INFO checkout:charge: span_lens_checkout: new user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:45.975414Z  INFO checkout:charge: span_lens_checkout: calling payment provider user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:45.985581Z  INFO checkout:charge: span_lens_checkout: close time.busy=10.1ms time.idle=23.0µs user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:45.985663Z  INFO checkout: span_lens_checkout: close time.busy=15.5ms time.idle=87.6µs user.id=42",
+    "2026-12-08T03:11:45.985693Z  INFO rec: span_lens_checkout: new a=1",
+    "2026-12-08T03:11:45.985706Z  INFO rec: span_lens_checkout: done: all k=\"v\" n=3 a=1 b=\"x y\"",
+    "2026-12-08T03:11:45.985716Z  INFO rec: span_lens_checkout: close time.busy=14.5µs time.idle=9.35µs a=1 b=\"x y\"",
+    ""
+  ],
+  // .compact().with_ansi(false).with_target(false).with_file(true).with_line_number(true), NEW|CLOSE
+  compactPlainFileNoTarget: [
+    "2026-12-08T03:11:45.991358Z  INFO checkout: src/lib.rs:21: new user.id=42",
+    "2026-12-08T03:11:45.991443Z  INFO checkout:db.load_cart: src/lib.rs:8: new user.id=42",
+    "2026-12-08T03:11:45.996603Z  INFO checkout:db.load_cart: src/lib.rs:8: close time.busy=5.13ms time.idle=19.4µs user.id=42",
+    "2026-12-08T03:11:45.996697Z  INFO checkout:charge: src/lib.rs:14: new user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:45.996709Z  INFO checkout:charge: src/lib.rs:16: calling payment provider user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:46.006857Z  INFO checkout:charge: src/lib.rs:14: close time.busy=10.1ms time.idle=21.2µs user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:46.006934Z  INFO checkout: src/lib.rs:21: close time.busy=15.5ms time.idle=90.7µs user.id=42",
+    "2026-12-08T03:11:46.006965Z  INFO rec: src/main.rs:11: new a=1",
+    "2026-12-08T03:11:46.006979Z  INFO rec: src/main.rs:14: done: all k=\"v\" n=3 a=1 b=\"x y\"",
+    "2026-12-08T03:11:46.006988Z  INFO rec: src/main.rs:11: close time.busy=14.5µs time.idle=9.62µs a=1 b=\"x y\"",
+    ""
+  ],
+  // .compact(), no span events
+  compactNoEvents: [
+    "\u001b[2m2026-12-08T03:11:46.014074Z\u001b[0m \u001b[32m INFO\u001b[0m \u001b[1mcheckout\u001b[0m:\u001b[1mcharge\u001b[0m: \u001b[2mspan_lens_checkout\u001b[0m\u001b[2m:\u001b[0m calling payment provider \u001b[2m\u001b[3muser.id\u001b[0m\u001b[2m=\u001b[0m42\u001b[0m \u001b[2m\u001b[3mpayment.amount\u001b[0m\u001b[2m=\u001b[0m19.99\u001b[0m",
+    "\u001b[2m2026-12-08T03:11:46.024351Z\u001b[0m \u001b[32m INFO\u001b[0m \u001b[1mrec\u001b[0m: \u001b[2mspan_lens_checkout\u001b[0m\u001b[2m:\u001b[0m done: all \u001b[3mk\u001b[0m\u001b[2m=\u001b[0m\"v\" \u001b[3mn\u001b[0m\u001b[2m=\u001b[0m3 \u001b[2m\u001b[3ma\u001b[0m\u001b[2m=\u001b[0m1 \u001b[3mb\u001b[0m\u001b[2m=\u001b[0m\"x y\"\u001b[0m",
+    ""
+  ],
+  // .compact().with_ansi(false), no span events
+  compactPlainNoEvents: [
+    "2026-12-08T03:11:46.032826Z  INFO checkout:charge: span_lens_checkout: calling payment provider user.id=42 payment.amount=19.99",
+    "2026-12-08T03:11:46.043113Z  INFO rec: span_lens_checkout: done: all k=\"v\" n=3 a=1 b=\"x y\"",
+    ""
+  ],
+  // .pretty().with_ansi(false), NEW|CLOSE
+  prettyPlain: [
+    "  2026-12-08T03:13:59.080702Z  INFO span_lens_checkout: new",
+    "    at src/lib.rs:21",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.080775Z  INFO span_lens_checkout: new",
+    "    at src/lib.rs:8",
+    "    in span_lens_checkout::db.load_cart",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.086031Z  INFO span_lens_checkout: close, time.busy: 5.22ms, time.idle: 23.9µs",
+    "    at src/lib.rs:8",
+    "    in span_lens_checkout::db.load_cart",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.086132Z  INFO span_lens_checkout: new",
+    "    at src/lib.rs:14",
+    "    in span_lens_checkout::charge with payment.amount: 19.99",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.086146Z  INFO span_lens_checkout: calling payment provider",
+    "    at src/lib.rs:16",
+    "    in span_lens_checkout::charge with payment.amount: 19.99",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.096330Z  INFO span_lens_checkout: close, time.busy: 10.2ms, time.idle: 27.6µs",
+    "    at src/lib.rs:14",
+    "    in span_lens_checkout::charge with payment.amount: 19.99",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.096418Z  INFO span_lens_checkout: close, time.busy: 15.6ms, time.idle: 79.4µs",
+    "    at src/lib.rs:21",
+    "    in span_lens_checkout::checkout with user.id: 42",
+    "",
+    "  2026-12-08T03:13:59.096454Z  INFO span_lens_checkout: new",
+    "    at src/main.rs:11",
+    "    in span_lens_checkout::rec with a: 1",
+    "",
+    "  2026-12-08T03:13:59.096470Z  INFO span_lens_checkout: done: all, k: \"v\", n: 3",
+    "    at src/main.rs:14",
+    "    in span_lens_checkout::rec with a: 1, b: \"x y\"",
+    "",
+    "  2026-12-08T03:13:59.096481Z  INFO span_lens_checkout: close, time.busy: 17.4µs, time.idle: 11.4µs",
+    "    at src/main.rs:11",
+    "    in span_lens_checkout::rec with a: 1, b: \"x y\"",
+    "",
+    ""
+  ],
+  // .pretty().with_target(false).with_thread_names(true), NEW|CLOSE
+  prettyNoTargetThreads: [
+    "  \u001b[2m2026-12-08T03:13:59.100034Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mnew\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:21 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.100124Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mnew\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:8 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mdb.load_cart\u001b[0m",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.105310Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mclose, \u001b[1;32mtime.busy\u001b[0m\u001b[32m: 5.15ms, \u001b[1;32mtime.idle\u001b[0m\u001b[32m: 26.1µs\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:8 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mdb.load_cart\u001b[0m",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.105414Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mnew\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:14 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcharge\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1mpayment.amount\u001b[0m: 19.99",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.105434Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mcalling payment provider\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:16 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcharge\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1mpayment.amount\u001b[0m: 19.99",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.115638Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mclose, \u001b[1;32mtime.busy\u001b[0m\u001b[32m: 10.2ms, \u001b[1;32mtime.idle\u001b[0m\u001b[32m: 32.8µs\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:14 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcharge\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1mpayment.amount\u001b[0m: 19.99",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.115735Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mclose, \u001b[1;32mtime.busy\u001b[0m\u001b[32m: 15.6ms, \u001b[1;32mtime.idle\u001b[0m\u001b[32m: 94.5µs\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/lib.rs:21 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mcheckout\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1muser.id\u001b[0m: 42",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.115780Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mnew\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/main.rs:11 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mrec\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1ma\u001b[0m: 1",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.115801Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mdone: all, \u001b[1;32mk\u001b[0m\u001b[32m: \"v\", \u001b[1;32mn\u001b[0m\u001b[32m: 3\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/main.rs:14 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mrec\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1ma\u001b[0m: 1, \u001b[1mb\u001b[0m: \"x y\"",
+    "",
+    "  \u001b[2m2026-12-08T03:13:59.115819Z\u001b[0m \u001b[32m INFO\u001b[0m  \u001b[32mclose, \u001b[1;32mtime.busy\u001b[0m\u001b[32m: 23.8µs, \u001b[1;32mtime.idle\u001b[0m\u001b[32m: 16.6µs\u001b[0m",
+    "    \u001b[2;3mat\u001b[0m src/main.rs:11 \u001b[2;3mon\u001b[0m main",
+    "    \u001b[2;3min\u001b[0m \u001b[1mrec\u001b[0m \u001b[2;3mwith\u001b[0m \u001b[1ma\u001b[0m: 1, \u001b[1mb\u001b[0m: \"x y\"",
+    "",
+    ""
+  ],
+};
+
+describe('rust tracing fmt: compact and pretty, each setup', function () {
+  const parse = (lines: string[]) => parseText(Buffer.from(lines.join('\n')));
+  const closed = ['checkout > db.load_cart', 'checkout > charge', 'checkout', 'rec'];
+
+  for (const name of ['compactPlain', 'compactPlainFileNoTarget', 'prettyPlain', 'prettyNoTargetThreads']) {
+    it(`${name}: every span once, its parent, its own fields (one recorded later), its events and nothing left as output`, function () {
+      const r = parse(OTHER_LAYOUTS[name]);
+      assert.deepStrictEqual(r.unparsed, []);
+      assert.deepStrictEqual(r.output.map((l) => l.text), [], 'every line is a record’s');
+      assert.deepStrictEqual(r.spans.map((s) => pathOf(s, r.spans)), closed);
+      const [load, charge, checkout, rec] = r.spans;
+      assert.deepStrictEqual([load.attributes, charge.attributes, checkout.attributes, rec.attributes], [{}, { 'payment.amount': 19.99 }, { 'user.id': 42 }, { a: 1, b: 'x y' }]);
+      assert.deepStrictEqual(charge.events.map((e) => [e.name, e.attributes]), [['calling payment provider', {}]]);
+      assert.deepStrictEqual(rec.events.map((e) => [e.name, e.attributes]), [['done: all', { k: 'v', n: 3 }]], 'the message keeps its `: `; the span’s fields are not the event’s');
+      assert.deepStrictEqual(checkout.events, []);
+      assert.ok(load.endTimeUnixNano! - load.startTimeUnixNano >= 5_000_000n && charge.endTimeUnixNano! - charge.startTimeUnixNano >= 10_000_000n);
+      const printsFile = name !== 'compactPlain';
+      assert.deepStrictEqual(
+        r.spans.map((s) => s.location && `${s.location.file}:${s.location.line + 1}`),
+        printsFile ? ['src/lib.rs:8', 'src/lib.rs:14', 'src/lib.rs:21', 'src/main.rs:11'] : [undefined, undefined, undefined, undefined],
+      );
+      const noTarget = name.includes('NoTarget');
+      for (const s of r.spans) assert.strictEqual(s.scope.name, noTarget ? '' : 'span_lens_checkout', `${s.name}: scope`);
+      if (name === 'prettyNoTargetThreads') for (const s of r.spans) assert.strictEqual(s.thread, 'main');
+    });
+  }
+
+  it('compact without span events (ANSI): the spans from event lines, each span’s fields told from the event’s', function () {
+    const r = parse(OTHER_LAYOUTS.compactNoEvents);
+    assert.deepStrictEqual(r.spans.map((s) => pathOf(s, r.spans)), ['checkout', 'checkout > charge', 'rec']);
+    assert.deepStrictEqual(r.spans.map((s) => s.attributes), [{ 'user.id': 42 }, { 'payment.amount': 19.99 }, { a: 1, b: 'x y' }]);
+    assert.deepStrictEqual(r.spans[2].events.map((e) => e.attributes), [{ k: 'v', n: 3 }]);
+  });
+
+  it('compact without span events or colours: the spans and their parents, no span invented (their fields cannot be told from the event’s)', function () {
+    const r = parse(OTHER_LAYOUTS.compactPlainNoEvents);
+    assert.deepStrictEqual(r.output, []);
+    assert.deepStrictEqual(r.spans.map((s) => pathOf(s, r.spans)), ['checkout', 'checkout > charge', 'rec']);
+    assert.deepStrictEqual(r.spans[1].events.map((e) => e.name), ['calling payment provider']);
+  });
+
+  it('a Full line whose message is `new` or `close` with fields of its own stays an event', function () {
+    const r = parse([
+      '2026-12-08T03:10:03.201637Z  INFO job{id=1}: app: new',
+      '2026-12-08T03:10:03.201638Z  INFO job{id=1}: app: new kind="x"',
+      '2026-12-08T03:10:03.201639Z  INFO job{id=1}: app: close time.busy=1.00ms time.idle=1.00µs',
+    ]);
+    assert.deepStrictEqual(r.spans.map((s) => [s.name, s.attributes, s.events.map((e) => [e.name, e.attributes])]), [['job', { id: 1 }, [['new', { kind: 'x' }]]]]);
+  });
+});
+
 describe('rust tracing json: the printed format', function () {
   it('flatten_event, no span list, big integers and a glued program prefix', function () {
     const r = parseText(

@@ -1661,9 +1661,15 @@ class FmtReader implements LineReader {
         .join(' ');
       if (spanText) {
         const eventText = pairsText(rec.pairs);
-        if (eventText === spanText || eventText.endsWith(' ' + spanText)) {
+        let at = eventText === spanText || eventText.endsWith(' ' + spanText) ? eventText.length - spanText.length : -1;
+        if (at < 0 && i === path.length && path[last].fields !== '') {
+          // Fields recorded into the innermost span since (Span::record) follow its known ones.
+          at = (' ' + eventText).lastIndexOf(' ' + spanText + ' ');
+          if (at >= 0) path[last].fields += eventText.slice(at + spanText.length);
+        }
+        if (at >= 0) {
           const spanPairs: [string, string][] = [];
-          splitPairs(spanText, 0, spanPairs);
+          splitPairs(eventText.slice(at), 0, spanPairs);
           rec.pairs.length -= spanPairs.length;
         }
       }
