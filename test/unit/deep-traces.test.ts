@@ -66,10 +66,10 @@ describe(`a trace ${DEPTH} spans deep`, function () {
 
   it('is checked, and every finding’s quick fixes are computed', () => {
     const source = 'const { trace } = require("@opentelemetry/api");\nfunction f(n) {\n  const span = trace.getTracer("t").startSpan("recurse " + n);\n  if (n) f(n - 1);\n  span.end();\n}\n';
-    const analysis = analyzeRun({ spans, facts: {}, sources: new Map([['/w/deep.js', source]]), language: 'node' });
+    const analysis = analyzeRun({ spans, facts: {}, sources: new Map([['/w/deep.js', source]]), language: 'javascript' });
     assert.deepStrictEqual(analysis.failures, [], 'no rule failed');
     assert.ok(analysis.findings.some((f) => f.rule === 'unended-span'));
-    for (const f of analysis.findings) quickFixes(source, f, 'node');
+    for (const f of analysis.findings) quickFixes(source, f, 'javascript');
   });
 
   it('becomes the waterfall’s data, rows in tree order with their depth', () => {
