@@ -6,6 +6,7 @@ import { parseCommand, treeCommand } from './parse';
 import { runCommand } from './run';
 import { checkCommand } from './check';
 import { htmlCommand } from './html';
+import { isOutputClosed, watchOutputs } from './closedOutput';
 
 const USAGE = `usage: span-lens <command> [options]
 
@@ -52,11 +53,17 @@ declare const SPAN_LENS_VERSION: string | undefined;
 const VERSION = typeof SPAN_LENS_VERSION === 'string' ? SPAN_LENS_VERSION : '0.1.0';
 
 if (require.main === module) {
+  // `span-lens … | head`: a reader that stops early is not an error (see closedOutput.ts).
+  watchOutputs();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = isOutputClosed() ? 0 : code;
     },
     (err: unknown) => {
+      if (isOutputClosed()) {
+        process.exitCode = 0;
+        return;
+      }
       process.stderr.write(`span-lens: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },

@@ -5,6 +5,7 @@
  * whole process tree before the CLI reports and exits.
  */
 import { runFile, type OutputStream, type RunResult } from '../run/runFile';
+import { onOutputClosed } from './closedOutput';
 
 /** A command-line mistake; its message is for the user. */
 export class UsageError extends Error {}
@@ -36,24 +37,32 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Run `file` with Span Lens in the current folder. Unless `signal` is given (tests, embedding),
- * SIGINT, SIGTERM and SIGHUP stop the program and everything it started; a second Ctrl-C quits
- * at once.
+ * SIGINT, SIGTERM and SIGHUP stop the program and everything it started (SIGTERM, a grace
+ * period, SIGKILL); a second one kills them all at once. Either way the run ends with its report.
  */
 export async function runProgram(
   file: string,
   opts: { programArgs: string[]; timeoutMs?: number; io: ProgramIo; signal?: AbortSignal },
 ): Promise<RunResult> {
   const controller = new AbortController();
+  const hard = new AbortController();
   opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  let interrupts = 0;
+  let stops = 0;
   const onStop = (sig: NodeJS.Signals) => {
     // The program runs in its own process group, so a terminal's Ctrl-C reaches only us: stop it.
-    if (sig === 'SIGINT' && ++interrupts > 1) process.exit(130);
-    opts.io.notice(`stopping the program (${sig === 'SIGINT' ? 'Ctrl-C again to quit at once' : `span-lens got ${sig}`})`);
+    if (++stops > 1) {
+      // Asked again: kill the whole tree now, then report what there is (never leave it running).
+      opts.io.notice('killing the program and everything it started');
+      hard.abort();
+      return;
+    }
+    opts.io.notice(`stopping the program (${sig === 'SIGINT' ? 'Ctrl-C again to kill it at once' : `span-lens got ${sig}`})`);
     controller.abort();
   };
   const listen = opts.signal === undefined;
   if (listen) for (const s of STOP_SIGNALS) process.on(s, onStop);
+  // `span-lens run … | head`: the reader is gone, so stop the program as SIGPIPE would have.
+  const offClosed = onOutputClosed(() => controller.abort());
   try {
     return await runFile(
       file,
@@ -62,11 +71,13 @@ export async function runProgram(
         signal: controller.signal,
         timeoutMs: opts.timeoutMs,
         stdin: opts.io.stdin,
+        hardSignal: hard.signal,
         onOutput: (stream, chunk) => opts.io.output(stream, chunk),
         onNotice: (message) => opts.io.notice(message),
       },
     );
   } finally {
+    offClosed();
     if (listen) for (const s of STOP_SIGNALS) process.removeListener(s, onStop);
   }
 }
