@@ -36,6 +36,13 @@ export interface ProcessOptions {
   onStderr(chunk: Buffer): void;
   /** Called once the program is running, with its pid (also the id of its process group). */
   onSpawn?(pid: number): void;
+  /** Aborting stops the program and everything it started at once (SIGKILL, no grace): a second Ctrl-C. */
+  hardSignal?: AbortSignal;
+  /**
+   * A `NAME=value` variable of the program's environment that only this run has (the run's
+   * nonce): processes that escaped the process group and lost their parent are found by it.
+   */
+  marker?: string;
 }
 
 /** How a run ended. */
@@ -104,12 +111,13 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
       }
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.hardSignal?.removeEventListener('abort', onHardAbort);
       resolve({ exitCode, signal: exitSignal, stopped, pid, durationMs: Date.now() - started, ...extra });
     };
 
-    const stopTree = () => {
+    const stopTree = (graceMs = grace) => {
       if (!killing && pid !== undefined) {
-        killing = killProcessTree(pid, { graceMs: grace }).then(() => {
+        killing = killProcessTree(pid, { graceMs, marker: opts.marker }).then(() => {
           // Everything we could reach is gone; a pipe still open belongs to something that
           // escaped us. Stop waiting for it.
           timers.push(
@@ -128,6 +136,13 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
       stopped ??= 'aborted';
       stopTree();
     };
+    const onHardAbort = () => {
+      if (settled || pid === undefined) return;
+      stopped ??= 'aborted';
+      // Whatever is under way gets no more grace: everything is killed now.
+      void killProcessTree(pid, { graceMs: 0, marker: opts.marker });
+      stopTree(0);
+    };
 
     child.stdout!.on('data', (c: Buffer) => opts.onStdout(c));
     child.stderr!.on('data', (c: Buffer) => opts.onStderr(c));
@@ -145,13 +160,14 @@ export function runProcess(spec: ProcessSpec, opts: ProcessOptions): Promise<Pro
       exitCode = code;
       exitSignal = sig;
       // Children that inherited stdout/stderr keep the pipes open; give them a moment, then stop them.
-      timers.push(setTimeout(stopTree, linger));
+      timers.push(setTimeout(() => stopTree(), linger));
     });
     // When we are stopping the tree, the program's pipes can close before its other processes
     // are gone: the run is over only when they are.
     child.on('close', () => (killing ? killing.then(() => finish()) : finish()));
 
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    opts.hardSignal?.addEventListener('abort', onHardAbort, { once: true });
     if (opts.timeoutMs && opts.timeoutMs > 0) {
       timers.push(
         setTimeout(() => {
@@ -239,6 +255,36 @@ function treeMembers(root: number, known: Set<number>): Set<number> {
   return known;
 }
 
+/**
+ * Processes (of this user) whose environment holds `marker` (`NAME=value`): every process a run
+ * started inherits the run's own variable, so this finds those that left its process group and
+ * lost their parent (a double fork, setsid). Linux only (/proc/PID/environ); elsewhere none.
+ */
+function markedProcesses(marker: string | undefined): Set<number> {
+  const out = new Set<number>();
+  if (!marker || process.platform !== 'linux') return out;
+  const needle = Buffer.from(`\0${marker}\0`);
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57 || Number(name) === process.pid) continue;
+    let env: Buffer;
+    try {
+      env = fs.readFileSync(`/proc/${name}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    // The first variable has no NUL before it.
+    if (env.includes(needle) || env.subarray(0, needle.length - 1).equals(needle.subarray(1))) out.add(Number(name));
+  }
+  return out;
+}
+
 /** True while `pid` is a running process (a zombie counts as gone). */
 export function isProcessRunning(pid: number): boolean {
   try {
@@ -275,7 +321,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * descendant found in the process table, SIGKILL to whatever is left after `graceMs`.
  * Resolves when all are gone (or after a last short wait).
  */
-export async function killProcessTree(pid: number, opts: { graceMs?: number } = {}): Promise<void> {
+export async function killProcessTree(pid: number, opts: { graceMs?: number; marker?: string } = {}): Promise<void> {
   const grace = opts.graceMs ?? 1000;
   if (isWindows) {
     try {
@@ -285,19 +331,20 @@ export async function killProcessTree(pid: number, opts: { graceMs?: number } = 
     }
     return;
   }
-  const known = treeMembers(pid, new Set<number>());
+  const known = treeMembers(pid, markedProcesses(opts.marker));
   signalAll(pid, known, 'SIGTERM');
   const deadline = Date.now() + grace;
   while (Date.now() < deadline) {
     await sleep(50);
     if (![...known].some(isProcessRunning)) {
       // Something may have forked while dying; one more look.
-      const again = treeMembers(pid, new Set<number>());
+      const again = treeMembers(pid, markedProcesses(opts.marker));
       if (![...again].some(isProcessRunning)) return;
       for (const p of again) known.add(p);
       signalAll(pid, again, 'SIGTERM');
     }
   }
+  for (const p of markedProcesses(opts.marker)) known.add(p);
   treeMembers(pid, known);
   signalAll(pid, known, 'SIGKILL');
   const hardDeadline = Date.now() + 500;

@@ -45,6 +45,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** The program's standard input (the CLI passes its own). Default: none, the program reads end-of-file. */
   stdin?: NodeJS.ReadableStream;
+  /** Aborting kills the program and everything it started at once, without the grace period (a second Ctrl-C). */
+  hardSignal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -279,6 +281,9 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     timeoutMs: options.timeoutMs,
     killGraceMs: options.killGraceMs,
     stdin: options.stdin,
+    hardSignal: options.hardSignal,
+    // Every process of the run inherits the nonce: those that leave the process group are found by it.
+    marker: `SPAN_LENS_NONCE=${plan.nonce}`,
     onStdout: (c) => out.write(c),
     onStderr: (c) => err.write(c),
   });

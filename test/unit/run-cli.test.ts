@@ -2,7 +2,8 @@
  * `span-lens run`: the program's output, then the trace tree and a summary; --json for tools.
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import { isProcessRunning } from '../../src/run/process';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { runCommand, type RunCommandIo } from '../../src/cli/run';
@@ -75,6 +76,30 @@ describe('cli: span-lens run', function () {
     assert.match(r.stdout, /^read 2 lines$/m);
     assert.match(r.stdout, /2 spans in 2 traces, exit code 0/);
   });
+
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${sig} to span-lens run (a CI timeout, a closed terminal) ends the whole program tree, then the report is printed`, async () => {
+      const cliJs = path.resolve(__dirname, '../../dist/cli.js');
+      const child = spawn(process.execPath, [cliJs, 'run', fixture('escapes.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (c) => {
+          stdout += c;
+          if ([...stdout.matchAll(/^pid (\d+)$/gm)].length === 2) resolve();
+        }),
+      );
+      child.kill(sig);
+      const code = await exited;
+      const pids = [...stdout.matchAll(/^pid (\d+)$/gm)].map((m) => Number(m[1]));
+      assert.deepStrictEqual(pids.filter(isProcessRunning), [], 'every process of the program is gone');
+      assert.match(stderr, new RegExp(`stopping the program \\(span-lens got ${sig}\\)`));
+      assert.match(stdout, /stopped \(cancelled\)/, 'the report came after');
+      assert.strictEqual(code, 128 + 9, 'the program ignored SIGTERM and was killed');
+    });
+  }
 
   it("the program's arguments after --, its exit code as ours", async () => {
     const { code, stdout } = await cli([fixture('args.js'), '--', '--json', 'two words']);

@@ -60,6 +60,44 @@ describe('run: stopping programs and their process trees', function () {
     assert.deepStrictEqual(alive, [], `still running: ${alive.join(', ')}`);
   });
 
+  it('a program that ignores SIGTERM, and its double-forked setsid grandchild, are all gone after a stop', async () => {
+    const { result, stdout, stoppedInMs } = await runThenStop('escapes.js', (out) => pidsIn(out).length === 2);
+    const pids = pidsIn(stdout);
+    assert.strictEqual(pids.length, 2, stdout);
+    assert.strictEqual(result.stopped, 'aborted');
+    assert.strictEqual(result.signal, 'SIGKILL', 'SIGTERM was ignored: killed after the grace period');
+    assert.ok(stoppedInMs < 4000, `took ${stoppedInMs} ms`);
+    const alive = pids.filter(isProcessRunning);
+    assert.deepStrictEqual(alive, [], `still running: ${alive.join(', ')}`);
+  });
+
+  it('a hard stop (a second Ctrl-C) kills the tree at once, without waiting out the grace period', async () => {
+    const soft = new AbortController();
+    const hard = new AbortController();
+    let stdout = '';
+    let hardAt = 0;
+    const result = await runFile(path.join(NODE_FIXTURES, 'escapes.js'), {}, {
+      signal: soft.signal,
+      hardSignal: hard.signal,
+      killGraceMs: 30_000,
+      onOutput: (stream, chunk) => {
+        if (stream !== 'stdout') return;
+        stdout += chunk;
+        if (!hardAt && pidsIn(stdout).length === 2) {
+          soft.abort();
+          setTimeout(() => {
+            hardAt = Date.now();
+            hard.abort();
+          }, 200);
+        }
+      },
+    });
+    assert.strictEqual(result.stopped, 'aborted');
+    assert.ok(Date.now() - hardAt < 3000, `took ${Date.now() - hardAt} ms after the hard stop (grace was 30 s)`);
+    const alive = pidsIn(stdout).filter(isProcessRunning);
+    assert.deepStrictEqual(alive, [], `still running: ${alive.join(', ')}`);
+  });
+
   it('a timeout stops the program and says so', async () => {
     const started = Date.now();
     const result = await runFile(path.join(NODE_FIXTURES, 'forever.js'), {}, { timeoutMs: 400 });
