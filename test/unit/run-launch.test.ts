@@ -93,9 +93,9 @@ describe('run: launch plans', () => {
     assert.deepStrictEqual(own.args, ['--import', 'file:///w/node_modules/tsx/dist/loader.mjs', '/w/src/app.mts']);
     assert.strictEqual(own.env.TSX_TSCONFIG_PATH, '/w/tsconfig.json');
     const tsNodeEsm = planLaunch('/w/src/app.ts', { injectDir: INJECT, baseEnv: {} }, { host: hostWith({ '/w/node_modules/ts-node/package.json': '{}', '/w/package.json': '{"type":"module"}' }) });
-    assert.deepStrictEqual(tsNodeEsm.args, ['--loader', 'file:///w/node_modules/ts-node/esm.mjs', '/w/src/app.ts']);
+    assert.deepStrictEqual(tsNodeEsm.args, ['--enable-source-maps', '--loader', 'file:///w/node_modules/ts-node/esm.mjs', '/w/src/app.ts']);
     const tsNodeCjs = planLaunch('/w/src/app.cts', { injectDir: INJECT, baseEnv: {} }, { host: hostWith({ '/w/node_modules/ts-node/package.json': '{}', '/w/package.json': '{"type":"module"}' }) });
-    assert.deepStrictEqual(tsNodeCjs.args, ['--require', '/w/node_modules/ts-node/register/index.js', '/w/src/app.cts']);
+    assert.deepStrictEqual(tsNodeCjs.args, ['--enable-source-maps', '--require', '/w/node_modules/ts-node/register/index.js', '/w/src/app.cts']);
   });
 
   it('python: spanLens.python.path, else spanLens.python.command, else the Python extension interpreter, else python3; injection dir first on PYTHONPATH', () => {

@@ -154,6 +154,15 @@ describe('run: Node and TypeScript projects as their ecosystems lay them out', f
     assert.deepStrictEqual(outline(result.spans, root), [expected(root, 'esm.main', '(root)', 'src/esm.mts')]);
   });
 
+  it("a project whose runner is ts-node (its devDependency) runs with that ts-node, spans on the .ts lines through ts-node's source maps", async () => {
+    const root = nodeProject('ts-node-cjs');
+    const file = path.join(root, 'src', 'app.ts');
+    const { result, stdout } = await run(file);
+    assert.strictEqual(stdout, runPlain(path.join(root, 'node_modules', '.bin', 'ts-node'), [file], root));
+    assert.strictEqual(stdout, 'runner=ts-node order=7\n');
+    assert.deepStrictEqual(outline(result.spans, root), [expected(root, 'order.submit', '(root)', 'src/app.ts')]);
+  });
+
   it("import './tracing' first registers HTTP auto-instrumentation before 'http' is imported: the client and server spans of a request to 127.0.0.1 are there", async () => {
     const root = nodeProject('ts-import-order');
     const file = path.join(root, 'src', 'main.ts');

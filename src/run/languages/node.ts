@@ -107,9 +107,11 @@ export function runnerArgs(runner: TypeScriptRunner, file: string, host: LaunchH
     const loader = pathToFileURL(path.join(runner.dir, 'dist', 'loader.mjs')).href;
     return runner.own && majorVersion(runner.dir, host) < 4 ? ['--loader', loader] : ['--import', loader];
   }
-  // ts-node: its CommonJS hook, or its ESM loader (which registers the CommonJS hook too) for ES modules.
-  if (isEsModuleFile(file, host)) return ['--loader', pathToFileURL(path.join(runner.dir, 'esm.mjs')).href];
-  return ['--require', path.join(runner.dir, 'register', 'index.js')];
+  // ts-node: its CommonJS hook, or its ESM loader (which registers the CommonJS hook too) for ES
+  // modules. It inlines source maps but maps stacks itself; Node keeps the maps (for call sites)
+  // only with source maps on.
+  if (isEsModuleFile(file, host)) return ['--enable-source-maps', '--loader', pathToFileURL(path.join(runner.dir, 'esm.mjs')).href];
+  return ['--enable-source-maps', '--require', path.join(runner.dir, 'register', 'index.js')];
 }
 
 /** `node <runner flags> FILE` with the preload. */
