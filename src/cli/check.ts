@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeRun } from '../core/analyze';
 import type { CheckConfig } from '../core/checks';
-import type { Finding, RunFacts, Span } from '../core/model';
-import { parseText } from '../core/parse';
+import type { Finding, ParseResult, RunFacts, Span } from '../core/model';
+import { InputError, parseInput } from './input';
 import { jsonForTerminal, terminalLine, terminalText } from '../core/safeText';
 import { maskSensitiveText } from '../core/sensitive';
 import { collectSources } from '../run/sources';
@@ -138,13 +138,12 @@ async function collect(args: CheckArgs): Promise<Checked> {
     if (fs.statSync(file).isDirectory()) throw new UsageError(`${args.file}: is a directory; give the program file to check`);
   }
   if (args.from !== undefined) {
-    let bytes: Buffer;
+    let parsed: ParseResult;
     try {
-      bytes = args.from === '-' ? fs.readFileSync(0) : fs.readFileSync(args.from);
-    } catch {
-      throw new UsageError(`${args.from}: cannot read the output file`);
+      parsed = await parseInput(args.from);
+    } catch (err) {
+      throw new UsageError(err instanceof InputError ? err.message : `${args.from}: cannot read the output file`);
     }
-    const parsed = parseText(bytes);
     if (file) sources.set(file, fs.readFileSync(file, 'utf8'));
     const base = [process.cwd()];
     if (file) base.push(path.dirname(file));

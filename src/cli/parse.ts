@@ -4,13 +4,12 @@
  */
 import * as fs from 'fs';
 import { FORMAT_NAMES, type FormatName, type ParseResult, type Span } from '../core/model';
-import { parseText } from '../core/parse';
 import { spanToSchema } from '../core/schema';
-import { stringifyJson } from '../core/json';
 import { buildTraces, type TraceNode } from '../core/tree';
 import { formatDuration } from '../core/format';
 import { maskSensitiveText } from '../core/sensitive';
-import { jsonForTerminal, terminalLine, terminalText } from '../core/safeText';
+import { terminalLine, terminalText } from '../core/safeText';
+import { InputError, parseInput, writeJsonWithList } from './input';
 
 /** Tutorial-style compact duration: `81ms`, `1.2s`. */
 const formatMs = (ns: bigint): string => (ns === 0n ? '0ms' : formatDuration(ns).replace(' ', ''));
@@ -46,7 +45,7 @@ export function parseInputArgs(args: string[], command: string): InputArgs {
 
 export class UsageError extends Error {}
 
-/** Read a file or stdin fully as bytes (the parser decodes, so invalid UTF-8 survives). */
+/** Read a file or stdin fully as bytes (the parser decodes, so invalid UTF-8 survives). Prefer parseInput, which streams. */
 export function readInput(file: string): Buffer {
   if (file === '-') return fs.readFileSync(0);
   try {
@@ -59,15 +58,18 @@ export function readInput(file: string): Buffer {
   }
 }
 
-function readParsed(args: string[], command: string): { result: ParseResult; input: InputArgs } {
+async function readParsed(args: string[], command: string): Promise<{ result: ParseResult; input: InputArgs }> {
   const input = parseInputArgs(args, command);
-  const bytes = readInput(input.file);
-  return { result: parseText(bytes, input.format ? { formats: [input.format] } : {}), input };
+  try {
+    return { result: await parseInput(input.file, input.format ? { formats: [input.format] } : {}), input };
+  } catch (err) {
+    throw err instanceof InputError ? new UsageError(err.message) : err;
+  }
 }
 
-function withUsage(fn: () => number): number {
+async function withUsage(fn: () => Promise<number>): Promise<number> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(terminalText(`span-lens ${err.message}\n`));
@@ -89,10 +91,10 @@ export async function parseCommand(args: string[]): Promise<number> {
     process.stdout.write(PARSE_HELP + '\n');
     return 0;
   }
-  return withUsage(() => {
-    const { result } = readParsed(args, 'parse');
-    const out = {
-      spans: result.spans.map(spanToSchema),
+  return withUsage(async () => {
+    const { result } = await readParsed(args, 'parse');
+    // Written span by span: hundreds of thousands of spans are longer than one string can be.
+    writeJsonWithList(process.stdout, 'spans', result.spans.map(spanToSchema), {
       unparsed: result.unparsed.map((u) => ({
         startLine: u.startLine + 1,
         endLine: u.endLine + 1,
@@ -100,8 +102,7 @@ export async function parseCommand(args: string[]): Promise<number> {
         ...(u.format ? { format: u.format } : {}),
       })),
       formats: result.formats,
-    };
-    process.stdout.write(jsonForTerminal(stringifyJson(out, 2)) + '\n');
+    });
     return 0;
   });
 }
@@ -117,8 +118,8 @@ export async function treeCommand(args: string[]): Promise<number> {
     process.stdout.write(TREE_HELP + '\n');
     return 0;
   }
-  return withUsage(() => {
-    const { result } = readParsed(args, 'tree');
+  return withUsage(async () => {
+    const { result } = await readParsed(args, 'tree');
     process.stdout.write(formatTree(result.spans));
     if (result.unparsed.length) {
       process.stdout.write(`\n${result.unparsed.length} place(s) could not be read:\n`);

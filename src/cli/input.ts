@@ -1,0 +1,62 @@
+/**
+ * Saved output in, as a stream: files and stdin are parsed chunk by chunk, so their size is bounded
+ * by the memory the spans take, not by the longest string V8 can hold (a file over 512 MiB could
+ * not be decoded into one). And `parse`'s JSON out, written span by span for the same reason.
+ */
+import * as fs from 'fs';
+import type { FormatName, ParseResult } from '../core/model';
+import { createStreamParser, mergeFacts } from '../core/parse';
+import { stringifyJson } from '../core/json';
+import { jsonForTerminal } from '../core/safeText';
+
+/** A command-line mistake about the input; its message is for the user. */
+export class InputError extends Error {}
+
+/** Read FILE (or stdin for `-`) through the stream parser. Rejects with InputError for a missing or unreadable file. */
+export async function parseInput(file: string, opts: { formats?: FormatName[] } = {}): Promise<ParseResult> {
+  const result: ParseResult = { spans: [], unparsed: [], output: [], formats: [], facts: {} };
+  const parser = createStreamParser({
+    ...opts,
+    onSpan: (s) => result.spans.push(s),
+    onOutput: (l) => result.output.push(l),
+    onUnparsed: (u) => result.unparsed.push(u),
+    onFacts: (f) => mergeFacts(result.facts, f),
+    onFormat: (f) => result.formats.push(f),
+  });
+  const stream = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  try {
+    for await (const chunk of stream) parser.write(chunk as Buffer);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${file}: is a directory, not an output file`);
+    throw new InputError(`${file}: cannot read (${code ?? (err as Error).message})`);
+  }
+  parser.end();
+  return result;
+}
+
+/** Something to write text to (process.stdout, or a test's collector). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * `{"key": [items...], ...rest}` as `stringifyJson(value, 2)` would print it, but with the list
+ * written item by item in batches: a list of 700,000 spans is longer than one string can be.
+ * Control and bidi characters are escaped as for a terminal (jsonForTerminal).
+ */
+export function writeJsonWithList(out: TextSink, key: string, items: readonly unknown[], rest: Record<string, unknown>): void {
+  const indentItem = (json: string) => '    ' + json.replace(/\n/g, '\n    ');
+  let batch = `{\n  ${JSON.stringify(key)}: [`;
+  for (let i = 0; i < items.length; i++) {
+    batch += (i ? ',\n' : '\n') + indentItem(stringifyJson(items[i], 2));
+    if (batch.length > 1 << 20) {
+      out.write(jsonForTerminal(batch));
+      batch = '';
+    }
+  }
+  batch += items.length ? '\n  ]' : ']';
+  for (const [k, v] of Object.entries(rest)) batch += `,\n  ${JSON.stringify(k)}: ${stringifyJson(v, 2).replace(/\n/g, '\n  ')}`;
+  out.write(jsonForTerminal(batch + '\n}') + '\n');
+}
