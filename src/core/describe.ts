@@ -1,18 +1,38 @@
 /**
  * The hover text for a line that started spans, as Markdown. Span data is untrusted: every
- * string from a span is escaped so it renders as text (no links, no HTML, no emphasis), and
- * values that look like secrets are masked.
+ * string from a span (names, keys, values, messages, ids) is escaped so it renders as text (no
+ * links, no images, no HTML, no emphasis, no line breaks that end a block), and secrets are
+ * masked in all of them, as the CLI and the waterfall mask them. The only link is our own
+ * `command:` link, built here with its argument fully percent-encoded.
  */
 import type { AttributeValue, Attributes, Span } from './model';
 import { formatDuration } from './format';
-import { sensitiveKind } from './sensitive';
+import { maskSensitiveText, sensitiveKind } from './sensitive';
 import type { LineStats } from './lineStats';
 
-/** Escape text for Markdown so it shows literally. */
+/** Control (C0 but tab and newline, DEL, C1) and bidi characters: never shown raw in a hover. */
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Escape text for Markdown so it shows literally, on one line. */
 export function escapeMarkdown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�').replace(/\r?\n/g, ' ⏎ ');
-  return flat.replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'$=^%@]/g, (c) => '\\' + c);
+  const flat = text.replace(/\t/g, ' ').replace(HIDDEN, '\ufffd').replace(/\r?\n|\r|\u2028|\u2029/g, ' ⏎ ');
+  return flat.replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'$=^%@/]/g, (c) => '\\' + c);
+}
+
+/** Span text for a hover: secrets masked, then escaped. */
+function shown(text: string, max: number): string {
+  return escapeMarkdown(clip(maskSensitiveText(text), max));
+}
+
+/**
+ * Span text (an attribute key) as inline code that nothing in it can end: on one line (a blank
+ * line in a key ended the code span and made the rest live Markdown, images included), with no
+ * backtick, control or bidi character, secrets masked. Inside code nothing else is Markdown.
+ */
+export function codeSpan(text: string, max: number): string {
+  const flat = clip(maskSensitiveText(text), max).replace(/\t/g, ' ').replace(HIDDEN, '\ufffd').replace(/\r?\n|\r|\u2028|\u2029/g, ' ⏎ ');
+  return '`' + flat.replace(/`/g, "'") + '`';
 }
 
 function clip(s: string, n: number): string {
@@ -30,40 +50,43 @@ export function describeValue(key: string, value: AttributeValue): string {
 
 function attributeLines(attrs: Attributes, indent = ''): string[] {
   const keys = Object.keys(attrs);
-  const shown = keys.slice(0, 30);
-  const out = shown.map((k) => `${indent}- \`${k.replace(/`/g, "'")}\`: ${describeValue(k, attrs[k])}`);
-  if (keys.length > shown.length) out.push(`${indent}- … ${keys.length - shown.length} more`);
+  const listed = keys.slice(0, 30);
+  const out = listed.map((k) => `${indent}- ${codeSpan(k, 120)}: ${describeValue(k, attrs[k])}`);
+  if (keys.length > listed.length) out.push(`${indent}- … ${keys.length - listed.length} more`);
   return out;
 }
 
 export interface HoverOptions {
-  /** Builds the `command:` link that opens the waterfall on a span. */
-  showInWaterfallLink?(span: Span): string;
+  /** The command id of the link that opens the waterfall on a span (its argument is built here). */
+  showInWaterfallCommand?: string;
 }
 
 /** Markdown for one span: name, kind, duration, status, attributes, events, links, trace id. */
 export function describeSpan(span: Span, opts: HoverOptions = {}): string {
   const lines: string[] = [];
   const d = span.endTimeUnixNano === null ? 'never ended' : formatDuration(span.endTimeUnixNano - span.startTimeUnixNano);
-  const status = span.status.code === 'ERROR' ? `**✗ ERROR**${span.status.message ? ': ' + escapeMarkdown(clip(span.status.message, 300)) : ''}` : span.status.code;
-  lines.push(`**${escapeMarkdown(clip(span.name, 200))}** · ${span.kind} · ${d} · ${status}`);
+  const status = span.status.code === 'ERROR' ? `**✗ ERROR**${span.status.message ? ': ' + shown(span.status.message, 300) : ''}` : escapeMarkdown(span.status.code);
+  lines.push(`**${shown(span.name, 200)}** · ${escapeMarkdown(span.kind)} · ${d} · ${status}`);
   const attrs = attributeLines(span.attributes);
   if (attrs.length) lines.push('', '**Attributes**', ...attrs);
   if (span.events.length) {
     lines.push('', '**Events**');
     for (const e of span.events.slice(0, 20)) {
       const off = formatDuration(e.timeUnixNano - span.startTimeUnixNano);
-      lines.push(`- +${off} ${escapeMarkdown(clip(e.name, 120))}`);
+      lines.push(`- +${off} ${shown(e.name, 120)}`);
       lines.push(...attributeLines(e.attributes, '  '));
     }
     if (span.events.length > 20) lines.push(`- … ${span.events.length - 20} more events`);
   }
   if (span.links.length) {
     lines.push('', '**Links**');
-    for (const l of span.links.slice(0, 10)) lines.push(`- trace \`${l.traceId}\` span \`${l.spanId}\``);
+    for (const l of span.links.slice(0, 10)) {
+      lines.push(`- trace ${escapeMarkdown(clip(l.traceId, 64))} span ${escapeMarkdown(clip(l.spanId, 32))}`);
+      lines.push(...attributeLines(l.attributes, '  '));
+    }
   }
-  lines.push('', `trace \`${span.traceId}\` · span \`${span.spanId}\``);
-  if (opts.showInWaterfallLink) lines.push('', `[Show in waterfall](${opts.showInWaterfallLink(span)})`);
+  lines.push('', `trace ${escapeMarkdown(clip(span.traceId, 64))} · span ${escapeMarkdown(clip(span.spanId, 32))}`);
+  if (opts.showInWaterfallCommand) lines.push('', `[Show in waterfall](${commandLink(opts.showInWaterfallCommand, [{ spanId: span.spanId, traceId: span.traceId }])})`);
   return lines.join('\n');
 }
 
@@ -76,6 +99,15 @@ export function describeLine(st: LineStats, opts: HoverOptions = {}): string {
   if (st.unended) head.push(`${st.unended} never ended`);
   const slowest = st.spans.reduce((a, b) => (dur(b) > dur(a) ? b : a));
   return `${head.join(' · ')}\n\n---\n\nThe slowest:\n\n${describeSpan(slowest, opts)}`;
+}
+
+/**
+ * A `command:` link whose argument cannot end the link or the Markdown around it: the ids are
+ * span data, and encodeURIComponent leaves `(`, `)`, `!`, `'` and `*` as they are.
+ */
+export function commandLink(command: string, args: unknown[]): string {
+  const encoded = encodeURIComponent(JSON.stringify(args)).replace(/[()!'*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `command:${command}?${encoded}`;
 }
 
 function dur(s: Span): bigint {

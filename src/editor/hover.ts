@@ -11,14 +11,13 @@ export class SpanHoverProvider implements vscode.HoverProvider {
     const stats = this.store.lineAt(doc, position.line);
     if (!stats) return undefined;
     const md = new vscode.MarkdownString(
-      describeLine(stats, {
-        showInWaterfallLink: (span) =>
-          `command:${Command.ShowWaterfall}?${encodeURIComponent(JSON.stringify([{ spanId: span.spanId, traceId: span.traceId }]))}`,
-      }),
+      // The link's argument is encoded in describe.ts, where the rest of the span text is escaped.
+      describeLine(stats, { showInWaterfallCommand: Command.ShowWaterfall }),
     );
     // Only our own command may run from the hover; span text was escaped and HTML stays off.
     md.isTrusted = { enabledCommands: [Command.ShowWaterfall] };
     md.supportHtml = false;
+    md.supportThemeIcons = false;
     return new vscode.Hover(md, doc.lineAt(position.line).range);
   }
 }
