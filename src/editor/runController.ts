@@ -273,7 +273,7 @@ export class RunController implements vscode.Disposable {
       env: config.env,
       injectDir: vscode.Uri.joinPath(this.extensionUri, 'dist', 'inject').fsPath,
       node: lang('node'),
-      typescript: { ...lang('typescript'), esbuildPath: esbuildNextTo(this.extensionUri.fsPath) },
+      typescript: lang('typescript'),
       python: { ...lang('python'), path: config.pythonPath ? expand(config.pythonPath) : undefined, extensionInterpreter: await pythonExtensionInterpreter(uri) },
       go: lang('go'),
       java: { ...lang('java'), classPath: config.javaClassPath ? expand(config.javaClassPath) : undefined },
@@ -293,11 +293,6 @@ function describeCut(result: RunResult, config: SpanLensConfig): string[] {
     out.push(`${result.cut.outputBytes.toLocaleString()} bytes of program output beyond ${config.maxOutputBytes.toLocaleString()} were not kept (spanLens.run.maxOutputBytes); spans in it were still read`);
   if (result.cut.spans > 0) out.push(`${result.cut.spans.toLocaleString()} spans beyond ${config.maxSpans.toLocaleString()} were not kept (spanLens.run.maxSpans)`);
   return out;
-}
-
-function esbuildNextTo(extensionPath: string): string | undefined {
-  const p = path.join(extensionPath, 'node_modules', 'esbuild');
-  return fs.existsSync(p) ? p : undefined;
 }
 
 /** The interpreter the Python extension selected, when it is installed (its public API). */

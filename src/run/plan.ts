@@ -34,10 +34,7 @@ export interface RunSettings {
   /** Folder holding the built injection (`node-preload.js`, `node-ts-main.js`, `python/`). Default: found next to this module. */
   injectDir?: string;
   node?: LanguageRunSettings;
-  typescript?: LanguageRunSettings & {
-    /** Folder of the `esbuild` package used to transpile TypeScript. Default: the one Span Lens was installed with. */
-    esbuildPath?: string;
-  };
+  typescript?: LanguageRunSettings;
   python?: LanguageRunSettings & {
     /** `spanLens.python.path`: the interpreter; wins over `command` and the Python extension's choice. */
     path?: string;
