@@ -2,7 +2,6 @@
  * Run with Span Lens, in the editor: trust, progress with cancel, the program's own output in an
  * output channel, then the run's spans and findings handed to the store every presenter reads.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
