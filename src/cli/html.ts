@@ -9,15 +9,21 @@ import type { ParseResult } from '../core/model';
 import { parseText } from '../core/parse';
 import { checkRun } from '../core/checks';
 import { buildRunDto } from '../core/waterfallModel';
+import { redactRunDto } from '../core/redactRunDto';
 import { buildStandaloneHtml, inlineCodiconFont } from '../webviewHtml';
 import type { RunDto } from '../protocol';
-import { parseInputArgs, readInput, UsageError } from './parse';
+import { InputError, parseInput } from './input';
+import { parseInputArgs, UsageError } from './parse';
 
-const HELP = `usage: span-lens html FILE [-o OUT.html] [--title TEXT] [--format auto|NAME]
+const HELP = `usage: span-lens html FILE [-o OUT.html] [--title TEXT] [--format auto|NAME] [--reveal-secrets]
 
 Writes a self-contained waterfall page for the span output in FILE (stdin when -).
 The page needs no network: open it in any browser or attach it to a bug report.
-Without -o the page is written to standard output.`;
+Without -o the page is written to standard output.
+
+Values that look like secrets or personal data (passwords, tokens, emails, card numbers), in
+attributes, names, status messages and events, are left out of the page (only their masked
+form is in it) unless --reveal-secrets is given.`;
 
 /** The files the standalone page inlines. */
 export interface StandaloneAssets {
@@ -65,11 +71,15 @@ export function renderStandaloneHtml(run: RunDto | undefined, assets: Standalone
   return buildStandaloneHtml({ script: assets.script, styles: assets.styles, run, title });
 }
 
-/** The standalone page for parsed output. */
-export function renderParseResultHtml(result: ParseResult, assets: StandaloneAssets, title: string): string {
+/**
+ * The standalone page for parsed output. The page is made to be shared: unless `revealSecrets`,
+ * masked values are not in its source, only their masked form.
+ */
+export function renderParseResultHtml(result: ParseResult, assets: StandaloneAssets, title: string, options: { revealSecrets?: boolean } = {}): string {
   const report = checkRun({ spans: result.spans, facts: result.facts });
-  const run = buildRunDto(result.spans, { runId: title, title, checks: { score: report.score, findings: report.findings.length } });
-  return renderStandaloneHtml(run, assets, title);
+  const built = buildRunDto(result.spans, { runId: title, title, checks: { score: report.score, findings: report.findings.length } });
+  const run = options.revealSecrets ? built : redactRunDto(built, { keepRevealable: false });
+  return renderStandaloneHtml(run, assets, options.revealSecrets ? title : run.title);
 }
 
 export async function htmlCommand(args: string[]): Promise<number> {
@@ -80,6 +90,7 @@ export async function htmlCommand(args: string[]): Promise<number> {
   try {
     let out: string | undefined;
     let title: string | undefined;
+    let revealSecrets = false;
     const rest: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
@@ -87,6 +98,7 @@ export async function htmlCommand(args: string[]): Promise<number> {
         out = args[++i];
         if (!out) throw new UsageError('html: -o needs a file name');
       } else if (a.startsWith('--output=')) out = a.slice('--output='.length);
+      else if (a === '--reveal-secrets') revealSecrets = true;
       else if (a === '--title') {
         title = args[++i];
         if (title === undefined) throw new UsageError('html: --title needs a value');
@@ -95,14 +107,19 @@ export async function htmlCommand(args: string[]): Promise<number> {
     const input = parseInputArgs(rest, 'html');
     if (input.rest.length) throw new UsageError(`html: unexpected argument '${input.rest[0]}'\n\n${HELP}`);
     if (!out && process.stdout.isTTY) throw new UsageError('html: give -o OUT.html (the page is not written to a terminal)');
-    const result = parseText(readInput(input.file), input.format ? { formats: [input.format] } : {});
+    let result: ParseResult;
+    try {
+      result = await parseInput(input.file, input.format ? { formats: [input.format] } : {});
+    } catch (err) {
+      throw err instanceof InputError ? new UsageError(err.message) : err;
+    }
     if (result.spans.length === 0) {
       process.stderr.write(`span-lens html: no spans found in ${input.file === '-' ? 'standard input' : input.file}\n`);
       return 1;
     }
     const assets = loadStandaloneAssets();
     const pageTitle = title ?? `Span Lens: ${input.file === '-' ? 'trace' : path.basename(input.file)}`;
-    const html = renderParseResultHtml(result, assets, pageTitle);
+    const html = renderParseResultHtml(result, assets, pageTitle, { revealSecrets });
     if (out) {
       fs.writeFileSync(out, html);
       const traces = new Set(result.spans.map((s) => s.traceId)).size;

@@ -2,6 +2,7 @@
  * Per-source-line span statistics, and the CodeLens title built from them. Pure, so the
  * presenter in editor/codeLens.ts is a thin view (house style habit 10).
  */
+import { maskSensitiveText } from './sensitive';
 import type { Span } from './model';
 import { formatDuration } from './format';
 
@@ -87,7 +88,8 @@ export function lensTitle(st: LineStats): string {
 }
 
 function clipName(name: string): string {
+  // Secrets masked as in hovers and the CLI; control and bidi characters would garble the lens.
   // eslint-disable-next-line no-control-regex
-  const flat = name.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = maskSensitiveText(name).replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
   return flat.length > 60 ? flat.slice(0, 59) + '…' : flat;
 }

@@ -1,6 +1,7 @@
 /** Findings as Problems-panel diagnostics on the lines that started the spans (house style habit 9). */
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/model';
+import { maskSensitiveText } from '../core/sensitive';
 
 export const DIAGNOSTIC_SOURCE = 'Span Lens';
 
@@ -31,7 +32,8 @@ export class FindingDiagnostics implements vscode.Disposable {
       if (!f.location) continue;
       const line = Math.max(0, f.location.line);
       const range = new vscode.Range(line, f.location.column, line, Number.MAX_SAFE_INTEGER);
-      const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
+      // Messages quote span names, keys and values: masked as in hovers and span-lens check.
+      const d = new vscode.Diagnostic(range, maskSensitiveText(f.message), SEVERITY[f.severity]);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = { value: f.rule, target: ruleDocUri(this.extensionUri, f.rule) };
       this.byDiagnostic.set(d, f);

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { buildRunDto } from '../core/waterfallModel';
+import { redactRunDto } from '../core/redactRunDto';
 import { buildPanelHtml, createNonce } from '../webviewHtml';
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../protocol';
 import type { RunView, TraceStore } from './traceStore';
@@ -107,7 +108,8 @@ export class WaterfallPanel implements vscode.Disposable {
 
   private load(view: RunView, focus?: { spanId?: string; traceId?: string }): void {
     const checks = view.score === undefined ? undefined : { score: view.score, findings: view.findings.length };
-    const run = buildRunDto(view.spans, { runId: view.id, title: view.title, checks });
+    // Names, messages and event names masked as in hovers and the Problems panel; values stay revealable.
+    const run = redactRunDto(buildRunDto(view.spans, { runId: view.id, title: view.title, checks }), { keepRevealable: true });
     this.sentRunId = view.id;
     this.post({ type: 'load', run, focusSpanId: focus?.spanId, focusTraceId: focus?.traceId });
   }
