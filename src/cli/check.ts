@@ -14,6 +14,7 @@ import { InputError, parseInput } from './input';
 import { jsonForTerminal, terminalLine, terminalText } from '../core/safeText';
 import { maskSensitiveText } from '../core/sensitive';
 import { collectSources } from '../run/sources';
+import { readTextInside } from '../run/safeRead';
 import { UsageError, readTimeout, runProblems, runProgram, splitAtDashes, unreadableProblems } from './program';
 
 const HELP = `usage: span-lens check FILE [--json] [--timeout S] [--config SETTINGS] [-- ARGS...]
@@ -96,7 +97,10 @@ function readConfig(file: string): CheckConfig {
   return value as CheckConfig;
 }
 
-/** Source files the spans point at (besides those given), read once each; unreadable ones are skipped. */
+/**
+ * Source files the spans point at (besides those given), read once each, and only when they are
+ * regular files inside `baseDirs` (the input's folders and the current one); others are skipped.
+ */
 function addLocatedSources(spans: readonly Span[], sources: Map<string, string>, baseDirs: string[]): void {
   const tried = new Set<string>();
   for (const span of spans) {
@@ -106,14 +110,11 @@ function addLocatedSources(spans: readonly Span[], sources: Map<string, string>,
     if (tried.size > 500) break;
     const candidates = path.isAbsolute(file) ? [file] : baseDirs.map((d) => path.resolve(d, file));
     for (const c of candidates) {
-      try {
-        const st = fs.statSync(c);
-        if (!st.isFile() || st.size > 2 * 1024 * 1024) continue;
-        sources.set(file, fs.readFileSync(c, 'utf8'));
-        break;
-      } catch {
-        // not there: try the next base folder
-      }
+      // The path comes from the trace: only regular files inside these folders, size capped while read.
+      const text = readTextInside(c, { roots: baseDirs });
+      if (text === undefined) continue;
+      sources.set(file, text);
+      break;
     }
   }
 }

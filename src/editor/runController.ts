@@ -17,6 +17,8 @@ import type { RunSettings } from '../run/launch';
 import type { FindingDiagnostics } from './diagnostics';
 import type { RunStatusBar } from './statusBar';
 import type { RunView, TraceStore } from './traceStore';
+import { readTextInside } from '../run/safeRead';
+import { maskSensitiveText } from '../core/sensitive';
 
 let runCounter = 0;
 
@@ -180,12 +182,12 @@ export class RunController implements vscode.Disposable {
     if (formats.includes('node-inspect')) globs.push('**/*.{js,ts,mjs,cjs}');
     for (const g of globs) {
       const files = await vscode.workspace.findFiles(g, '**/{node_modules,target,.git}/**', 300);
+      // A match may be a symlink out of the workspace or to /proc: regular files inside it only, capped.
+      const roots = (vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file').map((w) => w.uri.fsPath);
       for (const f of files) {
-        try {
-          into.set(f.fsPath, Buffer.from(await vscode.workspace.fs.readFile(f)).toString('utf8'));
-        } catch {
-          // skip unreadable files
-        }
+        if (f.scheme !== 'file') continue;
+        const text = readTextInside(f.fsPath, { roots });
+        if (text !== undefined) into.set(f.fsPath, text);
       }
     }
   }
@@ -235,7 +237,7 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Span Lens: ${result.facts.message}`);
     }
     if (result.facts.sdkDroppedSpans) this.output.appendLine(`  ⚠ the program's SDK dropped ${result.facts.sdkDroppedSpans} span(s): its batch queue was full`);
-    for (const u of result.unlocated ?? analysis.unlocated) this.output.appendLine(`  span "${u.name}" has no source location: ${u.reason}`);
+    for (const u of result.unlocated ?? analysis.unlocated) this.output.appendLine(`  span "${maskSensitiveText(u.name)}" has no source location: ${u.reason}`);
     for (const f of analysis.failures) this.output.appendLine(`  ⚠ check ${f.rule} failed: ${f.message}`);
     if (result.unparsed.length) this.output.appendLine(`  ${result.unparsed.length} place(s) in the output looked like spans but could not be read`);
     this.publish(view);

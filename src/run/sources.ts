@@ -5,17 +5,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { projectRootOf, readTextInside } from './safeRead';
 
 const MAX_FILES = 500;
 const MAX_BYTES = 2 * 1024 * 1024;
 
 function read(file: string, into: Map<string, string>): void {
-  try {
-    const st = fs.statSync(file);
-    if (st.isFile() && st.size <= MAX_BYTES) into.set(file, fs.readFileSync(file, 'utf8'));
-  } catch {
-    // unreadable files are simply not searched
-  }
+  // Regular files of the file's own project only (no symlink out, no /proc), capped while read;
+  // unreadable files are simply not searched.
+  const text = readTextInside(file, { roots: [projectRootOf(file)], maxBytes: MAX_BYTES });
+  if (text !== undefined) into.set(file, text);
 }
 
 function walk(dir: string, ext: RegExp, into: Map<string, string>, depth = 0): void {
