@@ -36,9 +36,15 @@ export async function parseInput(file: string, opts: { formats?: FormatName[] } 
   return result;
 }
 
-/** Something to write text to (process.stdout, or a test's collector). */
+/** Something to write text to (process.stdout, or a test's collector): `write` returns false when its buffer is full. */
 export interface TextSink {
-  write(text: string): unknown;
+  write(text: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+/** Write, and wait for the sink to drain when it says its buffer is full (a slow reader on a pipe). */
+async function writeWaiting(out: TextSink, text: string): Promise<void> {
+  if (!out.write(text) && out.once) await new Promise<void>((resolve) => out.once!('drain', resolve));
 }
 
 /**
@@ -46,17 +52,17 @@ export interface TextSink {
  * written item by item in batches: a list of 700,000 spans is longer than one string can be.
  * Control and bidi characters are escaped as for a terminal (jsonForTerminal).
  */
-export function writeJsonWithList(out: TextSink, key: string, items: readonly unknown[], rest: Record<string, unknown>): void {
+export async function writeJsonWithList(out: TextSink, key: string, items: readonly unknown[], rest: Record<string, unknown>): Promise<void> {
   const indentItem = (json: string) => '    ' + json.replace(/\n/g, '\n    ');
   let batch = `{\n  ${JSON.stringify(key)}: [`;
   for (let i = 0; i < items.length; i++) {
     batch += (i ? ',\n' : '\n') + indentItem(stringifyJson(items[i], 2));
-    if (batch.length > 1 << 20) {
-      out.write(jsonForTerminal(batch));
+    if (batch.length > 1 << 16) {
+      await writeWaiting(out, jsonForTerminal(batch));
       batch = '';
     }
   }
   batch += items.length ? '\n  ]' : ']';
   for (const [k, v] of Object.entries(rest)) batch += `,\n  ${JSON.stringify(k)}: ${stringifyJson(v, 2).replace(/\n/g, '\n  ')}`;
-  out.write(jsonForTerminal(batch + '\n}') + '\n');
+  await writeWaiting(out, jsonForTerminal(batch + '\n}') + '\n');
 }

@@ -94,7 +94,7 @@ export async function parseCommand(args: string[]): Promise<number> {
   return withUsage(async () => {
     const { result } = await readParsed(args, 'parse');
     // Written span by span: hundreds of thousands of spans are longer than one string can be.
-    writeJsonWithList(process.stdout, 'spans', result.spans.map(spanToSchema), {
+    await writeJsonWithList(process.stdout, 'spans', result.spans.map(spanToSchema), {
       unparsed: result.unparsed.map((u) => ({
         startLine: u.startLine + 1,
         endLine: u.endLine + 1,

@@ -41,14 +41,14 @@ describe('cli: reading saved output as a stream', function () {
     await assert.rejects(parseInput(dir), /is a directory, not an output file/);
   });
 
-  it('parse output written span by span is exactly the JSON of the whole', () => {
+  it('parse output written span by span is exactly the JSON of the whole', async () => {
     const spans = parseText(fs.readFileSync(path.join(fixturesRoot()!, 'go', 'checkout_pretty_batch', 'stdout.txt'))).spans.map(spanToSchema);
     const rest = { unparsed: [{ startLine: 1, endLine: 2, reason: 'r' }], formats: ['go-stdouttrace'] };
     let written = '';
-    writeJsonWithList({ write: (t) => (written += t) }, 'spans', spans, rest);
+    await writeJsonWithList({ write: (t) => ((written += t), true) }, 'spans', spans, rest);
     assert.strictEqual(written, stringifyJson({ spans, ...rest }, 2) + '\n');
     let empty = '';
-    writeJsonWithList({ write: (t) => (empty += t) }, 'spans', [], rest);
+    await writeJsonWithList({ write: (t) => ((empty += t), true) }, 'spans', [], rest);
     assert.strictEqual(empty, stringifyJson({ spans: [], ...rest }, 2) + '\n');
   });
 
