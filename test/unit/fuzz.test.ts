@@ -7,6 +7,12 @@ import * as assert from 'assert';
 import { createStreamParser, parseText } from '../../src/core/parse';
 import type { OutputLine, ParseResult, Span, Unparsed } from '../../src/core/model';
 import { loadFixtures } from './fixtureSupport';
+import { frameRecord } from '../../src/core/parse/spanLens';
+import { formatTree } from '../../src/cli/parse';
+import { jsonForTerminal, terminalLine } from '../../src/core/safeText';
+import { stringifyJson } from '../../src/core/json';
+import { spanToSchema } from '../../src/core/schema';
+import { describeSpan } from '../../src/core/describe';
 
 /** A small deterministic PRNG so failures reproduce. */
 function rng(seed: number): () => number {
@@ -169,5 +175,69 @@ describe('fuzzing the parsers with damaged fixtures', function () {
     const t1 = time(one);
     const t8 = time(eight);
     assert.ok(t8 <= 16 * t1, `1×: ${(t1 / 1e6).toFixed(1)} ms, 8×: ${(t8 / 1e6).toFixed(1)} ms`);
+  });
+});
+
+/** Control and bidi characters a hostile or broken program may put in span text (#15 item 13). */
+const HOSTILE_CHARS = [
+  '\u0000', '\u0007', '\b', '\t', '\n', '\r', '\u001b', '\u001b[2J', '\u001b]0;title\u0007', '\u001b[31m', '\u007f',
+  '\u0080', '\u0085', '\u008d', '\u009b', '\u009d', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029',
+  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '`', '\n\n![i](http://e.example/i.png)', '"', '\\',
+];
+// eslint-disable-next-line no-control-regex
+const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+describe('fuzzing span text with control and bidi characters (#15 item 13)', function () {
+  this.timeout(120_000);
+  const r = rng(1513);
+  const word = () => {
+    let s = '';
+    const n = 1 + Math.floor(r() * 6);
+    for (let i = 0; i < n; i++) s += r() < 0.5 ? HOSTILE_CHARS[Math.floor(r() * HOSTILE_CHARS.length)] : 'abcdé名 .-/'[Math.floor(r() * 11)];
+    return s;
+  };
+
+  it('300 spans with hostile names, messages, keys and event names: read exactly, printed and hovered safely', () => {
+    const schemaSpans: Record<string, unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      schemaSpans.push({
+        traceId: 'ab'.repeat(16),
+        spanId: (i + 1).toString(16).padStart(16, '0'),
+        parentSpanId: i === 0 ? null : Math.floor(r() * i + 1).toString(16).padStart(16, '0'),
+        name: word(),
+        kind: 'INTERNAL',
+        startTimeUnixNano: String(1795592759793000000n + BigInt(i) * 1000n),
+        endTimeUnixNano: r() < 0.2 ? null : String(1795592759794000000n + BigInt(i) * 1000n),
+        attributes: { [word()]: word() },
+        events: [{ name: word(), timeUnixNano: '1795592759793500000', attributes: { [word()]: word() }, droppedAttributesCount: 0 }],
+        links: [],
+        status: { code: r() < 0.5 ? 'ERROR' : 'UNSET', message: word() },
+        resource: { 'service.name': word() },
+      });
+    }
+    const text = schemaSpans.map((span) => frameRecord('n0nce', { type: 'span', span })).join('\n') + '\n';
+    const parsed = parseText(Buffer.from(text));
+    assert.deepStrictEqual(parsed.unparsed, []);
+    assert.deepStrictEqual(parsed.spans.map((s) => s.name), schemaSpans.map((s) => s.name), 'names are read exactly');
+
+    const tree = formatTree(parsed.spans);
+    assert.strictEqual(RAW_UNSAFE.exec(tree), null, 'tree output has no raw control or bidi character');
+    assert.strictEqual(tree.split('\n').filter((l) => l.includes(' span "')).length, 300, 'one line per span');
+
+    const json = jsonForTerminal(stringifyJson({ spans: parsed.spans.map(spanToSchema) }, 2));
+    assert.strictEqual(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/.exec(json), null);
+    assert.deepStrictEqual((JSON.parse(json) as { spans: { name: string }[] }).spans.map((s) => s.name), schemaSpans.map((s) => s.name));
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const MarkdownIt = require('markdown-it') as new (o: object) => { render(s: string): string };
+    const markdown = new MarkdownIt({ html: false, linkify: true });
+    for (const span of parsed.spans) {
+      const md = describeSpan(span, { showInWaterfallCommand: 'spanLens.showWaterfall' });
+      assert.strictEqual(RAW_UNSAFE.exec(md.replace(/\n/g, ' ')), null, `hover of ${JSON.stringify(span.name)}`);
+      const html = markdown.render(md);
+      assert.doesNotMatch(html, /<img/, `an image rendered from ${JSON.stringify(span.name)}`);
+      assert.strictEqual([...html.matchAll(/<a /g)].length, 1, 'only our own link');
+      assert.strictEqual(terminalLine(span.name).includes('\n'), false);
+    }
   });
 });
