@@ -3,9 +3,10 @@
  * What the editor test tier runs, shared by runCodeServer.js and runElectron.js: which suite
  * directory, on which fixture folder, with workspace trust granted or not.
  *
- * By default both passes run, each in a fresh profile:
+ * By default all passes run, each in a fresh profile:
  *   trusted     test/vscode/suite/      on test/fixtures/workspace, trust granted
  *   untrusted   test/vscode/untrusted/  on test/fixtures/workspace, Restricted Mode
+ *   examples    test/vscode/examples/   on examples/ (made runnable first, as npm start does), trusted
  *
  * Command line (both runners):
  *   --pass <name>          only that pass (repeatable)
@@ -19,6 +20,7 @@ const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const defaultWorkspace = path.join(repoRoot, 'test', 'fixtures', 'workspace');
+const { prepareExamples, examplesDir } = require('./prepareExamples');
 
 /** @typedef {{ name: string, suite: string, workspace: string, trusted: boolean }} Pass */
 
@@ -26,7 +28,13 @@ const defaultWorkspace = path.join(repoRoot, 'test', 'fixtures', 'workspace');
 const defaultPasses = [
   { name: 'trusted', suite: 'suite', workspace: defaultWorkspace, trusted: true },
   { name: 'untrusted', suite: 'untrusted', workspace: defaultWorkspace, trusted: false },
+  { name: 'examples', suite: 'examples', workspace: examplesDir, trusted: true },
 ];
+
+/** What a pass's folder needs before VS Code opens it (examples/: its virtualenv and npm packages). */
+function preparePass(pass, say) {
+  if (path.resolve(pass.workspace) === examplesDir) prepareExamples(say);
+}
 
 /** Reads the command line above; throws on anything it does not understand. */
 function parseArgs(argv) {
@@ -115,4 +123,4 @@ function screenshotPrefix(pass) {
   return pass.name === 'trusted' ? 'vscode-' : `vscode-${pass.name}-`;
 }
 
-module.exports = { repoRoot, defaultPasses, parseArgs, userSettings, writeUserSettings, screenshotPrefix };
+module.exports = { repoRoot, defaultPasses, parseArgs, preparePass, userSettings, writeUserSettings, screenshotPrefix };

@@ -142,6 +142,7 @@ function serveScreenshotRequests(requestDir, takeScreenshot) {
  * code; rejects when VS Code could not be started or did not finish in time.
  */
 async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
+  plan.preparePass(pass, (m) => say(`${pass.name}: ${m}`));
   const started = Date.now();
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-vscode-${pass.name}-`));
   live.tempRoot = tempRoot;

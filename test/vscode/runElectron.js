@@ -50,6 +50,7 @@ function testEnv(pass, grep, reportFile) {
  * downloads through the same API and starts VS Code itself with runTests()'s other flags.
  */
 async function runPass(pass, grep) {
+  plan.preparePass(pass, (m) => console.log(`${pass.name}: ${m}`));
   const started = Date.now();
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `span-lens-electron-${pass.name}-`));
   const userDataDir = path.join(tempRoot, 'user-data');

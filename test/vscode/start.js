@@ -18,7 +18,7 @@ const net = require('net');
 const path = require('path');
 const codeServer = require('./codeServer');
 const plan = require('./plan');
-const { prepareExamples } = require('./examples');
+const { prepareExamples } = require('./prepareExamples');
 
 const repoRoot = codeServer.repoRoot;
 
