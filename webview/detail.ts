@@ -78,7 +78,7 @@ export class DetailPane {
       const list = h('div', { class: 'event-list' });
       for (const e of d.events) {
         const head = h('div', { class: 'event-head' }, icon('symbol-event'));
-        head.appendChild(h('span', { class: 'event-time', text: `+${formatDuration(e.time - traceStart)}` }));
+        if (!noTime) head.appendChild(h('span', { class: 'event-time', text: `+${formatDuration(e.time - traceStart)}` }));
         head.appendChild(h('span', { class: 'event-name bidi-isolate', text: e.name }));
         list.appendChild(h('div', { class: 'event' }, head, e.attrs.length ? this.attrTable(e.attrs) : null));
       }

@@ -260,7 +260,7 @@ export class Waterfall {
     const traces = view.run.traces;
     this.picker.replaceChildren();
     traces.slice(0, MAX_PICKER_TRACES).forEach((t, ti) => {
-      const o = h('option', { text: clip(traceLabel(t), 200) });
+      const o = h('option', { text: clip(traceLabel(t, traceHasTime(view.run.spans.flags, t)), 200) });
       o.value = String(ti);
       this.picker.appendChild(o);
     });
@@ -321,7 +321,9 @@ export class Waterfall {
         ? clampWindow({ start: ui.viewStartNs, end: ui.viewEndNs }, this.total, this.minSpan())
         : { start: 0, end: this.total };
     if (this.selectedIndex >= 0 && view.traceOf[this.selectedIndex] !== ti) this.clearSelection(false);
-    const parts = [`${t.count.toLocaleString('en-US')} span${t.count === 1 ? '' : 's'}`, formatDuration(t.endNs - t.startNs)];
+    const timed = traceHasTime(view.run.spans.flags, t);
+    // An output without times has no duration to show: say so, never "0 ns".
+    const parts = [`${t.count.toLocaleString('en-US')} span${t.count === 1 ? '' : 's'}`, timed ? formatDuration(t.endNs - t.startNs) : 'no timing in this output'];
     if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
     if (t.orphaned) parts.push('orphaned');
     if (view.run.droppedSpans) parts.push(`${view.run.droppedSpans.toLocaleString('en-US')} spans not shown`);
@@ -332,8 +334,7 @@ export class Waterfall {
     this.summary.textContent = parts.join(' · ');
     this.summary.title = `trace ${t.traceId}`;
     this.tree.setAttribute('aria-label', clip(`Spans of ${t.rootName || 'trace'} (${parts.join(', ')})`, 200));
-    this.timed = false;
-    for (let i = t.first; i < t.first + t.count && !this.timed; i++) if (!(view.run.spans.flags[i] & SpanFlag.NoTime)) this.timed = true;
+    this.timed = timed;
     this.overviewHead.textContent = this.timed ? 'Overview' : 'No span times in this output';
     if (this.timed) this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
     else this.minimap.clear();
@@ -1089,10 +1090,16 @@ export class Waterfall {
   }
 }
 
-function traceLabel(t: { rootName: string; rootService: string; endNs: number; startNs: number; count: number; errorCount: number; orphaned: boolean }): string {
+/** True when some span of the trace has real times (an output format may print none). */
+function traceHasTime(flags: ArrayLike<number>, t: { first: number; count: number }): boolean {
+  for (let i = t.first; i < t.first + t.count; i++) if (!(flags[i] & SpanFlag.NoTime)) return true;
+  return false;
+}
+
+function traceLabel(t: { rootName: string; rootService: string; endNs: number; startNs: number; count: number; errorCount: number; orphaned: boolean }, timed: boolean): string {
   const parts = [t.rootName || '(unnamed)'];
   if (t.rootService) parts[0] += ` (${t.rootService})`;
-  parts.push(formatDuration(t.endNs - t.startNs));
+  parts.push(timed ? formatDuration(t.endNs - t.startNs) : 'no timing in this output');
   parts.push(`${t.count} span${t.count === 1 ? '' : 's'}`);
   if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
   if (t.orphaned) parts.push('orphaned');

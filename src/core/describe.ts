@@ -6,7 +6,7 @@
  * `command:` link, built here with its argument fully percent-encoded.
  */
 import type { AttributeValue, Attributes, Span } from './model';
-import { formatDuration } from './format';
+import { NO_TIMING, formatDuration, hasTiming } from './format';
 import { maskSensitiveText, sensitiveKind } from './sensitive';
 import type { LineStats } from './lineStats';
 
@@ -64,7 +64,8 @@ export interface HoverOptions {
 /** Markdown for one span: name, kind, duration, status, attributes, events, links, trace id. */
 export function describeSpan(span: Span, opts: HoverOptions = {}): string {
   const lines: string[] = [];
-  const d = span.endTimeUnixNano === null ? 'never ended' : formatDuration(span.endTimeUnixNano - span.startTimeUnixNano);
+  const timed = hasTiming(span);
+  const d = !timed ? NO_TIMING : span.endTimeUnixNano === null ? 'never ended' : formatDuration(span.endTimeUnixNano - span.startTimeUnixNano);
   const status = span.status.code === 'ERROR' ? `**✗ ERROR**${span.status.message ? ': ' + shown(span.status.message, 300) : ''}` : escapeMarkdown(span.status.code);
   lines.push(`**${shown(span.name, 200)}** · ${escapeMarkdown(span.kind)} · ${d} · ${status}`);
   const attrs = attributeLines(span.attributes);
@@ -72,8 +73,8 @@ export function describeSpan(span: Span, opts: HoverOptions = {}): string {
   if (span.events.length) {
     lines.push('', '**Events**');
     for (const e of span.events.slice(0, 20)) {
-      const off = formatDuration(e.timeUnixNano - span.startTimeUnixNano);
-      lines.push(`- +${off} ${shown(e.name, 120)}`);
+      const off = timed ? `+${formatDuration(e.timeUnixNano - span.startTimeUnixNano)} ` : '';
+      lines.push(`- ${off}${shown(e.name, 120)}`);
       lines.push(...attributeLines(e.attributes, '  '));
     }
     if (span.events.length > 20) lines.push(`- … ${span.events.length - 20} more events`);

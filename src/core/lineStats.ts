@@ -4,7 +4,7 @@
  */
 import { maskSensitiveText } from './sensitive';
 import type { Span } from './model';
-import { formatDuration } from './format';
+import { NO_TIMING, formatDuration, hasTiming } from './format';
 
 /** Every span one source line started. */
 export interface LineStats {
@@ -54,7 +54,8 @@ function finish(st: LineStats): void {
     if (s.status.code === 'ERROR') st.errors++;
     names.set(s.name, (names.get(s.name) ?? 0) + 1);
     if (s.endTimeUnixNano === null) st.unended++;
-    else durations.push(Number(s.endTimeUnixNano - s.startTimeUnixNano));
+    // A format that prints no times (Java's LoggingSpanExporter) has placeholders, not durations.
+    else if (hasTiming(s)) durations.push(Number(s.endTimeUnixNano - s.startTimeUnixNano));
   }
   st.count = st.spans.length;
   st.names = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
@@ -77,11 +78,12 @@ export function lensTitle(st: LineStats): string {
   const tail = marks.length ? ' · ' + marks.join(' · ') : '';
   if (st.count === 1) {
     const s = st.spans[0];
-    const d = s.endTimeUnixNano === null ? '…' : formatDuration(s.endTimeUnixNano - s.startTimeUnixNano);
+    const d = !hasTiming(s) ? NO_TIMING : s.endTimeUnixNano === null ? '…' : formatDuration(s.endTimeUnixNano - s.startTimeUnixNano);
     return `⏱ ${d} · ${clipName(s.name)}${tail}`;
   }
   const parts = [`⏱ ×${st.count}`];
   if (st.p50 !== null) parts.push(`p50 ${formatDuration(st.p50)}`, `max ${formatDuration(st.max)}`, `Σ ${formatDuration(st.sum)}`);
+  else if (!st.spans.some(hasTiming)) parts.push(NO_TIMING);
   if (st.names.length === 1) parts.push(clipName(st.names[0]));
   else parts.push(`${st.names.length} names`);
   return parts.join(' · ') + tail;

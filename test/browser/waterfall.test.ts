@@ -65,6 +65,19 @@ describe('waterfall webview (headless Chromium)', function () {
     await page.context().close();
   });
 
+  it('says "no timing in this output" for spans printed without times, never "0 ns"', async () => {
+    const untimed = checkoutSpans().map((s) => ({ ...s, unknown: ['time' as const] }));
+    const r = await openWaterfall(browser, buildRunDto(untimed, { runId: 'run-untimed', title: 'java' }));
+    await r.page.waitForSelector('.row:not([hidden])');
+    const summary = (await r.page.textContent('.summary'))!;
+    assert.match(summary, /spans · no timing in this output/);
+    assert.doesNotMatch(summary, /\b0 ns\b/);
+    const durations = await r.page.$$eval('.tree .row:not([hidden]) .row-dur', (cells) => cells.map((c) => c.textContent));
+    assert.ok(durations.length > 0 && durations.every((d) => d === '—'), JSON.stringify(durations));
+    clean(r.observed);
+    await r.page.context().close();
+  });
+
   it('shows the instrumentation score beside the trace summary when the run was checked', async () => {
     const spans = checkoutSpans();
     const report = checkRun({ spans, facts: {} });

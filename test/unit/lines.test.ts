@@ -2,6 +2,11 @@ import * as assert from 'assert';
 import { emptySpan, type Span } from '../../src/core/model';
 import { lensTitle, statsByLine } from '../../src/core/lineStats';
 import { shiftLine, shiftLines } from '../../src/core/lineTracking';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeLine } from '../../src/core/describe';
+import { parseText } from '../../src/core/parse';
+import { fixturesRoot } from './fixtureSupport';
 
 function at(line: number, ms: number | null, extra: Partial<Span> = {}): Span {
   return {
@@ -34,6 +39,22 @@ describe('per-line statistics and CodeLens titles', () => {
     assert.match(lensTitle(st), /✗ 1 error · 1 never ended$/);
     const one = statsByLine([at(6, null)]).get('/w/checkout.py')!.get(6)!;
     assert.strictEqual(lensTitle(one), '⏱ … · payment.charge · never ended');
+  });
+
+  it('never shows 0 ns for an output without times (Java LoggingSpanExporter): lens and hover say so', () => {
+    const text = fs.readFileSync(path.join(fixturesRoot()!, 'java', 'checkout_simple', 'stdout.txt'), 'utf8') + fs.readFileSync(path.join(fixturesRoot()!, 'java', 'checkout_simple', 'stderr.txt'), 'utf8');
+    const spans = parseText(text).spans.map((s, i) => ({ ...s, location: { file: '/w/Checkout.java', line: i < 2 ? 7 : 9, column: 4 } }));
+    assert.ok(spans.length >= 3 && spans.every((s) => s.unknown?.includes('time')), 'the fixture prints no times');
+    const lines = statsByLine(spans).get('/w/Checkout.java')!;
+    const one = lines.get(9)!;
+    assert.strictEqual(lensTitle(one), `⏱ no timing in this output · ${one.spans[0].name}`);
+    assert.match(lensTitle(lines.get(7)!), /^⏱ ×2 · no timing in this output · /);
+    for (const st of lines.values()) {
+      assert.doesNotMatch(lensTitle(st), /\d ns/);
+      const md = describeLine(st);
+      assert.match(md, /no timing in this output/);
+      assert.doesNotMatch(md, /\b0 ns\b|\+0 ns/);
+    }
   });
 
   it('keeps spans without a location out', () => {

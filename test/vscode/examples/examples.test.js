@@ -65,6 +65,8 @@ describe('the examples run in every language with no setting', function () {
         const spanLenses = (l || []).filter((x) => x.command && /⏱/.test(x.command.title));
         return spanLenses.length >= 1 ? spanLenses : null;
       });
+      // Honest numbers: an output without times (Java's LoggingSpanExporter) says so.
+      for (const l of lenses) assert.doesNotMatch(l.command.title, /(^|[^\d.])0 ns/, l.command.title);
       console.log(`    ${language}: ${names.length} spans, ${lenses.length} lenses: ${lenses.map((l) => l.command.title).join(' | ')}`);
       // Let the lenses paint before the picture.
       await sleep(1000);
