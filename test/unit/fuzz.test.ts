@@ -241,3 +241,68 @@ describe('fuzzing span text with control and bidi characters (#15 item 13)', fun
     }
   });
 });
+
+describe('fuzzing the big and deep shapes (#15 items 1-3, 7)', function () {
+  this.timeout(120_000);
+  const next = rng(15);
+  const pick = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const id = (i: number, width: number) => (i + 1).toString(16).padStart(width, '0');
+  const otlpSpan = (i: number, trace: string, parent: string | null, attributes: unknown[] = []) => ({
+    traceId: trace,
+    spanId: id(i, 16),
+    ...(parent ? { parentSpanId: parent } : {}),
+    name: `s${i}`,
+    kind: 1,
+    startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i)),
+    endTimeUnixNano: String(1_700_000_000_000_000_001n + BigInt(i)),
+    attributes,
+  });
+  const exportLine = (spans: unknown[]) => JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { name: 'f' }, spans }] }] });
+
+  /** Whole, and in random chunks of up to 1 MiB: the same span names, and nothing unparsed. */
+  function readBothWays(text: string): Span[] {
+    const whole = parseText(text);
+    assert.deepStrictEqual(whole.unparsed, []);
+    const chunked: Span[] = [];
+    const parser = createStreamParser({ onSpan: (s) => chunked.push(s), onUnparsed: (u) => assert.fail(`unparsed in chunks: ${u.reason}`) });
+    for (let at = 0; at < text.length; ) {
+      const n = pick(1, 1 << 20);
+      parser.write(text.slice(at, at + n));
+      at += n;
+    }
+    parser.end();
+    assert.deepStrictEqual(chunked.map((s) => s.name), whole.spans.map((s) => s.name));
+    return whole.spans;
+  }
+
+  for (let round = 0; round < 12; round++) {
+    const shape = ['long line', 'deep value', 'huge value', 'deep tree'][round % 4];
+    it(`${shape} #${round >> 2}: every span read, whole or in chunks; the tree prints`, () => {
+      const trace = id(round, 32);
+      let spans: unknown[];
+      if (shape === 'long line') spans = Array.from({ length: pick(20_000, 60_000) }, (_, i) => otlpSpan(i, trace, null, [{ key: 'p', value: { stringValue: 'x'.repeat(pick(0, 400)) } }]));
+      else if (shape === 'deep value') {
+        const depth = pick(100, 4000);
+        const nest = (inner: unknown): unknown => (next() < 0.5 ? { arrayValue: { values: [inner] } } : { kvlistValue: { values: [{ key: 'k', value: inner }] } });
+        let value: unknown = { stringValue: 'bottom' };
+        // Built as text past a few hundred levels: JSON.stringify itself recurses.
+        for (let d = 0; d < Math.min(depth, 200); d++) value = nest(value);
+        const n = pick(10, 500);
+        spans = Array.from({ length: n }, (_, i) => otlpSpan(i, trace, null, i === n >> 1 ? [{ key: 'deep', value: { stringValue: 'HOLE' } }] : []));
+        const text = exportLine(spans).replace('{"stringValue":"HOLE"}', '{"arrayValue":{"values":['.repeat(Math.max(0, depth - 200)) + JSON.stringify(value) + ']}}'.repeat(Math.max(0, depth - 200)));
+        const read = readBothWays(text + (next() < 0.5 ? '\n' : ''));
+        assert.strictEqual(read.length, n);
+        return;
+      } else if (shape === 'huge value') spans = Array.from({ length: pick(2, 20) }, (_, i) => otlpSpan(i, trace, null, i === 1 ? [{ key: 'huge', value: { stringValue: 'h'.repeat(pick(1, 20) * 1_000_000) } }] : []));
+      else {
+        const depth = pick(2_500, 12_000);
+        spans = Array.from({ length: depth }, (_, i) => otlpSpan(i, trace, i ? id(i - 1, 16) : null));
+      }
+      const text = exportLine(spans) + (next() < 0.5 ? '\n' : '');
+      const read = readBothWays(text);
+      assert.strictEqual(read.length, spans.length);
+      const tree = formatTree(read);
+      assert.strictEqual(tree.split('\n').filter((l) => l.includes(' span "s')).length, spans.length);
+    });
+  }
+});
