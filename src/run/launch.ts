@@ -12,10 +12,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { planGo } from './languages/go';
 import { planJava } from './languages/java';
-import { NODE_PRELOAD, planNode, planTypeScript } from './languages/node';
+import { NODE_PRELOAD, nodeOptionsWithPreload, planNode, planTypeScript } from './languages/node';
 import { planPython } from './languages/python';
 import { planRust } from './languages/rust';
-import { LaunchError, type LaunchHost, type LaunchPlan, type PlanContext, type RunLanguage, type RunSettings } from './plan';
+import { LaunchError, prependPath, type LaunchHost, type LaunchPlan, type PlanContext, type RunLanguage, type RunSettings } from './plan';
 
 export * from './plan';
 export { NODE_PRELOAD, defaultTsxDir, nodeOptionsWithPreload, quoteNodeOption } from './languages/node';
@@ -108,7 +108,22 @@ export function planLaunch(file: string, settings: RunSettings = {}, opts: { non
     command: lang.command,
     host,
   };
-  return PLANNERS[language](ctx);
+  const plan = PLANNERS[language](ctx);
+  injectChildren(plan, ctx.injectDir, host);
+  return plan;
+}
+
+/**
+ * Every process of a run reports its spans, in whichever injected language it is written: a Go
+ * program's Python helper, a Node server's Python worker. So each run carries the Node preload
+ * (NODE_OPTIONS) and the Python injection (PYTHONPATH) for its children, whatever the file's own
+ * language; both do nothing in a process that uses no OpenTelemetry.
+ */
+function injectChildren(plan: LaunchPlan, injectDir: string, host: LaunchHost): void {
+  const preload = path.join(injectDir, NODE_PRELOAD);
+  if (!(plan.env.NODE_OPTIONS ?? '').includes(NODE_PRELOAD) && host.exists(preload)) plan.env.NODE_OPTIONS = nodeOptionsWithPreload(plan.env.NODE_OPTIONS, preload);
+  const pythonDir = path.join(injectDir, 'python');
+  if (!(plan.env.PYTHONPATH ?? '').split(path.delimiter).includes(pythonDir) && host.exists(path.join(pythonDir, 'sitecustomize.py'))) plan.env.PYTHONPATH = prependPath(pythonDir, plan.env.PYTHONPATH);
 }
 
 /** The message for a command that could not be started because it does not exist. */

@@ -12,13 +12,17 @@ import type { FormatName, OutputLine, RunFacts, Span, Unparsed } from '../core/m
 import { createStreamParser, mergeFacts } from '../core/parse';
 import { SPAN_LENS_MARKER } from '../core/parse/spanLens';
 import { LaunchError, commandNotFoundMessage, planLaunch, type LaunchPlan, type RunLanguage, type RunSettings } from './launch';
+import { CHANNEL_ENV, openChannel, type Channel } from './channel';
 import { runProcess } from './process';
 import { collectSources, resolveLocations } from './sources';
 
 export type OutputStream = 'stdout' | 'stderr';
 
 /** A stretch of output that looked like spans but could not be read, and the stream it was on. */
-export type RunUnparsed = Unparsed & { stream: OutputStream };
+/** Where a run's span records arrive: the program's two streams, or the run's side channel. */
+export type RecordSource = OutputStream | 'channel';
+
+export type RunUnparsed = Unparsed & { stream: RecordSource };
 
 export interface RunOptions {
   /** Aborting stops the program and every process it started (within about 2 s). */
@@ -274,6 +278,29 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     }
   }
 
+  // Injected processes report over the run's own channel, so stdout and stderr stay the program's.
+  // Every run has one: a program in any language may start injected children (a Go program's
+  // Python helper).
+  let channel: Channel | undefined;
+  try {
+    channel = await openChannel(plan.nonce, {
+      onSpan: (span) => collector.add(span),
+      onFacts: (f) => mergeFacts(result.facts, f),
+      onFormat: (f) => {
+        if (!result.formats.includes(f)) result.formats.push(f);
+      },
+      onUnparsed: (u) => {
+        const ru: RunUnparsed = { ...u, stream: 'channel' };
+        result.unparsed.push(ru);
+        options.onUnparsed?.(ru);
+      },
+    });
+    plan.env[CHANNEL_ENV] = channel.address;
+  } catch (e) {
+    // Without a channel the injection prints its records on stdout, which is read as well.
+    options.onNotice?.(`the run's channel could not be opened (${(e as Error).message}): span records go through the program's stdout`);
+  }
+
   const out = makeStream('stdout');
   const err = makeStream('stderr');
   const outcome = await runProcess(plan, {
@@ -289,6 +316,15 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   });
   out.end();
   err.end();
+  if (channel) {
+    // Processes of the run write their last records as they exit: wait for them to hang up.
+    await channel.close(500);
+    if (channel.rejected) {
+      const ru: RunUnparsed = { startLine: 0, endLine: 0, reason: `${channel.rejected} line(s) on the run's channel were not records of this run (a wrong token or stray text) and were ignored`, stream: 'channel' };
+      result.unparsed.push(ru);
+      options.onUnparsed?.(ru);
+    }
+  }
   collector.finish(result.facts.droppedSpans ?? 0);
 
   result.exitCode = outcome.exitCode;

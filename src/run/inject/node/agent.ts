@@ -36,6 +36,8 @@ const PROVIDER_CLASSES = ['BasicTracerProvider', 'NodeTracerProvider', 'TracerPr
 const ROOT_ENV = 'SPAN_LENS_ROOT_PID';
 /** The identities (dev:ino) of the run's stdout and stderr, for children to tell whether theirs are them. */
 const OUTPUT_ENV = 'SPAN_LENS_OUTPUT';
+/** The run's side channel (a Unix socket path; a named pipe on Windows), when the runner opened one. */
+const CHANNEL_ENV = 'SPAN_LENS_CHANNEL';
 
 interface LiveSpan {
   location?: CallSite;
@@ -112,8 +114,9 @@ export class NodeAgent {
     private readonly maxSpans: number,
     ownDir: string,
     runStreams?: { stdout?: string; stderr?: string },
+    channel?: string,
   ) {
-    this.writer = new FrameWriter(nonce, runStreams);
+    this.writer = new FrameWriter(nonce, runStreams, channel);
     this.callSites = new CallSiteCapture(ownDir);
   }
 
@@ -434,6 +437,8 @@ export class NodeAgent {
       this.writer.write(JSON.stringify(facts));
     } catch {
       /* exiting anyway */
+    } finally {
+      this.writer.flush();
     }
   }
 }
@@ -454,7 +459,7 @@ export function startAgent(env: NodeJS.ProcessEnv = process.env): NodeAgent | un
     runStreams = { stdout: stdout || undefined, stderr: stderr || undefined };
   }
   const max = Number(env.SPAN_LENS_MAX_SPANS);
-  const agent = new NodeAgent(nonce, isRoot, Number.isFinite(max) && max > 0 ? max : 0, path.dirname(__filename) + path.sep, runStreams);
+  const agent = new NodeAgent(nonce, isRoot, Number.isFinite(max) && max > 0 ? max : 0, path.dirname(__filename) + path.sep, runStreams, env[CHANNEL_ENV] || undefined);
   g[AGENT_KEY] = agent;
   try {
     agent.install();

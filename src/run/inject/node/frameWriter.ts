@@ -1,8 +1,12 @@
 /**
- * Writes framed records to fd 1 synchronously, so a record is on the pipe before the next
- * console.log and survives a crash. docs/format.md describes the frame.
+ * Writes framed records to the run's side channel (a Unix domain socket the runner listens on,
+ * SPAN_LENS_CHANNEL): batched off the program's hot path and flushed synchronously at exit, so
+ * the program's stdout stays its own. Without a channel, or when it fails, to fd 1 synchronously,
+ * so a record is on the pipe before the next console.log and survives a crash. docs/format.md
+ * describes the frame.
  */
 import * as fs from 'fs';
+import * as net from 'net';
 
 /** The marker every frame starts with (src/core/parse/spanLens.ts reads it). */
 export const FRAME_MARKER = '@@span-lens/1 ';
@@ -53,22 +57,47 @@ export function streamIdentity(fd: number): string | undefined {
 export class FrameWriter {
   private fd: number | undefined | null = null;
   private sleeper: Int32Array | undefined;
+  private readonly channel: ChannelConnection | undefined;
 
   /**
    * `runStreams` are the identities (streamIdentity) of the run's stdout and stderr, as the
-   * first process of the run saw them; undefined in that process itself.
+   * first process of the run saw them; undefined in that process itself. `channelPath` is the
+   * run's side channel (SPAN_LENS_CHANNEL), when it has one.
    */
   constructor(
     private readonly nonce: string,
     private readonly runStreams?: { stdout?: string; stderr?: string },
-  ) {}
+    channelPath?: string,
+  ) {
+    if (channelPath) this.channel = ChannelConnection.open(channelPath, (lost) => this.writeLines(lost));
+  }
 
   /** Write one record (its JSON text) as one line. */
   write(json: string): void {
+    const line = `${FRAME_MARKER}${this.nonce} ${json}\n`;
+    if (this.channel?.usable) {
+      this.channel.add(line);
+      if (this.exiting) this.channel.flush();
+    } else this.writeLines(line);
+  }
+
+  /**
+   * Push out what is batched (at exit, before a signal ends the process). From then on every
+   * record is written at once: an exit handler running after ours has no timers left to wait for.
+   */
+  flush(): void {
+    this.exiting = true;
+    this.channel?.flush();
+  }
+
+  private exiting = false;
+
+  /** Frames to the run's stdout (or stderr), synchronously. */
+  private writeLines(text: string): void {
     if (this.fd === null) this.fd = this.findOutput();
     const fd = this.fd;
     if (fd === undefined) return;
-    const buf = Buffer.from(`${FRAME_MARKER}${this.nonce} ${json}\n`, 'utf8');
+    const buf = Buffer.from(text, 'utf8');
     let off = 0;
     let waits = 0;
     while (off < buf.length) {
@@ -98,5 +127,89 @@ export class FrameWriter {
   private pause(): void {
     this.sleeper ??= new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(this.sleeper, 0, 0, 1);
+  }
+}
+
+/** Batch size that is written at once, and how long a record may wait for its batch. */
+const BATCH_BYTES = 64 * 1024;
+const BATCH_DELAY_MS = 50;
+
+/**
+ * One process's connection to the run's channel. The socket is connected as it is made (a Unix
+ * socket connects at once), made blocking, and written with fs.writeSync on its descriptor: the
+ * same synchronous write works in an exit handler, where nothing asynchronous runs any more.
+ * Records wait in memory until 64 KiB are batched or 50 ms passed (an unref'd timer: it never
+ * keeps the program alive). A failed write hands what is not written to `fallback` (stdout).
+ */
+class ChannelConnection {
+  usable = true;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly socket: net.Socket,
+    private readonly fallback: (text: string) => void,
+  ) {}
+
+  static open(address: string, fallback: (text: string) => void): ChannelConnection | undefined {
+    try {
+      const socket = net.connect({ path: address });
+      socket.unref();
+      const handle = (socket as any)._handle;
+      const fd = handle?.fd;
+      if (typeof fd !== 'number' || fd < 0) {
+        socket.destroy();
+        return undefined;
+      }
+      handle.setBlocking?.(true);
+      const conn = new ChannelConnection(fd, socket, fallback);
+      // A refused or dropped connection: what is batched goes to stdout instead, never lost.
+      socket.on('error', () => conn.fail());
+      return conn;
+    } catch {
+      return undefined;
+    }
+  }
+
+  add(line: string): void {
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= BATCH_BYTES) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), BATCH_DELAY_MS);
+      this.timer.unref();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.length) return;
+    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.usable) {
+      this.fallback(text);
+      return;
+    }
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    try {
+      while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
+    } catch {
+      this.usable = false;
+      // Whole lines only: the reader drops a record cut in half, so resend the one that was cut.
+      const lastSent = off > 0 ? buf.lastIndexOf(10, off - 1) : -1;
+      this.fallback(buf.subarray(lastSent + 1).toString('utf8'));
+    }
+  }
+
+  private fail(): void {
+    if (!this.usable) return;
+    this.usable = false;
+    this.socket.destroy();
+    this.flush();
   }
 }

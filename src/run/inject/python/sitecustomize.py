@@ -123,50 +123,160 @@ def _output_fd():
     return 0
 
 
+# --- the run's channel -----------------------------------------------------------------------
+# When the runner opened a side channel (a Unix socket, SPAN_LENS_CHANNEL), frames go there, so
+# the program's stdout stays its own: batched in memory, sent by a daemon thread every 50 ms or at
+# 64 KiB, and flushed at exit (atexit, os._exit, a stop signal). Each process connects on its
+# own (a forked child drops its parent's connection and batch). A failed send falls back to
+# stdout with what was not sent, so nothing is lost.
+
+_CHANNEL_ENV = "SPAN_LENS_CHANNEL"
+_BATCH_BYTES = 64 * 1024
+_BATCH_SECONDS = 0.05
+_channel = {"sock": None, "pid": None, "failed": False, "pending": [], "bytes": 0, "thread_pid": None, "exiting": False}
+
+
+def _channel_socket():
+    """This process's connection to the channel, made on first use; None without a usable channel."""
+    if _channel["failed"]:
+        return None
+    if _channel["sock"] is not None and _channel["pid"] == os.getpid():
+        return _channel["sock"]
+    address = os.environ.get(_CHANNEL_ENV)
+    if not address:
+        _channel["failed"] = True
+        return None
+    try:
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(address)
+        try:
+            os.set_inheritable(sock.fileno(), False)
+        except Exception:
+            pass
+        _channel["sock"] = sock
+        _channel["pid"] = os.getpid()
+        return sock
+    except Exception:
+        _channel["failed"] = True
+        return None
+
+
+def _channel_flusher():
+    import time
+
+    while True:
+        time.sleep(_BATCH_SECONDS)
+        if _channel["thread_pid"] != os.getpid():
+            return  # a forked child's copy of this thread does not exist; stay safe anyway
+        try:
+            with _write_lock:
+                _flush_channel()
+        except Exception:
+            pass
+
+
+def _start_flusher():
+    if _channel["thread_pid"] == os.getpid():
+        return
+    _channel["thread_pid"] = os.getpid()
+    try:
+        import threading
+
+        threading.Thread(target=_channel_flusher, name="span-lens-channel", daemon=True).start()
+    except Exception:
+        _channel["exiting"] = True  # no thread: send every frame at once
+
+
+def _flush_channel():
+    """Send what is batched (callers hold _write_lock)."""
+    if not _channel["pending"]:
+        return
+    text = "".join(_channel["pending"])
+    _channel["pending"] = []
+    _channel["bytes"] = 0
+    sock = _channel_socket()
+    if sock is not None:
+        try:
+            sock.sendall(text.encode("utf-8", "replace"))
+            return
+        except Exception:
+            _channel["failed"] = True
+    # No channel after all: the frames go where they went before there was one.
+    for line in text.splitlines(True):
+        _write_line_to_output(line)
+
+
+def _flush_channel_now():
+    """At exit: push out the batch; every later frame is sent at once."""
+    if _write_lock is None:
+        return
+    with _write_lock:
+        _channel["exiting"] = True
+        try:
+            _flush_channel()
+        except Exception:
+            pass
+
+
 def _write_frame(record_json):
-    """Write one framed record line so that it lands after everything the program printed before it."""
+    """Write one framed record line: to the run's channel, else after everything the program printed before it."""
     line = _MARKER + _NONCE + " " + record_json + "\n"
     with _write_lock:
-        if _flags["stdout_broken"]:
+        if not _channel["failed"] and _channel_socket() is not None:
+            _channel["pending"].append(line)
+            _channel["bytes"] += len(line)
+            if _channel["bytes"] >= _BATCH_BYTES or _channel["exiting"]:
+                _flush_channel()
+            else:
+                _start_flusher()
             return
-        fd = _flags["output"]
-        if fd is None:
-            fd = _flags["output"] = _output_fd()
-        if fd == 0:
+        _write_line_to_output(line)
+
+
+def _write_line_to_output(line):
+    """A frame to the run's stdout (or stderr), after what the program printed there (callers hold _write_lock)."""
+    if _flags["stdout_broken"]:
+        return
+    fd = _flags["output"]
+    if fd is None:
+        fd = _flags["output"] = _output_fd()
+    if fd == 0:
+        return
+    out = sys.__stdout__ if fd == 1 else sys.__stderr__
+    current = sys.stdout if fd == 1 else sys.stderr
+    if current is not out and current is not None:
+        # The program replaced sys.stdout (a tee, a capture): push out what it holds for the
+        # real stdout first, then write to the real one, which is where Span Lens reads.
+        try:
+            current.flush()
+        except Exception:
+            pass
+    try:
+        usable = out is not None and not out.closed
+    except Exception:
+        usable = False
+    if usable:
+        try:
+            out.write(line)
+            out.flush()
             return
-        out = sys.__stdout__ if fd == 1 else sys.__stderr__
-        current = sys.stdout if fd == 1 else sys.stderr
-        if current is not out and current is not None:
-            # The program replaced sys.stdout (a tee, a capture): push out what it holds for the
-            # real stdout first, then write to the real one, which is where Span Lens reads.
-            try:
-                current.flush()
-            except Exception:
-                pass
-        try:
-            usable = out is not None and not out.closed
-        except Exception:
-            usable = False
-        if usable:
-            try:
-                out.write(line)
-                out.flush()
-                return
-            except OSError:
-                # Broken pipe: nobody reads any more. Stop trying rather than fail on every span.
-                _flags["stdout_broken"] = True
-                return
-            except Exception:
-                pass
-        # sys.stdout was closed by the program (the file descriptor stays open: Python's standard
-        # streams do not own fd 1) or is missing: write the bytes ourselves.
-        try:
-            data = line.encode("ascii", "replace")
-            while data:
-                n = os.write(fd, data)
-                data = data[n:]
-        except Exception:
+        except OSError:
+            # Broken pipe: nobody reads any more. Stop trying rather than fail on every span.
             _flags["stdout_broken"] = True
+            return
+        except Exception:
+            pass
+    # sys.stdout was closed by the program (the file descriptor stays open: Python's standard
+    # streams do not own fd 1) or is missing: write the bytes ourselves.
+    try:
+        data = line.encode("ascii", "replace")
+        while data:
+            n = os.write(fd, data)
+            data = data[n:]
+    except Exception:
+        _flags["stdout_broken"] = True
 
 
 _json_encoder = None
@@ -974,6 +1084,7 @@ def _report_at_exit():
     """Spans never ended, then the facts; once. At exit this runs after the program's providers
     shut down (it was registered before any of them, and atexit is LIFO)."""
     if _flags["finished"]:
+        _flush_channel_now()
         return
     _flags["finished"] = True
     try:
@@ -988,6 +1099,8 @@ def _report_at_exit():
             _write_frame(facts)
     except Exception:
         pass
+    finally:
+        _flush_channel_now()
 
 
 def _on_fatal_signal(signum, _frame):
@@ -1037,6 +1150,13 @@ def _forget_parent_spans():
     _flags["dying"] = False
     _flags["output"] = None
     _counts["written"] = _counts["capped"] = 0
+    # The parent's connection and batch are the parent's: this process connects on its own.
+    _channel["sock"] = None
+    _channel["pid"] = None
+    _channel["pending"] = []
+    _channel["bytes"] = 0
+    _channel["thread_pid"] = None
+    _channel["exiting"] = False
 
 
 def _wrap_os_exit():
@@ -1048,6 +1168,8 @@ def _wrap_os_exit():
     def _exit(status):
         if os.getpid() == root_pid:
             _report_at_exit()
+        else:
+            _flush_channel_now()
         real_exit(status)
 
     _exit.__wrapped__ = real_exit
