@@ -4,6 +4,7 @@
  * stop (Ctrl-C, SIGTERM from a CI timeout, SIGHUP from a closed terminal) stops the program's
  * whole process tree before the CLI reports and exits.
  */
+import type { Span } from '../core/model';
 import { runFile, type OutputStream, type RunResult } from '../run/runFile';
 import { onOutputClosed } from './closedOutput';
 
@@ -42,7 +43,7 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export async function runProgram(
   file: string,
-  opts: { programArgs: string[]; timeoutMs?: number; io: ProgramIo; signal?: AbortSignal },
+  opts: { programArgs: string[]; timeoutMs?: number; io: ProgramIo; signal?: AbortSignal; onSpan?: (span: Span) => void },
 ): Promise<RunResult> {
   const controller = new AbortController();
   const hard = new AbortController();
@@ -72,6 +73,7 @@ export async function runProgram(
         timeoutMs: opts.timeoutMs,
         stdin: opts.io.stdin,
         hardSignal: hard.signal,
+        onSpan: opts.onSpan,
         onOutput: (stream, chunk) => opts.io.output(stream, chunk),
         onNotice: (message) => opts.io.notice(message),
       },

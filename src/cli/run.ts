@@ -9,17 +9,23 @@ import { spanToSchema } from '../core/schema';
 import type { RunResult } from '../run/runFile';
 import { jsonForTerminal, terminalText } from '../core/safeText';
 import { maskSensitiveText } from '../core/sensitive';
+import { LiveTraces, type CompletedTrace } from '../core/liveTraces';
 import { formatTree } from './parse';
 import { UsageError, readTimeout, runProgram, splitAtDashes } from './program';
 
-const HELP = `usage: span-lens run FILE [--json] [--timeout S] [-- ARGS...]
+const HELP = `usage: span-lens run FILE [--json | --follow] [--timeout S] [-- ARGS...]
 
 Runs FILE (.js .mjs .cjs .ts .mts .cts .py .go .java .rs) with Span Lens, shows the program's
-output as it prints it, then each trace as a tree and a summary.
+output as it prints it and each trace as a tree as soon as it completes (its root ended), then
+what was still open at the end and a summary.
 
   --json         print {"exitCode", "signal", "spans": [...], "unparsed": [...], "facts", ...}
-                 on stdout (spans as SCHEMA.md objects, locations 1-based); the program's own
-                 output goes to stderr
+                 on stdout at the end (spans as SCHEMA.md objects, locations 1-based); the
+                 program's own output goes to stderr
+  --follow       print one JSON object a line as things happen: {"type": "trace", "traceId",
+                 "spans": [...], "again", "atExit"} as each trace completes (again when a late
+                 span arrives), then {"type": "run", "exitCode", ...} at the end; the program's
+                 own output goes to stderr
   --timeout S    stop the program (and everything it started) after S seconds
   -- ARGS...     arguments for the program
 
@@ -47,6 +53,7 @@ const processIo: RunCommandIo = {
 interface RunArgs {
   file: string;
   json: boolean;
+  follow: boolean;
   timeoutMs?: number;
   programArgs: string[];
 }
@@ -54,11 +61,13 @@ interface RunArgs {
 function parseRunArgs(args: string[]): RunArgs {
   let file: string | undefined;
   let json = false;
+  let follow = false;
   let timeoutMs: number | undefined;
   const { own, programArgs } = splitAtDashes(args);
   for (let i = 0; i < own.length; i++) {
     const a = own[i];
     if (a === '--json') json = true;
+    else if (a === '--follow') follow = true;
     else if (a === '--timeout' || a.startsWith('--timeout=')) {
       const t = readTimeout(own, i, 'run: ');
       timeoutMs = t.timeoutMs;
@@ -68,7 +77,8 @@ function parseRunArgs(args: string[]): RunArgs {
     else programArgs.push(a);
   }
   if (file === undefined) throw new UsageError('run: which file? usage: span-lens run FILE [--json] [--timeout S] [-- ARGS...]');
-  return { file, json, timeoutMs, programArgs };
+  if (json && follow) throw new UsageError('run: --json prints one document at the end, --follow one line per trace: choose one');
+  return { file, json, follow, timeoutMs, programArgs };
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
@@ -90,25 +100,46 @@ export async function runCommand(args: string[], io: RunCommandIo = processIo, s
     throw err;
   }
 
-  const result = await runProgram(parsed.file, {
-    programArgs: parsed.programArgs,
-    timeoutMs: parsed.timeoutMs,
-    signal,
-    io: {
-      stdin: io.stdin,
-      // With --json, stdout carries only the JSON: the program's output goes to stderr.
-      output: (stream, chunk) => (parsed.json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
-      notice: (message) => io.stderr(`\nspan-lens: ${message}\n`),
-    },
-  });
+  // Traces are shown as they complete, not only when the program ends (a server runs for hours).
+  const live = parsed.json ? undefined : new LiveTraces();
+  const show = (done: CompletedTrace[]) => {
+    for (const t of done) {
+      if (parsed.follow) io.stdout(jsonForTerminal(stringifyJson({ type: 'trace', traceId: t.traceId, again: t.again, atExit: t.atExit, spans: t.spans.map(spanToSchema) })) + '\n');
+      else io.stdout(`\n── trace${t.again ? ' (again: a late span arrived)' : t.atExit ? ' (still open when the program ended)' : ''} ${'─'.repeat(40)}\n${formatTree(t.spans)}`);
+    }
+  };
+  const ticker = live && setInterval(() => show(live.tick(Date.now())), 50);
+  const json = parsed.json || parsed.follow;
+  let result: RunResult;
+  try {
+    result = await runProgram(parsed.file, {
+      programArgs: parsed.programArgs,
+      timeoutMs: parsed.timeoutMs,
+      signal,
+      onSpan: live && ((span) => live.add(span, Date.now())),
+      io: {
+        stdin: io.stdin,
+        // With --json or --follow, stdout carries only JSON: the program's output goes to stderr.
+        output: (stream, chunk) => (json || stream === 'stderr' ? io.stderr(chunk) : io.stdout(chunk)),
+        notice: (message) => io.stderr(`\nspan-lens: ${message}\n`),
+      },
+    });
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+  if (live) show(live.finish());
 
   if (result.error) {
     io.stderr(`span-lens run: ${result.error}\n`);
     if (parsed.json) io.stdout(jsonForTerminal(stringifyJson(jsonReport(result), 2)) + '\n');
+    else if (parsed.follow) io.stdout(jsonForTerminal(stringifyJson({ type: 'run', ...jsonReport(result) })) + '\n');
     return 2;
   }
   if (parsed.json) io.stdout(jsonForTerminal(stringifyJson(jsonReport(result), 2)) + '\n');
-  else io.stdout(humanReport(result));
+  else if (parsed.follow) {
+    const { spans: _spans, ...run } = jsonReport(result);
+    io.stdout(jsonForTerminal(stringifyJson({ type: 'run', ...run })) + '\n');
+  } else io.stdout(humanReport(result, { trees: false }));
   if (result.failure) io.stderr(`span-lens run: ${result.failure}\n`);
   if (result.exitCode !== null) return result.exitCode;
   return 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 1);
@@ -138,11 +169,14 @@ function jsonReport(result: RunResult): Record<string, unknown> {
 }
 
 /** The tree and a summary, after the program's own output. */
-export function humanReport(result: RunResult): string {
+export function humanReport(result: RunResult, opts: { trees?: boolean } = {}): string {
   const lines: string[] = [''];
-  lines.push(`── trace ${'─'.repeat(60)}`);
-  lines.push(formatTree(result.spans).trimEnd());
-  lines.push('');
+  // Trees printed live as their traces completed are not printed again.
+  if (opts.trees !== false) {
+    lines.push(`── trace ${'─'.repeat(60)}`);
+    lines.push(formatTree(result.spans).trimEnd());
+    lines.push('');
+  } else if (!result.spans.length) lines.push('no spans', '');
   const traces = new Set(result.spans.map((s) => s.traceId)).size;
   const status = result.stopped
     ? `stopped (${result.stopped === 'timeout' ? 'timed out' : 'cancelled'})`
