@@ -70,11 +70,13 @@ describe('cli: span-lens run shows traces live', function () {
   it('each trace’s tree is printed while the program runs, not after it ended', async () => {
     const { code, stdout } = await cli([path.join(NODE_FIXTURES, 'ticker.js'), '--', '5']);
     assert.strictEqual(code, 0);
-    for (let i = 0; i < 4; i++) {
+    // 200 ms between ticks; a trace shows 100 ms after its root ended. Two ticks of slack keep
+    // this true on a loaded machine.
+    for (let i = 0; i < 3; i++) {
       const tree = stdout.indexOf(`└─ span "tick ${i}"`);
-      const later = stdout.indexOf(`printed after tick ${i + 1}`);
+      const later = stdout.indexOf(`printed after tick ${i + 2}`);
       assert.ok(tree >= 0 && later >= 0, stdout);
-      assert.ok(tree < later, `trace ${i} is shown before the program goes on to tick ${i + 1}:\n${stdout}`);
+      assert.ok(tree < later, `trace ${i} is shown while the program is still running (before tick ${i + 2}):\n${stdout}`);
     }
     assert.strictEqual(stdout.split('└─ span "tick 4"').length, 2, 'every tree once');
     assert.match(stdout, /10 spans in 5 traces, exit code 0/);
