@@ -1,12 +1,16 @@
 /**
  * Go programs run for real through runFile: `go run .` in module mode, in one module
- * (test/fixtures/go/go.mod) on the current otel-go from the Go module proxy, as Go users build;
- * the stdouttrace output parsed back, and every span placed statically on the `tracer.Start` call
- * that started it, in whichever file and package of the module that is.
+ * (test/fixtures/go/go.mod) on the current otel-go from the Go module proxy, as Go users build,
+ * and in a second module on an older otel-go (test/fixtures/go/otel130, v1.30.0). Span Lens
+ * injects its span processor into the module's own SDK (src/run/languages/go/overlay.ts): every
+ * span is a framed record with real times, parents and the call site of its `tracer.Start`, in
+ * whichever file and package of the module that is, whatever its name is built from. The
+ * program's own stdouttrace copies of those spans are not counted twice.
  *
  * The expected line of each span is the line holding a `// span: NAME` marker comment in the
- * program (a marker alone on its line marks the next line), never a number written here.
- * `.ci/install-sdks.sh go` downloads the module's dependencies beforehand; without `go` the tests fail.
+ * program (a marker alone on its line marks the next line; `pick-*` marks names built at run
+ * time), never a number written here. `.ci/install-sdks.sh go` downloads the modules'
+ * dependencies beforehand; without `go` the tests fail.
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -16,7 +20,7 @@ import { analyzeRun } from '../../src/core/analyze';
 import type { Span } from '../../src/core/model';
 import { buildTraces } from '../../src/core/tree';
 import { runFile, type RunResult } from '../../src/run/runFile';
-import type { RunSettings } from '../../src/run/launch';
+import { planLaunch, type RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
 import { sdkMissing } from './sdks';
 
@@ -57,7 +61,12 @@ async function run(file: string): Promise<RunResult> {
   assert.strictEqual(result.error, undefined, result.error);
   assert.strictEqual(result.exitCode, 0, `go run failed:\n${stderr}`);
   assert.deepStrictEqual(result.unparsed, [], 'every span record read');
-  assert.deepStrictEqual(result.formats, ['go-stdouttrace']);
+  assert.ok(result.formats.includes('span-lens'), `the injection reported the spans (formats: ${result.formats.join(', ')})`);
+  for (const s of result.spans) assert.strictEqual(s.origin?.format, 'span-lens', `${s.name} from the injection, not a console copy`);
+  // `go run` gets the module's go.mod with the SDK swapped (-modfile) and main wrapped (-overlay).
+  const args = result.command?.args ?? [];
+  assert.strictEqual(args[0], 'run');
+  assert.ok(args.includes('-modfile') && args.includes('-overlay'), `injection flags in ${args.join(' ')}`);
   console.log(`      (${path.basename(path.dirname(file))}: ${Date.now() - started} ms)`);
   return result;
 }
@@ -68,14 +77,21 @@ function only(spans: Span[], name: string): Span {
   return found[0];
 }
 
-/** Static location of every span, and each one on the line its marker names. */
+/** The marker name of a span: its name, or `pick-*` for `pick apple` when only the wildcard marker exists. */
+function markerFor(marked: Map<string, unknown>, name: string): string {
+  if (marked.has(name)) return name;
+  const prefix = /^[A-Za-z_.]+/.exec(name)?.[0] ?? name;
+  return [...marked.keys()].find((k) => k.endsWith('-*') && prefix.startsWith(k.slice(0, -2).replace(/-$/, ''))) ?? name;
+}
+
+/** Every span located (by the injection's call site), each one on the line its marker names. */
 function assertLocatedAtMarkers(result: RunResult, file: string, others: string[] = []): void {
   const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(file), language: 'go' });
   assert.deepStrictEqual(analysis.unlocated, []);
   const marked = new Map<string, { file: string; line: number }[]>();
   for (const f of [file, ...others]) for (const [name, lines] of markedLines(f)) marked.set(name, [...(marked.get(name) ?? []), ...lines.map((line) => ({ file: f, line }))]);
   for (const span of result.spans) {
-    const at = marked.get(span.name);
+    const at = marked.get(markerFor(marked, span.name));
     assert.ok(at?.length === 1, `one marker for ${span.name}`);
     assert.ok(span.location, `${span.name} located`);
     assert.strictEqual(span.location.file, at[0].file, `${span.name} in the file of its tracer.Start`);
@@ -86,16 +102,21 @@ function assertLocatedAtMarkers(result: RunResult, file: string, others: string[
   }
 }
 
-describe('run: Go programs (go run . in module mode, otel-go from the module proxy, stdouttrace)', function () {
+describe('run: Go programs (go run . in module mode, otel-go from the module proxy, Span Lens injected into the SDK)', function () {
   this.timeout(BUILD_TIMEOUT_MS + 30_000);
 
   before(requireGo);
 
   it('shop: package main over two files calling an internal package: go run . builds it, each span located in its own file', async () => {
     const file = program('shop');
+    const goMod = fs.readFileSync(path.join(PROGRAMS, 'go.mod'), 'utf8');
+    const before = fs.readdirSync(path.dirname(file)).sort();
     const result = await run(file);
-    assert.deepStrictEqual(result.command?.args, ['run', '.']);
+    assert.strictEqual(result.command?.args.at(-1), '.');
     assert.strictEqual(result.command?.cwd, path.dirname(file));
+    // Nothing of the user's changes on disk: go.mod as it was, no file added to the package.
+    assert.strictEqual(fs.readFileSync(path.join(PROGRAMS, 'go.mod'), 'utf8'), goMod);
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).sort(), before);
     assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['payment.charge', 'shop.checkout', 'shop.load_cart']);
     const checkout = only(result.spans, 'shop.checkout');
     for (const name of ['shop.load_cart', 'payment.charge']) {
@@ -141,7 +162,7 @@ describe('run: Go programs (go run . in module mode, otel-go from the module pro
     assertLocatedAtMarkers(result, file);
   });
 
-  it('goroutines: WithSyncer compact lines in end order, every worker a child of the request', async () => {
+  it('goroutines: WithSyncer, spans reported in end order, every worker a child of the request', async () => {
     const file = program('goroutines');
     const result = await run(file);
     const source = fs.readFileSync(file, 'utf8');
@@ -159,9 +180,8 @@ describe('run: Go programs (go run . in module mode, otel-go from the module pro
       assert.strictEqual(w.parentSpanId, request.spanId, `worker ${String(w.attributes['worker.id'])} is a child of the request`);
       assert.ok(w.endTimeUnixNano! <= request.endTimeUnixNano!, 'the request waits for its workers');
     }
-    // Exported as each ends: the request, which ends last, is printed last, one line per span.
+    // Reported as each ends: the request, which ends last, comes last.
     assert.strictEqual(result.spans[result.spans.length - 1], request);
-    for (const s of result.spans) assert.strictEqual(s.origin?.line, s.origin?.endLine, `${s.name} on one line`);
     assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['all workers done']);
 
     // Printed children-first, the tree still hangs every worker under the request.
@@ -175,27 +195,93 @@ describe('run: Go programs (go run . in module mode, otel-go from the module pro
     assertLocatedAtMarkers(result, file);
   });
 
-  it('a name built with fmt.Sprintf, or a literal started from two places, stays unlocated with the reason', async () => {
+  it('dynamic: names built with fmt.Sprintf and a literal started from two places are each located on their own tracer.Start (the call site, not the name)', async () => {
+    // Before the injection these were left unlocated ("literal name", "ambiguous"): the
+    // stdouttrace text has no call site. Now the call site comes with each span.
     const file = program('dynamic');
     const result = await run(file);
     assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['batch', 'job-1', 'job-2', 'retry', 'retry']);
-
-    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(file), language: 'go' });
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const lineOf = (text: string) => lines.flatMap((l, i) => (l.includes(text) ? [i] : []));
     const batch = only(result.spans, 'batch');
-    assert.deepStrictEqual(batch.location && { file: batch.location.file, line: batch.location.line }, { file, line: markedLines(file).get('batch')![0] });
+    for (const job of ['job-1', 'job-2']) {
+      const s = only(result.spans, job);
+      assert.deepStrictEqual(s.location && [s.location.file, s.location.line], [file, lineOf('fmt.Sprintf("job-%d", i)')[0]], `${job} on the Sprintf line`);
+      assert.strictEqual(s.parentSpanId, batch.spanId);
+    }
+    const retrySites = lineOf('tracer.Start(ctx, "retry")');
+    assert.strictEqual(retrySites.length, 2);
+    const retries = result.spans.filter((s) => s.name === 'retry');
+    assert.deepStrictEqual(retries.map((s) => s.location?.line).sort(), retrySites, 'one retry from each start site');
+    assert.deepStrictEqual(retries.map((s) => s.location?.function).sort(), ['main.retryFromCart', 'main.retryFromPayment']);
+    assertLocatedAtMarkers({ ...result, spans: [batch] }, file);
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(file), language: 'go' });
+    assert.deepStrictEqual(analysis.unlocated, []);
+  });
 
-    for (const s of result.spans) if (s.name !== 'batch') assert.strictEqual(s.location, undefined, `${s.name} not guessed`);
-    const reasons = new Map(analysis.unlocated.map((u) => [u.name, u.reason]));
-    assert.deepStrictEqual([...reasons.keys()].sort(), ['job-1', 'job-2', 'retry']);
-    assert.match(reasons.get('job-1')!, /literal name/);
-    assert.match(reasons.get('job-2')!, /literal name/);
-    // The two start sites of "retry", 1-based as the message shows them.
-    const retryLines = fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .flatMap((text, i) => (text.includes('tracer.Start(ctx, "retry")') ? [i + 1] : []));
-    assert.strictEqual(retryLines.length, 2);
-    assert.match(reasons.get('retry')!, /ambiguous/);
-    for (const line of retryLines) assert.ok(reasons.get('retry')!.includes(`main.go:${line}`), `${reasons.get('retry')} names main.go:${line}`);
+  it('noexporter: no exporter at all, Sprintf names, a span in another package: every span shown with real times and parents, located', async () => {
+    const file = program('noexporter');
+    const other = path.join(PROGRAMS, 'internal', 'inventory', 'inventory.go');
+    const result = await run(file);
+    assert.deepStrictEqual(result.formats, ['span-lens'], 'nothing but the injection reports spans');
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['count 3 shelves', 'pick apple', 'pick pear', 'restock']);
+    const restock = only(result.spans, 'restock');
+    assert.strictEqual(restock.parentSpanId, null);
+    for (const s of result.spans.filter((x) => x !== restock)) {
+      assert.strictEqual(s.traceId, restock.traceId);
+      assert.strictEqual(s.parentSpanId, restock.spanId, `${s.name} is a child of restock`);
+      assert.ok(s.endTimeUnixNano! > s.startTimeUnixNano && s.startTimeUnixNano >= restock.startTimeUnixNano && s.endTimeUnixNano! <= restock.endTimeUnixNano!, `${s.name} has real times within restock`);
+    }
+    // The program sleeps 2 ms per pick and 3 ms to count: real durations, not zero.
+    for (const name of ['pick apple', 'pick pear']) assert.ok(Number(only(result.spans, name).endTimeUnixNano! - only(result.spans, name).startTimeUnixNano) >= 2e6, `${name} lasted its sleep`);
+    const count = only(result.spans, 'count 3 shelves');
+    assert.ok(Number(count.endTimeUnixNano! - count.startTimeUnixNano) >= 3e6);
+    assert.strictEqual(count.attributes.shelves, 3);
+    assert.strictEqual(count.scope.name, 'inventory');
+    assert.strictEqual(count.location?.function, 'inventory.Count');
+    assert.strictEqual(restock.resource['telemetry.sdk.language'], 'go');
+    assert.strictEqual(restock.resource['telemetry.sdk.version'], '1.47.0', 'the SDK version of this module');
+    assert.strictEqual(result.facts.sdk, 'go');
+    assert.strictEqual(result.facts.noExporter, true, 'the program configured no processor');
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['restocked']);
+    assertLocatedAtMarkers(result, file, [other]);
+  });
+
+  it('unended: a span never ended, main returns without Shutdown: reported open at exit, located', async () => {
+    const file = program('unended');
+    const result = await run(file);
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['forgotten', 'handle']);
+    const forgotten = only(result.spans, 'forgotten');
+    assert.strictEqual(forgotten.endTimeUnixNano, null, 'still open when main returned');
+    assert.strictEqual(forgotten.parentSpanId, only(result.spans, 'handle').spanId);
+    assert.ok(only(result.spans, 'handle').endTimeUnixNano !== null);
+    assertLocatedAtMarkers(result, file);
+  });
+
+  it('otel130: a module on otel-go v1.30.0 gets its own SDK version wrapped, and its spans located', async () => {
+    const file = path.join(PROGRAMS, 'otel130', 'main.go');
+    const result = await run(file);
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['legacy.root', 'legacy.step-0', 'legacy.step-1']);
+    for (const s of result.spans) assert.strictEqual(s.resource['telemetry.sdk.version'], '1.30.0', `${s.name} made by v1.30.0`);
+    // The go.mod Span Lens ran with points the module's SDK (v1.30.0 from the module cache) at its copy.
+    const modFile = result.command!.args[result.command!.args.indexOf('-modfile') + 1];
+    assert.match(fs.readFileSync(modFile, 'utf8'), /replace go\.opentelemetry\.io\/otel\/sdk => \S*sdk-v1\.30\.0-/);
+    const root = only(result.spans, 'legacy.root');
+    for (const s of result.spans.filter((x) => x !== root)) assert.strictEqual(s.parentSpanId, root.spanId);
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['legacy done']);
+    assertLocatedAtMarkers(result, file);
+  });
+
+  it('nosdk: a module without the OpenTelemetry SDK runs as before, and the plan says why it was not injected', async () => {
+    const file = path.join(PROGRAMS, 'nosdk', 'main.go');
+    const plan = planLaunch(file, SETTINGS);
+    await plan.prepare!({ output: () => undefined });
+    assert.deepStrictEqual(plan.args, ['run', '.']);
+    assert.strictEqual(plan.framed, false);
+    assert.match(plan.notice ?? '', /stdouttrace.*does not use the OpenTelemetry SDK/);
+    const result = await runFile(file, SETTINGS, { timeoutMs: BUILD_TIMEOUT_MS });
+    assert.strictEqual(result.exitCode, 0);
+    assert.deepStrictEqual(result.spans, []);
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['no spans here']);
   });
 });
