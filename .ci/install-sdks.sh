@@ -54,7 +54,8 @@ go_part() {
   stamp="$(stamp_of "${mods[@]}" $(for m in "${mods[@]}"; do d=$(dirname "$m"); [[ -f "$d/go.sum" ]] && echo "$d/go.sum"; done))"
   if up_to_date go "$stamp"; then return; fi
   for mod in "${mods[@]}"; do
-    (cd "$(dirname "$mod")" && go mod download && go build ./... ) || fail "go module $(dirname "$mod") does not build"
+    # Binaries go to the SDK dir: a module whose root is package main would get one in its folder.
+    (cd "$(dirname "$mod")" && go mod download && go build -o "$sdk_dir/go-bin/" ./... ) || fail "go module $(dirname "$mod") does not build"
   done
   mark_done go "$stamp"
 }

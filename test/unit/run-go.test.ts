@@ -13,7 +13,9 @@
  * dependencies beforehand; without `go` the tests fail.
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
+import * as net from 'net';
+import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeRun } from '../../src/core/analyze';
@@ -22,7 +24,7 @@ import { buildTraces } from '../../src/core/tree';
 import { runFile, type RunResult } from '../../src/run/runFile';
 import { planLaunch, type RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
-import { sdkMissing } from './sdks';
+import { goWithSdk } from './sdks';
 
 const PROGRAMS = path.resolve(__dirname, '../fixtures/go');
 // A first build of otel-go on two busy cores takes a while; later ones come from the build cache.
@@ -30,11 +32,6 @@ const BUILD_TIMEOUT_MS = 240_000;
 
 // A machine's GOFLAGS (-mod=vendor, say) would not fit this module.
 const SETTINGS: RunSettings = { env: { GOFLAGS: undefined } };
-
-function requireGo(): void {
-  const r = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw sdkMissing('go', `go (${r.error?.message ?? r.stderr.trim()})`);
-}
 
 /** Span name -> 0-based lines of its `// span: NAME` markers in `file`. */
 function markedLines(file: string): Map<string, number[]> {
@@ -105,7 +102,7 @@ function assertLocatedAtMarkers(result: RunResult, file: string, others: string[
 describe('run: Go programs (go run . in module mode, otel-go from the module proxy, Span Lens injected into the SDK)', function () {
   this.timeout(BUILD_TIMEOUT_MS + 30_000);
 
-  before(requireGo);
+  before(goWithSdk);
 
   it('shop: package main over two files calling an internal package: go run . builds it, each span located in its own file', async () => {
     const file = program('shop');
@@ -283,5 +280,52 @@ describe('run: Go programs (go run . in module mode, otel-go from the module pro
     assert.strictEqual(result.exitCode, 0);
     assert.deepStrictEqual(result.spans, []);
     assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['no spans here']);
+  });
+
+  describe('where the records go: the run\'s channel when SPAN_LENS_CHANNEL is set, else stdout', () => {
+    /** The program run as planned (flags from prepare), optionally with a Unix socket of our own as the channel. */
+    async function runPlanned(file: string, channel: 'socket' | 'none' | 'unreachable'): Promise<{ stdout: string; socket: string; code: number | null; nonce: string }> {
+      const plan = planLaunch(file, SETTINGS);
+      await plan.prepare!({ output: () => undefined });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'span-lens-go-channel-'));
+      const address = path.join(dir, 'channel.sock');
+      let socket = '';
+      const server = net.createServer((c) => c.setEncoding('utf8').on('data', (d: string) => (socket += d)));
+      if (channel === 'socket') await new Promise<void>((resolve) => server.listen(address, resolve));
+      const env: Record<string, string | undefined> = { ...plan.env, ...(channel === 'none' ? {} : { SPAN_LENS_CHANNEL: address }) };
+      delete env.GOFLAGS;
+      const child = spawn(plan.command, plan.args, { cwd: plan.cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      // The process flushed before it exited; let the server read what is in flight.
+      await new Promise((r) => setTimeout(r, 100));
+      await new Promise<void>((resolve) => (channel === 'socket' ? server.close(() => resolve()) : resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+      return { stdout, socket, code, nonce: plan.nonce };
+    }
+
+    const frames = (text: string, nonce: string) => text.split('\n').filter((l) => l.startsWith(`@@span-lens/1 ${nonce} `)).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { type: string; span?: { name: string } });
+
+    it('with a channel: every record arrives on the socket (the unended one and the facts flushed at exit without Shutdown), stdout is the program\'s own', async () => {
+      const r = await runPlanned(program('unended'), 'socket');
+      assert.strictEqual(r.code, 0);
+      assert.strictEqual(r.stdout, 'returning without End or Shutdown\n');
+      const records = frames(r.socket, r.nonce);
+      assert.deepStrictEqual(records.map((x) => `${x.type} ${x.span?.name ?? ''}`.trim()).sort(), ['facts', 'span handle', 'unended forgotten']);
+      assert.strictEqual(r.socket.split('\n').filter(Boolean).length, records.length, 'nothing but frames of this run on the socket');
+    });
+
+    it('without a channel, or when it cannot be reached: the same records on stdout, after the program\'s print', async () => {
+      for (const mode of ['none', 'unreachable'] as const) {
+        const r = await runPlanned(program('noexporter'), mode);
+        assert.strictEqual(r.code, 0);
+        const lines = r.stdout.split('\n').filter(Boolean);
+        assert.deepStrictEqual(lines.filter((l) => !l.startsWith('@@span-lens/1 ')), ['restocked'], mode);
+        const records = frames(r.stdout, r.nonce);
+        assert.deepStrictEqual(records.filter((x) => x.type === 'span').map((x) => x.span!.name).sort(), ['count 3 shelves', 'pick apple', 'pick pear', 'restock'], mode);
+        assert.ok(records.some((x) => x.type === 'facts'), mode);
+      }
+    });
   });
 });

@@ -93,3 +93,29 @@ export function rustTargetDir(): string {
   }
   return RUST_TARGET_DIR;
 }
+
+/**
+ * `go` on PATH, and otel-go's SDK in the module cache at every version the Go test modules
+ * require (test/fixtures/go and the modules nested in it), downloaded from the Go module proxy by
+ * `.ci/install-sdks.sh go`; or an Error saying how to install them: call in a `before` hook so the
+ * tests fail, not skip.
+ */
+export function goWithSdk(): void {
+  const go = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) throw sdkMissing('go', `go on PATH (go: ${go.error?.message ?? go.stderr.trim()}; install Go from https://go.dev/dl)`);
+  const cache = go.stdout.trim();
+  const modules: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name === 'go.mod') modules.push(path.join(dir, e.name));
+    }
+  };
+  walk(path.join(REPO, 'test', 'fixtures', 'go'));
+  const absent: string[] = [];
+  for (const mod of modules) {
+    const m = /^\s*(?:require\s+)?go\.opentelemetry\.io\/otel\/sdk (v\S+)/m.exec(fs.readFileSync(mod, 'utf8'));
+    if (m && !fs.existsSync(path.join(cache, `go.opentelemetry.io/otel/sdk@${m[1]}`, 'trace', 'provider.go'))) absent.push(`go.opentelemetry.io/otel/sdk@${m[1]} (${path.relative(REPO, mod)})`);
+  }
+  if (absent.length) throw sdkMissing('go', `${absent.join(', ')} in the module cache ${cache}`);
+}
