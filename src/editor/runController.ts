@@ -14,6 +14,8 @@ import { parseText } from '../core/parse';
 import { collectSources } from '../run/sources';
 import { runFile, type RunResult } from '../run/runFile';
 import type { RunSettings } from '../run/launch';
+import { LiveTraces } from '../core/liveTraces';
+import type { Span } from '../core/model';
 import type { FindingDiagnostics } from './diagnostics';
 import type { RunStatusBar } from './statusBar';
 import type { RunView, TraceStore } from './traceStore';
@@ -84,22 +86,29 @@ export class RunController implements vscode.Disposable {
           token.onCancellationRequested(() => abort.abort());
           let spans = 0;
           let lastReport = 0;
-          return runFile(file, settings, {
-            signal: abort.signal,
-            timeoutMs: config.timeoutSeconds > 0 ? config.timeoutSeconds * 1000 : undefined,
-            maxOutputBytes: config.maxOutputBytes,
-            maxSpans: config.maxSpans,
-            onOutput: (_stream, text) => this.output.append(text),
-            onNotice: (message) => this.output.appendLine(`\n⚠ Span Lens: ${message}`),
-            onSpan: () => {
-              spans++;
-              const now = Date.now();
-              if (now - lastReport > 250) {
-                lastReport = now;
-                progress.report({ message: `${spans} span${spans === 1 ? '' : 's'} so far` });
-              }
-            },
-          });
+          const live = this.startLive(uri, config, started);
+          try {
+            return await runFile(file, settings, {
+              signal: abort.signal,
+              timeoutMs: config.timeoutSeconds > 0 ? config.timeoutSeconds * 1000 : undefined,
+              maxOutputBytes: config.maxOutputBytes,
+              maxSpans: config.maxSpans,
+              onOutput: (_stream, text) => this.output.append(text),
+              onNotice: (message) => this.output.appendLine(`\n⚠ Span Lens: ${message}`),
+              onSpan: (span) => {
+                spans++;
+                live.add(span);
+                const now = Date.now();
+                if (now - lastReport > 250) {
+                  lastReport = now;
+                  progress.report({ message: `${spans} span${spans === 1 ? '' : 's'} so far` });
+                  this.status.live(path.basename(file), spans);
+                }
+              },
+            });
+          } finally {
+            live.stop();
+          }
         },
       );
       return this.finish(uri, result, config, Date.now() - started);
@@ -246,6 +255,46 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Span Lens: ${path.basename(file)} ${how} and made no spans.`);
     }
     return view;
+  }
+
+  /**
+   * While a program runs, each trace is shown as it completes (its root ended): lenses, hovers,
+   * diagnostics and the waterfall update at most four times a second, from the traces complete so
+   * far (an unfinished trace would show parents missing and spans not yet ended as mistakes).
+   */
+  private startLive(uri: vscode.Uri, config: SpanLensConfig, started: number): { add(span: Span): void; stop(): void } {
+    const traces = new LiveTraces(50);
+    const complete = new Map<string, Span[]>();
+    const runId = `run-${++runCounter}`;
+    let dirty = false;
+    let lastPublish = 0;
+    let opened = false;
+    const publishLive = () => {
+      dirty = false;
+      lastPublish = Date.now();
+      const spans = [...complete.values()].flat();
+      const sources = collectSources(uri.fsPath);
+      const analysis = analyzeRun({ spans, facts: {}, sources, language: languageOfFile(uri.fsPath) }, this.checkConfig(config));
+      const view: RunView = { id: runId, title: `${path.basename(uri.fsPath)} (running)`, sourceFile: uri.fsPath, spans, findings: analysis.findings, facts: {}, unparsed: [], durationMs: Date.now() - started, live: true };
+      this.store.set(view, path.dirname(uri.fsPath));
+      this.diagnostics.show(view.findings);
+      void vscode.commands.executeCommand('setContext', ContextKey.HasRun, true);
+      if (!opened && spans.length && config.openWaterfallAfterRun) {
+        opened = true;
+        void vscode.commands.executeCommand('spanLens.showWaterfall');
+      }
+    };
+    const timer = setInterval(() => {
+      for (const t of traces.tick(Date.now())) {
+        complete.set(t.traceId, t.spans);
+        dirty = true;
+      }
+      if (dirty && Date.now() - lastPublish >= 250) publishLive();
+    }, 50);
+    return {
+      add: (span) => traces.add(span, Date.now()),
+      stop: () => clearInterval(timer),
+    };
   }
 
   private publish(view: RunView): void {

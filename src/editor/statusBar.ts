@@ -18,6 +18,14 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** A run going on, with the spans it made so far. */
+  live(file: string, spans: number): void {
+    this.item.text = `$(loading~spin) Span Lens: running ${file} · ${spans} span${spans === 1 ? '' : 's'}`;
+    this.item.tooltip = 'Click to stop the run';
+    this.item.command = Command.Stop;
+    this.item.show();
+  }
+
   finished(view: RunView): void {
     const errors = view.spans.filter((s) => s.status.code === 'ERROR').length;
     const parts = [`${view.spans.length} span${view.spans.length === 1 ? '' : 's'}`];

@@ -25,6 +25,8 @@ export interface RunView {
   score?: number;
   /** What a cap cut, in the user's words. */
   cut?: string[];
+  /** True while the program still runs: the traces complete so far. */
+  live?: boolean;
 }
 
 interface TrackedLine {

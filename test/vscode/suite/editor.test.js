@@ -234,6 +234,34 @@ describe('Span Lens in the editor', function () {
     assert.ok(!api.runs.running);
   });
 
+  it('shows spans while the program runs: within 3 s the lens counts them; Stop ends it', async () => {
+    const uri = fileUri('every_200ms.js');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const started = Date.now();
+    const pending = vscode.commands.executeCommand('spanLens.runFile', uri);
+    const jobLine = markers(uri.fsPath, 'span').get('job');
+    const lens = await waitFor(
+      'a live lens counting at least 2 jobs',
+      async () => {
+        const l = await command('vscode.executeCodeLensProvider', uri);
+        const on = (l || []).find((x) => x.range.start.line === jobLine && x.command && /^⏱ ×(\d+)/.test(x.command.title));
+        return on && Number(/^⏱ ×(\d+)/.exec(on.command.title)[1]) >= 2 ? on : null;
+      },
+      3000,
+    );
+    const seenAfter = Date.now() - started;
+    console.log(`    live lens after ${seenAfter} ms: ${lens.command.title}`);
+    assert.ok(api.runs.running, 'the program is still running');
+    assert.ok(api.store.current && api.store.current.live, 'the view is the live one');
+    await screenshot('live-run');
+    await vscode.commands.executeCommand('spanLens.stop');
+    const view = await pending;
+    assert.ok(!api.runs.running);
+    assert.ok(!view.live, 'the final view');
+    assert.ok(view.spans.filter((s) => s.name === 'job').length >= 2);
+  });
+
   it('opens a saved trace file without running anything', async () => {
     const view = await vscode.commands.executeCommand('spanLens.openTraceFile', fileUri('saved-go-output.txt'));
     assert.ok(view);
