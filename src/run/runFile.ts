@@ -13,6 +13,8 @@ import { createStreamParser, mergeFacts } from '../core/parse';
 import { SPAN_LENS_MARKER } from '../core/parse/spanLens';
 import { LaunchError, commandNotFoundMessage, planLaunch, type LaunchPlan, type RunLanguage, type RunSettings } from './launch';
 import { CHANNEL_ENV, openChannel, type Channel } from './channel';
+import { otlpEnvironment } from './otlp/environment';
+import { startOtlpReceiver, type OtlpReceiver } from './otlp/receiver';
 import { runProcess } from './process';
 import { collectSources, resolveLocations } from './sources';
 
@@ -301,6 +303,16 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     options.onNotice?.(`the run's channel could not be opened (${(e as Error).message}): span records go through the program's stdout`);
   }
 
+  // SDKs that export OTLP by environment (opentelemetry-instrument, the Java agent, Go autoexport,
+  // Rust opentelemetry-otlp, .NET) send their spans to the run's own receiver on loopback.
+  let otlp: OtlpReceiver | undefined;
+  try {
+    otlp = await startOtlpReceiver({ onSpans: (spans) => spans.forEach((s) => collector.receive(s)), onNotice: options.onNotice });
+    Object.assign(plan.env, otlpEnvironment(otlp.endpoint, plan.env));
+  } catch (e) {
+    options.onNotice?.(`the run's OTLP receiver could not start (${(e as Error).message}): spans the program exports over OTLP are not seen`);
+  }
+
   const out = makeStream('stdout');
   const err = makeStream('stderr');
   const outcome = await runProcess(plan, {
@@ -325,6 +337,8 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
       options.onUnparsed?.(ru);
     }
   }
+  // An export sent as the program exited may still be on its way.
+  await otlp?.close();
   collector.finish(result.facts.droppedSpans ?? 0);
 
   result.exitCode = outcome.exitCode;
@@ -357,6 +371,9 @@ class SpanCollector {
   private readonly framedIds = new Map<string, number>();
   /** In framed runs, spans the program's own console exporter printed: kept only if no frame had them. */
   private readonly held: Span[] = [];
+  /** Spans received over OTLP, by traceId/spanId: placed by finish(), one copy per id. */
+  private readonly received = new Map<string, Span>();
+  private receivedCut = 0;
 
   constructor(
     private readonly framed: boolean,
@@ -393,17 +410,43 @@ class SpanCollector {
   }
 
   /**
-   * Keeps the held console spans no frame carried. Past the cap, a held span is most likely the
+   * A span received over OTLP. A span is one span however many ways it came: the injection's
+   * copy wins (it has the call site), OTLP's wins over a console exporter's (which may lack times
+   * and parents), and an export delivered twice adds nothing. Kept until finish().
+   */
+  receive(span: Span): void {
+    const key = `${span.traceId}/${span.spanId}`;
+    if (this.received.has(key)) return;
+    if (this.maxSpans > 0 && this.received.size >= this.maxSpans) this.receivedCut++;
+    else this.received.set(key, span);
+  }
+
+  /**
+   * Keeps the held console spans and the OTLP spans no frame carried. Past the cap, a held span is most likely the
    * console copy of a span the injection dropped at the same cap and already counted
    * (`droppedByInjection`): only held spans beyond that many count as dropped again.
    */
   finish(droppedByInjection: number): void {
-    let heldCut = 0;
-    for (const span of this.held) {
+    // OTLP copies: of a framed span they add nothing; of a console span kept already, they take its place.
+    for (const key of this.received.keys()) if (this.framedIds.has(key)) this.received.delete(key);
+    if (!this.framed && this.received.size) {
+      this.result.spans.forEach((span, i) => {
+        const key = `${span.traceId}/${span.spanId}`;
+        const copy = this.received.get(key);
+        if (!copy) return;
+        this.received.delete(key);
+        this.result.spans[i] = copy;
+        this.options.onSpan?.(copy);
+      });
+    }
+    const rest = this.received.size ? [...this.held.filter((s) => !this.received.has(`${s.traceId}/${s.spanId}`)), ...this.received.values()] : this.held;
+    let heldCut = this.receivedCut;
+    for (const span of rest) {
       if (this.framedIds.has(`${span.traceId}/${span.spanId}`)) continue;
       if (!this.keep(span, false)) heldCut++;
     }
     this.held.length = 0;
+    this.received.clear();
     this.result.cut.spans += Math.max(heldCut, droppedByInjection);
   }
 

@@ -155,6 +155,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions): Promise<O
   });
   // Exporters keep connections open between batches; never let one hold the run's end.
   server.keepAliveTimeout = 5_000;
+  let connected = false;
+  server.once('connection', () => (connected = true));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -172,8 +174,9 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions): Promise<O
     stats,
     async close(drainMs = 250) {
       server.close();
-      // Bytes a program wrote as it exited may still sit unread in the socket: let them arrive.
-      await new Promise((r) => setTimeout(r, Math.min(20, drainMs)));
+      // Bytes a program wrote as it exited may still sit unread in a socket: let them arrive
+      // (no wait for the many runs that never export over OTLP).
+      if (connected) await new Promise((r) => setTimeout(r, Math.min(20, drainMs)));
       if (inFlight > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, drainMs);
