@@ -5,11 +5,13 @@
 import { benchChecks } from './checks';
 import { benchParse } from './parse';
 import { benchRun } from './run';
+import { benchRunGo } from './runGo';
 import { benchWebview } from './webview';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
   run: () => benchRun(),
+  'run-go': () => benchRunGo(),
   checks: () => benchChecks(),
   webview: () => benchWebview(),
 };

@@ -188,10 +188,20 @@ var (
 )
 
 func spanLensCallSite() *spanLensSite {
-	var pcs [32]uintptr
+	// Unwinding costs by the frame: the start call is a few frames up, so look there first.
+	var near [8]uintptr
 	// 3: runtime.Callers, this function, OnStart.
-	n := runtime.Callers(3, pcs[:])
-	for _, pc := range pcs[:n] {
+	n := runtime.Callers(3, near[:])
+	if site := spanLensFirstUserSite(near[:n]); site != spanLensNoSite || n < len(near) {
+		return site
+	}
+	var far [64]uintptr
+	n = runtime.Callers(3, far[:])
+	return spanLensFirstUserSite(far[:n])
+}
+
+func spanLensFirstUserSite(pcs []uintptr) *spanLensSite {
+	for _, pc := range pcs {
 		spanLensSitesMu.RLock()
 		site, ok := spanLensSites[pc]
 		spanLensSitesMu.RUnlock()
@@ -280,13 +290,14 @@ func spanLensOutput() *spanLensOut {
 		if nonce == "" {
 			return
 		}
-		o := &spanLensOut{nonce: nonce, resources: map[*resource.Resource]string{}}
+		o := &spanLensOut{nonce: nonce, resources: map[*resource.Resource]string{}, wake: make(chan struct{}, 1)}
 		if max, err := strconv.Atoi(os.Getenv("SPAN_LENS_MAX_SPANS")); err == nil && max > 0 {
 			o.max = max
 		}
 		if path := os.Getenv("SPAN_LENS_CHANNEL"); path != "" {
 			if conn, err := net.DialTimeout("unix", path, time.Second); err == nil {
 				o.conn = conn
+				o.batched = true
 				go o.flushEvery(50 * time.Millisecond)
 			}
 		}
@@ -296,18 +307,32 @@ func spanLensOutput() *spanLensOut {
 	return spanLensOut1
 }
 
-type spanLensOut struct {
-	nonce string
-	max   int
+// A span waiting to be written by the flusher (channel runs): encoding happens off the
+// program's goroutines. An ended span no longer changes, so reading it later reads the same.
+type spanLensPending struct {
+	span  ReadOnlySpan
+	site  *spanLensSite
+	ended bool
+}
 
-	mu         sync.Mutex
-	conn       net.Conn // nil: stdout
-	buf        []byte
+type spanLensOut struct {
+	nonce   string
+	max     int
+	batched bool // records go to the channel through the flusher
+	wake    chan struct{}
+
+	mu         sync.Mutex // pending, counts, processors
+	pending    []spanLensPending
 	written    int
 	dropped    int // past SPAN_LENS_MAX_SPANS, not yet told in a facts record
 	processors []*spanLensProcessor
-	resources  map[*resource.Resource]string
 	exited     bool
+
+	writeMu   sync.Mutex // the output, its buffer, the resource cache
+	conn      net.Conn   // nil: stdout
+	buf       []byte
+	spare     []spanLensPending
+	resources map[*resource.Resource]string
 }
 
 func (o *spanLensOut) add(p *spanLensProcessor) {
@@ -316,27 +341,47 @@ func (o *spanLensOut) add(p *spanLensProcessor) {
 	o.mu.Unlock()
 }
 
-// span writes one span (ended) or unended record.
+// Pending spans past which the flusher is woken early, and past which the program's goroutine
+// writes them itself (a reader slower than the program must not make memory grow without end).
+const (
+	spanLensWakeAt  = 256
+	spanLensBlockAt = 1 << 16
+)
+
+// span reports one span (ended) or unended record: queued for the flusher on a channel run,
+// written at once on stdout (in order with the program's own prints).
 func (o *spanLensOut) span(s ReadOnlySpan, site *spanLensSite, ended bool) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if ended && o.max > 0 && o.written >= o.max {
 		o.dropped++
+		o.mu.Unlock()
 		return
 	}
 	if ended {
 		o.written++
 	}
-	start := len(o.buf)
-	o.buf = o.frameHead(o.buf)
-	o.buf = o.spanJSON(o.buf, s, site, ended)
-	o.buf = append(o.buf, '\n')
-	if o.conn == nil {
-		o.writeLocked(o.buf[start:])
-		o.buf = o.buf[:start]
-	} else if len(o.buf) >= 64<<10 {
-		o.flushLocked()
+	if o.batched {
+		o.pending = append(o.pending, spanLensPending{s, site, ended})
+		n := len(o.pending)
+		o.mu.Unlock()
+		if n >= spanLensBlockAt {
+			o.flush()
+		} else if n >= spanLensWakeAt {
+			select {
+			case o.wake <- struct{}{}:
+			default:
+			}
+		}
+		return
 	}
+	o.mu.Unlock()
+	o.writeMu.Lock()
+	b := o.frameHead(o.buf[:0])
+	b = o.spanJSON(b, s, site, ended)
+	b = append(b, '\n')
+	o.writeLocked(b)
+	o.buf = b[:0]
+	o.writeMu.Unlock()
 }
 
 func (o *spanLensOut) frameHead(b []byte) []byte {
@@ -348,8 +393,8 @@ func (o *spanLensOut) frameHead(b []byte) []byte {
 // facts writes what the run tells beyond its spans: the program's own processors, whether a
 // provider with spans had none, spans dropped at the cap since the last facts record.
 func (o *spanLensOut) facts() {
+	o.flush()
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	names := []string{}
 	noExporter := false
 	for _, p := range o.processors {
@@ -360,7 +405,12 @@ func (o *spanLensOut) facts() {
 		}
 		p.mu.Unlock()
 	}
-	b := o.frameHead(o.buf)
+	dropped := o.dropped
+	o.dropped = 0
+	o.mu.Unlock()
+	o.writeMu.Lock()
+	defer o.writeMu.Unlock()
+	b := o.frameHead(o.buf[:0])
 	b = append(b, `{"type":"facts","sdk":"go","programExporters":[`...)
 	for i, n := range names {
 		if i > 0 {
@@ -370,29 +420,39 @@ func (o *spanLensOut) facts() {
 	}
 	b = append(b, `],"noExporter":`...)
 	b = strconv.AppendBool(b, noExporter)
-	if o.dropped > 0 {
+	if dropped > 0 {
 		b = append(b, `,"droppedSpans":`...)
-		b = strconv.AppendInt(b, int64(o.dropped), 10)
-		o.dropped = 0
+		b = strconv.AppendInt(b, int64(dropped), 10)
 	}
-	o.buf = append(b, "}\n"...)
-	if o.conn == nil {
-		o.writeLocked(o.buf)
-		o.buf = o.buf[:0]
-	}
+	b = append(b, "}\n"...)
+	o.writeLocked(b)
+	o.buf = b[:0]
 }
 
+// flush encodes and writes the queued spans, in the order they were reported.
 func (o *spanLensOut) flush() {
+	o.writeMu.Lock()
+	defer o.writeMu.Unlock()
 	o.mu.Lock()
-	o.flushLocked()
+	batch := o.pending
+	o.pending = o.spare[:0]
 	o.mu.Unlock()
-}
-
-func (o *spanLensOut) flushLocked() {
-	if len(o.buf) > 0 {
-		o.writeLocked(o.buf)
-		o.buf = o.buf[:0]
+	b := o.buf[:0]
+	for i, p := range batch {
+		b = o.frameHead(b)
+		b = o.spanJSON(b, p.span, p.site, p.ended)
+		b = append(b, '\n')
+		if len(b) >= 64<<10 {
+			o.writeLocked(b)
+			b = b[:0]
+		}
+		batch[i] = spanLensPending{}
 	}
+	if len(b) > 0 {
+		o.writeLocked(b)
+	}
+	o.buf = b[:0]
+	o.spare = batch[:0]
 }
 
 // writeLocked writes whole records to the channel, or to stdout when there is none or it failed.
@@ -411,7 +471,11 @@ func (o *spanLensOut) writeLocked(b []byte) {
 func (o *spanLensOut) flushEvery(d time.Duration) {
 	t := time.NewTicker(d)
 	defer t.Stop()
-	for range t.C {
+	for {
+		select {
+		case <-t.C:
+		case <-o.wake:
+		}
 		o.flush()
 	}
 }
@@ -568,7 +632,7 @@ func (o *spanLensOut) spanJSON(b []byte, s ReadOnlySpan, site *spanLensSite, end
 	return append(b, "}}"...)
 }
 
-// `,"resource":{...},"serviceName":...`, once per resource (a provider's is fixed).
+// `,"resource":{...},"serviceName":...`, once per resource (a provider's is fixed); under writeMu.
 func (o *spanLensOut) resourceJSON(r *resource.Resource) string {
 	if text, ok := o.resources[r]; ok {
 		return text
