@@ -94,7 +94,7 @@ java_part() {
   mapfile -t poms < <(find test/fixtures examples -name pom.xml -not -path '*/node_modules/*' -not -path '*/target/*' | sort)
   (( ${#poms[@]} )) || return 0
   local stamp classpath="$sdk_dir/java-classpath.txt"
-  stamp="$(stamp_of "${poms[@]}")"
+  stamp="$(stamp_of "${poms[@]}" src/run/inject/java/pom.xml)"
   # The stamp alone is not enough: ~/.m2 may have been cleaned since.
   if up_to_date java "$stamp" && [[ -s "$classpath" ]] \
     && tr ':' '\n' < "$classpath" | while read -r jar || [[ -n $jar ]]; do [[ -f "$jar" ]] || exit 1; done; then return; fi
@@ -103,6 +103,9 @@ java_part() {
     (cd "$(dirname "$pom")" && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/span-lens-sdk-classpath.txt 2>&1 | sed $'s/\e\\[[0-9;]*m//g') \
       || fail "maven project $(dirname "$pom") does not build"
   done
+  # The Span Lens Java agent's own build (ASM, the shade plugin, the SDK it compiles against), so
+  # `npm run build:inject` builds it offline afterwards.
+  (cd src/run/inject/java && mvn -B -q package 2>&1 | sed $'s/\e\\[[0-9;]*m//g') || fail "the Java agent (src/run/inject/java) does not build"
   # The single-file Java test runs with the SDK's class path, as spanLens.java.classPath would give it.
   cp test/fixtures/java/shop/target/span-lens-sdk-classpath.txt "$classpath"
   mark_done java "$stamp"

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { planLaunch, type LaunchHost } from '../../src/run/launch';
+import { javaToolOptionsWithAgent } from '../../src/run/languages/java/agent';
 import { mavenErrorSummary } from '../../src/run/languages/java/maven';
 import { findJavaProject, javaPackageOf } from '../../src/run/languages/java/project';
 
@@ -91,5 +92,24 @@ describe('run: Java planner (Maven modules, single files)', () => {
       '[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/DependencyResolutionException',
     ].join('\n');
     assert.strictEqual(mavenErrorSummary(unresolved), unresolved.split('\n')[0]);
+  });
+
+  it('every Java run loads the agent: -javaagent appended to the user\'s JAVA_TOOL_OPTIONS, the source roots passed, the run framed', () => {
+    const inject = '/ext/dist/inject';
+    const jar = path.join(inject, 'java', 'span-lens-agent.jar');
+    const maven = planLaunch(MAIN, { baseEnv: { JAVA_TOOL_OPTIONS: '-Xss2m' }, injectDir: inject }, { host: HOST });
+    assert.strictEqual(maven.env.JAVA_TOOL_OPTIONS, `-Xss2m -javaagent:${jar}`);
+    assert.strictEqual(maven.env.SPAN_LENS_JAVA_SOURCES, [MAIN, path.join(ROOT, 'src/main/java'), path.join(ROOT, 'src/test/java')].join(path.delimiter));
+    assert.strictEqual(maven.framed, true, 'the agent\'s frames are the spans; console copies are dropped');
+    assert.deepStrictEqual(maven.injectFiles, [jar], 'a missing jar is the run\'s error, not a silent fallback');
+    const single = planLaunch(LOOSE, { baseEnv: {}, injectDir: inject }, { host: HOST });
+    assert.strictEqual(single.env.JAVA_TOOL_OPTIONS, `-javaagent:${jar}`);
+    assert.strictEqual(single.env.SPAN_LENS_JAVA_SOURCES, LOOSE);
+  });
+
+  it('JAVA_TOOL_OPTIONS: a jar path with spaces is quoted; the agent is added once', () => {
+    assert.strictEqual(javaToolOptionsWithAgent(undefined, '/my ext/a.jar'), '"-javaagent:/my ext/a.jar"');
+    assert.strictEqual(javaToolOptionsWithAgent('  ', '/x/a.jar'), '-javaagent:/x/a.jar');
+    assert.strictEqual(javaToolOptionsWithAgent('-javaagent:/x/a.jar', '/x/a.jar'), '-javaagent:/x/a.jar');
   });
 });

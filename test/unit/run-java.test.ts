@@ -1,19 +1,23 @@
 /**
- * Java programs run for real through runFile, with opentelemetry-java 1.68.0 from Maven Central
- * (each test program is a Maven project; `.ci/install-sdks.sh java` resolves them into ~/.m2):
+ * Java programs run for real through runFile, with opentelemetry-java from Maven Central (each test
+ * program is a Maven project; `.ci/install-sdks.sh java` resolves them into ~/.m2):
  *
  * - a Maven module (test/fixtures/java/shop): its main class uses a class of its package in
  *   another file and a second top-level class of its own file; Span Lens compiles the module with
  *   mvn and runs `java -cp target/classes:<dependencies> shop.Checkout`;
  * - a single file (test/fixtures/java/checkout) launched as source with `spanLens.java.classPath`
- *   set to the SDK's class path from the Maven cache, the override a user without a build has.
+ *   set to the SDK's class path from the Maven cache, the override a user without a build has;
+ * - the tutorial's checkout (examples/java), unchanged;
+ * - test/fixtures/java/agent (a batch processor never shut down, a span never ended, a span named
+ *   at run time), api-only (the API without any SDK) and old-sdk (opentelemetry-java 1.32.0).
  *
- * SimpleSpanProcessor(LoggingSpanExporter) writes each span through java.util.logging to stderr,
- * which is read back and placed statically on its `spanBuilder`. LoggingSpanExporter prints no
- * parent, times, status or events: the tests check what it does print (names, kinds, ids,
- * attributes, scope) and that the rest is marked unknown rather than made up. The expected line
- * of each span is the line of its `// span: NAME` marker comment. Without java, mvn or the SDK
- * in ~/.m2 the tests fail, saying how to install them.
+ * Every run loads Span Lens's Java agent (dist/inject/java/span-lens-agent.jar, built by
+ * `npm run build:inject`) through JAVA_TOOL_OPTIONS: it adds its processor to every
+ * SdkTracerProvider and reports each span as a framed record with real times, parents, status,
+ * events and its call site. The program's own LoggingSpanExporter lines (stderr) only repeat those
+ * spans: they are read and dropped as copies. The expected line of each span is the line of its
+ * `// span: NAME` marker comment. Without java, mvn, the SDK in ~/.m2 or the agent jar the tests
+ * fail, saying how to install them.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -26,12 +30,17 @@ import { runFile, type RunResult } from '../../src/run/runFile';
 import type { RunSettings } from '../../src/run/launch';
 import { collectSources } from '../../src/run/sources';
 import { markedLines, only } from './runSupport';
-import { javaSdkClassPath } from './sdks';
+import { javaAgentJar, javaSdkClassPath } from './sdks';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/java');
 const SINGLE_FILE = path.join(FIXTURES, 'checkout/Checkout.java');
 const SHOP = path.join(FIXTURES, 'shop');
 const SHOP_SOURCES = path.join('src', 'main', 'java', 'shop');
+const AGENT = path.join(FIXTURES, 'agent');
+const API_ONLY = path.join(FIXTURES, 'api-only');
+const OLD_SDK = path.join(FIXTURES, 'old-sdk');
+const EXAMPLES = path.resolve(__dirname, '../../examples/java');
+const SOURCES = (pkg: string) => path.join('src', 'main', 'java', pkg);
 // A first offline build on two busy cores takes a few seconds; the program itself well under one.
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -46,27 +55,61 @@ async function run(file: string, settings: RunSettings = {}, output?: string[]):
   assert.strictEqual(result.error, undefined, result.error);
   assert.strictEqual(result.exitCode, 0, `java failed:\n${stderr}`);
   assert.deepStrictEqual(result.unparsed, [], 'every span record read');
-  assert.deepStrictEqual(result.formats, ['java-logging']);
+  assert.ok(result.formats.includes('span-lens'), `the agent's frames read (formats: ${result.formats.join(', ')})`);
+  assert.strictEqual(result.facts.sdk, 'java', 'the agent wrote its facts');
   // The JUL records are spans, not program output (the JVM may add notes of its own).
   for (const l of result.output.stderr) assert.doesNotMatch(l.text, /LoggingSpanExporter|^INFO: '/, 'a span record left as output');
+  for (const l of result.output.stdout) assert.doesNotMatch(l.text, /@@span-lens/, 'a frame left as output');
   return result;
 }
 
-/** What LoggingSpanExporter prints of every span, and that what it does not print is not claimed. */
-function assertConsoleFacts(spans: Span[]): void {
+const MS = 1_000_000n;
+
+/** A span's duration in whole milliseconds. */
+function ms(span: Span): number {
+  assert.notStrictEqual(span.endTimeUnixNano, null, `${span.name} ended`);
+  return Number((span.endTimeUnixNano! - span.startTimeUnixNano) / MS);
+}
+
+/**
+ * What the agent reports of the checkout's spans (the shop and the single file alike): one trace,
+ * the children under the SERVER root, real times (each child slept 5 and 10 ms), the declined
+ * card's status and event, the resource and scope; nothing marked unknown.
+ */
+function assertAgentFacts(spans: Span[]): void {
   assert.strictEqual(new Set(spans.map((s) => s.traceId)).size, 1, 'one trace');
   assert.match(spans[0].traceId, /^[0-9a-f]{32}$/);
   assert.strictEqual(new Set(spans.map((s) => s.spanId)).size, spans.length);
+  const checkout = only(spans, 'checkout');
+  const load = only(spans, 'db.load_cart');
+  const charge = only(spans, 'payment.charge');
   for (const s of spans) {
     assert.match(s.spanId, /^[0-9a-f]{16}$/);
     assert.strictEqual(s.scope.name, 'shop');
-    // Not printed, so not claimed: no "root span", no UNSET status for the declined card, no missing event.
-    for (const field of ['parent', 'time', 'status', 'events'] as const) assert.ok(s.unknown?.includes(field), `${s.name}: ${field} marked unknown`);
+    assert.deepStrictEqual(s.unknown ?? [], [], `${s.name}: nothing unknown`);
+    assert.strictEqual(s.resource['telemetry.sdk.language'], 'java');
+    assert.strictEqual(s.resource['service.name'], 'unknown_service:java');
   }
+  assert.strictEqual(checkout.parentSpanId, null, 'checkout is the root');
+  assert.strictEqual(load.parentSpanId, checkout.spanId);
+  assert.strictEqual(charge.parentSpanId, checkout.spanId);
+  assert.ok(ms(load) >= 5 && ms(load) < 1000, `db.load_cart slept 5 ms: ${ms(load)} ms`);
+  assert.ok(ms(charge) >= 10 && ms(charge) < 1000, `payment.charge slept 10 ms: ${ms(charge)} ms`);
+  assert.ok(checkout.startTimeUnixNano <= load.startTimeUnixNano && checkout.endTimeUnixNano! >= charge.endTimeUnixNano!, 'the children inside the root');
+  assert.ok(load.endTimeUnixNano! <= charge.startTimeUnixNano, 'the cart loaded before the charge');
+  assert.deepStrictEqual(charge.status, { code: 'ERROR', message: 'card declined' });
+  assert.deepStrictEqual(charge.events.map((e) => e.name), ['calling payment provider']);
+  assert.ok(charge.events[0].timeUnixNano >= charge.startTimeUnixNano && charge.events[0].timeUnixNano <= charge.endTimeUnixNano!);
+  assert.strictEqual(checkout.status.code, 'UNSET');
 }
 
-/** Each span located in `fileOf(name)` on its marker's line, the column at its `spanBuilder("NAME")`. */
+/**
+ * Each span located in `fileOf(name)` on its marker's line, the column at its `spanBuilder(`: by the
+ * agent (the call site of its startSpan, moved up the chain to its spanBuilder), before any static
+ * search by name.
+ */
 function assertLocated(result: RunResult, fileOf: (name: string) => string): void {
+  for (const span of result.spans) assert.ok(span.location, `${span.name} located by the agent`);
   const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(result.file), language: 'java' });
   assert.deepStrictEqual(analysis.unlocated, []);
   for (const span of result.spans) {
@@ -75,7 +118,7 @@ function assertLocated(result: RunResult, fileOf: (name: string) => string): voi
     assert.ok(span.location, `${span.name} located`);
     assert.strictEqual(span.location.file, file, `${span.name} in ${path.basename(file)}`);
     assert.strictEqual(span.location.line, markedLines(file).get(span.name), `${span.name} on the line of its spanBuilder`);
-    assert.ok(lines[span.location.line].slice(span.location.column).startsWith(`spanBuilder("${span.name}")`), `${span.name}: column at spanBuilder`);
+    assert.ok(lines[span.location.line].slice(span.location.column).startsWith('spanBuilder('), `${span.name}: column at spanBuilder`);
   }
 }
 
@@ -100,12 +143,13 @@ function processesMentioning(text: string): number[] {
   return out;
 }
 
-describe('run: Java programs with opentelemetry-java from Maven Central (LoggingSpanExporter on stderr)', function () {
+describe('run: Java programs with opentelemetry-java from Maven Central, through the Span Lens agent', function () {
   this.timeout(RUN_TIMEOUT_MS + 60_000);
   const copies: string[] = [];
 
   before(() => {
     sdkClassPath = javaSdkClassPath();
+    javaAgentJar();
   });
 
   after(() => {
@@ -137,7 +181,11 @@ describe('run: Java programs with opentelemetry-java from Maven Central (Logging
     assert.deepStrictEqual(checkout.attributes, { 'user.id': 42, 'order.items': 2 });
     assert.deepStrictEqual(load.attributes, { 'db.system': 'postgresql', 'cart.size': 2 });
     assert.deepStrictEqual(charge.attributes, { 'payment.amount': 19.99 });
-    assertConsoleFacts(result.spans);
+    // The agent sees the program's own pipeline and that it exported everything.
+    assert.deepStrictEqual(result.facts.programExporters, ['SimpleSpanProcessor', 'LoggingSpanExporter']);
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
+    assert.strictEqual(result.facts.noExporter, false);
+    assertAgentFacts(result.spans);
     // CartStore is a second top-level class of Checkout.java; PaymentService is its own file.
     assertLocated(result, (name) => (name === 'payment.charge' ? payment : main));
   });
@@ -223,7 +271,124 @@ describe('run: Java programs with opentelemetry-java from Maven Central (Logging
     assert.deepStrictEqual(checkout.attributes, { 'user.id': 42 });
     assert.deepStrictEqual(load.attributes, { 'db.system': 'postgresql' });
     assert.deepStrictEqual(charge.attributes, { 'payment.amount': 19.99 });
-    assertConsoleFacts(result.spans);
+    assertAgentFacts(result.spans);
     assertLocated(result, () => SINGLE_FILE);
+  });
+
+  it('the tutorial\'s checkout, unchanged (LoggingSpanExporter): real durations (~15 ms and ~30 ms children), their parent, each span on its spanBuilder line', async () => {
+    const tutorial = path.join(EXAMPLES, 'src', 'main', 'java', 'tutorial', 'Checkout.java');
+    const result = await run(tutorial);
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['order placed']);
+    assert.deepStrictEqual(result.spans.map((s) => s.name), ['db.load_cart', 'payment.charge', 'checkout']);
+    const checkout = only(result.spans, 'checkout');
+    const load = only(result.spans, 'db.load_cart');
+    const charge = only(result.spans, 'payment.charge');
+    assert.ok(ms(load) >= 15 && ms(load) < 500, `db.load_cart slept 15 ms: ${ms(load)} ms`);
+    assert.ok(ms(charge) >= 30 && ms(charge) < 500, `payment.charge slept 30 ms: ${ms(charge)} ms`);
+    assert.ok(ms(checkout) >= ms(load) + ms(charge), 'the root spans both');
+    assert.strictEqual(load.parentSpanId, checkout.spanId);
+    assert.strictEqual(charge.parentSpanId, checkout.spanId);
+    assert.strictEqual(checkout.parentSpanId, null);
+    assert.deepStrictEqual(charge.events.map((e) => e.name), ['calling payment provider']);
+    assert.deepStrictEqual(checkout.scope, { name: 'checkout-tutorial', version: '1.0.0', schemaUrl: null });
+    const lines = fs.readFileSync(tutorial, 'utf8').split('\n');
+    for (const span of result.spans) {
+      assert.strictEqual(span.location?.file, tutorial);
+      assert.ok(lines[span.location.line].slice(span.location.column).startsWith(`spanBuilder("${span.name}")`), `${span.name} at its spanBuilder (line ${span.location.line + 1})`);
+    }
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(result.file), language: 'java' });
+    assert.deepStrictEqual(analysis.findings.filter((f) => ['spans-lost-at-exit', 'unended-span', 'no-exporter'].includes(f.rule)), []);
+  });
+
+  it('a BatchSpanProcessor never shut down: the spans are still shown, and spans-lost-at-exit names them on the provider line', async () => {
+    const file = path.join(AGENT, SOURCES('agent'), 'BatchNoShutdown.java');
+    const result = await run(file);
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['done, no shutdown']);
+    // LoggingSpanExporter never printed them: every span here comes from the agent.
+    assert.deepStrictEqual(result.formats, ['span-lens']);
+    assert.deepStrictEqual(result.spans.map((s) => s.name), ['db.load_cart', 'checkout']);
+    assert.strictEqual(only(result.spans, 'db.load_cart').parentSpanId, only(result.spans, 'checkout').spanId);
+    assert.deepStrictEqual([...result.facts.lostAtExit!].sort(), result.spans.map((s) => s.spanId).sort());
+    assert.deepStrictEqual(result.facts.programExporters, ['BatchSpanProcessor', 'LoggingSpanExporter']);
+    assertLocated(result, () => file);
+
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(result.file), language: 'java' });
+    const lost = analysis.findings.filter((f) => f.rule === 'spans-lost-at-exit');
+    assert.strictEqual(lost.length, 1, JSON.stringify(analysis.findings));
+    assert.match(lost[0].message, /^2 spans ended but never reached the program's own exporter \(BatchSpanProcessor, LoggingSpanExporter\)/);
+    assert.strictEqual(lost[0].location?.file, file);
+    const providerLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('SdkTracerProvider.builder()'));
+    assert.strictEqual(lost[0].location?.line, providerLine, 'on the SdkTracerProvider.builder() line');
+    assert.ok(analysis.score < 100, `score ${analysis.score}`);
+  });
+
+  it('a span never ended is reported (unended-span on its line); a span named at run time is located by its call site', async () => {
+    const file = path.join(AGENT, SOURCES('agent'), 'NeverEnded.java');
+    const result = await run(file);
+    assert.deepStrictEqual(result.spans.map((s) => s.name).sort(), ['inventory.reserve', 'order', 'ship-0']);
+    const reserve = only(result.spans, 'inventory.reserve');
+    const order = only(result.spans, 'order');
+    assert.strictEqual(reserve.endTimeUnixNano, null, 'never ended');
+    assert.strictEqual(reserve.parentSpanId, order.spanId);
+    assert.strictEqual(only(result.spans, 'ship-0').parentSpanId, order.spanId);
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
+    assertLocated(result, () => file);
+
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(result.file), language: 'java' });
+    const unended = analysis.findings.filter((f) => f.rule === 'unended-span');
+    assert.strictEqual(unended.length, 1, JSON.stringify(analysis.findings));
+    assert.strictEqual(unended[0].spanId, reserve.spanId);
+    assert.strictEqual(unended[0].location?.line, markedLines(file).get('inventory.reserve'));
+  });
+
+  it('a program using only the API (no SDK on its class path) gets a lent provider: its spans, nested, with status and event, and no-exporter said', async () => {
+    const file = path.join(API_ONLY, SOURCES('apionly'), 'Main.java');
+    const result = await run(file);
+    const args = result.command!.args;
+    assert.ok(!args[args.indexOf('-cp') + 1].includes('opentelemetry-sdk'), 'no SDK on the class path');
+    assert.deepStrictEqual(result.output.stdout.map((l) => l.text), ['handled']);
+    assert.deepStrictEqual(result.spans.map((s) => s.name), ['db.query', 'handle']);
+    const handle = only(result.spans, 'handle');
+    const query = only(result.spans, 'db.query');
+    assert.strictEqual(query.parentSpanId, handle.spanId);
+    assert.strictEqual(query.traceId, handle.traceId);
+    assert.strictEqual(handle.kind, 'SERVER');
+    assert.ok(ms(query) >= 10, `db.query slept 10 ms: ${ms(query)} ms`);
+    assert.deepStrictEqual(query.attributes, { 'db.system': 'h2' });
+    assert.deepStrictEqual(query.status, { code: 'ERROR', message: 'timeout' });
+    assert.deepStrictEqual(query.events.map((e) => e.name), ['rows fetched']);
+    assert.deepStrictEqual(query.scope, { name: 'api-only', version: '0.1.0', schemaUrl: null });
+    assert.strictEqual(result.facts.noExporter, true);
+    assertLocated(result, () => file);
+    const analysis = analyzeRun({ spans: result.spans, facts: result.facts, sources: collectSources(result.file), language: 'java' });
+    assert.ok(analysis.findings.some((f) => f.rule === 'no-exporter'), JSON.stringify(analysis.findings.map((f) => f.rule)));
+  });
+
+  it('opentelemetry-java 1.32.0: the same times, parents and call sites; and its batch processor\'s lost spans', async () => {
+    const file = path.join(OLD_SDK, SOURCES('oldsdk'), 'Checkout.java');
+    const result = await run(file);
+    const args = result.command!.args;
+    assert.ok(args[args.indexOf('-cp') + 1].split(path.delimiter).some((e) => /opentelemetry-sdk-trace-1\.32\.0\.jar$/.test(e)), 'the 1.32.0 SDK');
+    assert.deepStrictEqual(result.spans.map((s) => s.name), ['db.load_cart', 'payment.charge', 'checkout']);
+    const checkout = only(result.spans, 'checkout');
+    assert.ok(ms(only(result.spans, 'db.load_cart')) >= 15);
+    assert.ok(ms(only(result.spans, 'payment.charge')) >= 30);
+    for (const s of result.spans) if (s !== checkout) assert.strictEqual(s.parentSpanId, checkout.spanId);
+    assert.strictEqual(checkout.resource['telemetry.sdk.version'], '1.32.0');
+    assert.deepStrictEqual(result.facts.lostAtExit, []);
+    assertLocated(result, () => file);
+
+    const batch = await run(file, { args: ['batch'] });
+    assert.deepStrictEqual(batch.spans.map((s) => s.name), ['db.load_cart', 'payment.charge', 'checkout']);
+    assert.deepStrictEqual([...batch.facts.lostAtExit!].sort(), batch.spans.map((s) => s.spanId).sort());
+  });
+
+  it('the agent is appended to the user\'s own JAVA_TOOL_OPTIONS, which still apply', async () => {
+    const file = path.join(AGENT, SOURCES('agent'), 'NeverEnded.java');
+    const result = await run(file, { env: { JAVA_TOOL_OPTIONS: '-Dspanlens.test=1 -Xss2m' } });
+    assert.ok(result.spans.length === 3);
+    const picked = result.output.stderr.map((l) => l.text).find((l) => l.startsWith('Picked up JAVA_TOOL_OPTIONS:'));
+    assert.ok(picked, 'the JVM read JAVA_TOOL_OPTIONS');
+    assert.ok(picked.includes(`-Dspanlens.test=1 -Xss2m -javaagent:${javaAgentJar()}`), picked);
   });
 });

@@ -119,3 +119,17 @@ export function goWithSdk(): void {
   }
   if (absent.length) throw sdkMissing('go', `${absent.join(', ')} in the module cache ${cache}`);
 }
+
+/** The Span Lens Java agent as `npm run build:inject` builds it (with mvn, from src/run/inject/java). */
+export const JAVA_AGENT_JAR = path.join(REPO, 'dist', 'inject', 'java', 'span-lens-agent.jar');
+
+/**
+ * JAVA_AGENT_JAR, or an Error saying how to build it: call in a `before` hook so the Java run
+ * tests fail, not skip, on a build made without Maven (build:inject then says it left it out).
+ */
+export function javaAgentJar(): string {
+  if (!fs.existsSync(JAVA_AGENT_JAR)) {
+    throw new Error(`the Span Lens Java agent (${JAVA_AGENT_JAR}) is missing: install Maven and a JDK 17+, then run \`npm run build:inject\` in ${REPO}`);
+  }
+  return JAVA_AGENT_JAR;
+}

@@ -5,9 +5,14 @@
  * of the module, or several classes in one file, works. `spanLens.java.classPath` overrides that
  * with single-file source launch (`java -cp CLASSPATH FILE`), which is also how a file outside any
  * build runs. Gradle projects are not built yet: their files run as single files.
+ *
+ * Either way the JVM loads Span Lens's agent (java/agent.ts), which reports every span of every
+ * SdkTracerProvider the program builds as framed records, with real times, parents and call sites;
+ * the program's own console exporter output (LoggingSpanExporter) only repeats them.
  */
 import * as path from 'path';
 import type { LaunchPlan, PlanContext } from '../plan';
+import { javaAgentJar, javaSourceRoots, javaToolOptionsWithAgent } from './java/agent';
 import { buildMavenClassPath } from './java/maven';
 import { findJavaProject } from './java/project';
 
@@ -17,16 +22,19 @@ export function planJava(ctx: PlanContext): LaunchPlan {
   // The autoconfigure SDK and the Java agent both read this.
   if (env.OTEL_TRACES_EXPORTER === undefined) env.OTEL_TRACES_EXPORTER = 'console';
   const classPath = ctx.settings.java?.classPath;
+  const project = classPath ? undefined : findJavaProject(ctx.file, ctx.host);
+  const agent = javaAgentJar(ctx.injectDir);
+  env.JAVA_TOOL_OPTIONS = javaToolOptionsWithAgent(env.JAVA_TOOL_OPTIONS, agent);
+  env.SPAN_LENS_JAVA_SOURCES = javaSourceRoots(ctx.file, project?.root);
   const base = {
     language: 'java' as const,
     command: ctx.command || 'java',
     env,
     nonce: ctx.nonce,
-    framed: false,
+    framed: true,
     commandSetting: 'spanLens.java.command',
-    injectFiles: [],
+    injectFiles: [agent],
   };
-  const project = classPath ? undefined : findJavaProject(ctx.file, ctx.host);
   if (!project) {
     return { ...base, args: [...ctx.userArgs, ...(classPath ? ['-cp', classPath] : []), ctx.file, ...ctx.programArgs], cwd: ctx.cwd };
   }
