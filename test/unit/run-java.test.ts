@@ -20,7 +20,9 @@
  * fail, saying how to install them.
  */
 import * as assert from 'assert';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { analyzeRun } from '../../src/core/analyze';
@@ -390,5 +392,53 @@ describe('run: Java programs with opentelemetry-java from Maven Central, through
     const picked = result.output.stderr.map((l) => l.text).find((l) => l.startsWith('Picked up JAVA_TOOL_OPTIONS:'));
     assert.ok(picked, 'the JVM read JAVA_TOOL_OPTIONS');
     assert.ok(picked.includes(`-Dspanlens.test=1 -Xss2m -javaagent:${javaAgentJar()}`), picked);
+  });
+
+  it('10,000 spans in a loop reach the run (over its channel): every one, once, with nothing left in the output', async () => {
+    const file = path.join(AGENT, SOURCES('agent'), 'SpanLoop.java');
+    const result = await run(file, { args: ['lens', '10000'] });
+    assert.strictEqual(result.spans.length, 10_000);
+    assert.strictEqual(new Set(result.spans.map((s) => s.spanId)).size, 10_000);
+    assert.deepStrictEqual(result.spans.slice(0, 3).map((s) => s.attributes.i), [0, 1, 2]);
+    assert.deepStrictEqual(result.unparsed, []);
+    assert.match(result.output.stdout.map((l) => l.text).join('\n'), /^loop-ms [\d.]+$/);
+    assert.strictEqual(result.facts.noExporter, true, 'the loop configured no processor');
+  });
+
+  it('the agent writes to SPAN_LENS_CHANNEL when it can connect, else to stdout: the same records either way', async () => {
+    const javaRun = (env: Record<string, string>) =>
+      spawnSync('java', ['-cp', sdkClassPath.join(path.delimiter), SINGLE_FILE], {
+        encoding: 'utf8',
+        env: { ...process.env, SPAN_LENS_NONCE: 'n0nce', JAVA_TOOL_OPTIONS: `-javaagent:${javaAgentJar()}`, SPAN_LENS_JAVA_SOURCES: SINGLE_FILE, ...env },
+      });
+    const frames = (text: string) => text.split('\n').filter((l) => l.startsWith('@@span-lens/1 n0nce '));
+
+    const plain = javaRun({ SPAN_LENS_CHANNEL: '/nonexistent/span-lens.sock' });
+    assert.strictEqual(plain.status, 0, plain.stderr);
+    assert.strictEqual(frames(plain.stdout).length, 4, 'three spans and the facts on stdout');
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'span-lens-java-channel-'));
+    copies.push(dir);
+    const address = path.join(dir, 'channel.sock');
+    const received: Buffer[] = [];
+    const server = net.createServer((socket) => socket.on('data', (c) => received.push(c)));
+    await new Promise<void>((resolve) => server.listen(address, resolve));
+    try {
+      const child = spawn('java', ['-cp', sdkClassPath.join(path.delimiter), SINGLE_FILE], {
+        env: { ...process.env, SPAN_LENS_NONCE: 'n0nce', JAVA_TOOL_OPTIONS: `-javaagent:${javaAgentJar()}`, SPAN_LENS_JAVA_SOURCES: SINGLE_FILE, SPAN_LENS_CHANNEL: address },
+      });
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      assert.strictEqual(code, 0);
+      assert.deepStrictEqual(frames(stdout), [], 'no frame on stdout');
+      assert.strictEqual(stdout.trim(), 'order placed');
+      await new Promise((r) => setTimeout(r, 100));
+      const lines = frames(Buffer.concat(received).toString('utf8'));
+      assert.strictEqual(lines.length, 4, 'three spans and the facts on the channel');
+      assert.deepStrictEqual(lines.map((l) => JSON.parse(l.slice('@@span-lens/1 n0nce '.length)).type), ['span', 'span', 'span', 'facts']);
+    } finally {
+      server.close();
+    }
   });
 });
