@@ -14,6 +14,8 @@ import { RunStatusBar } from './editor/statusBar';
 import { TraceStore } from './editor/traceStore';
 import { WaterfallPanel } from './editor/waterfallPanel';
 import { SpanCodeActionProvider } from './editor/codeActions';
+import { spanFromSchema } from './core/schema';
+import type { Span } from './core/model';
 
 /** What tests and other extensions can reach (`extension.exports`). */
 export interface SpanLensApi {
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   // The build's banner stamps the moment the bundle starts loading, so module load counts too.
   const t0 = globalThis.__spanLensLoadStart ?? performance.now();
   const output = vscode.window.createOutputChannel('Span Lens');
-  const store = new TraceStore();
+  const store = new TraceStore(context.workspaceState);
   const diagnostics = new FindingDiagnostics(context.extensionUri);
   const status = new RunStatusBar();
   const waterfall = new WaterfallPanel(context.extensionUri, store, (line) => output.appendLine(line));
@@ -72,6 +74,15 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       return revealSpan(spanId ? store.findSpan(spanId, traceId) : undefined);
     }),
   );
+  // The last runs of this workspace, as they were before a reload: lenses, hovers and Problems.
+  store.restore((stored) => {
+    const spans = stored.spans.map((s) => spanFromSchema(s)).filter((s): s is Span => s !== null);
+    return spans.length ? { ...stored.view, spans } : undefined;
+  });
+  if (store.current) {
+    diagnostics.show(store.allFindings());
+    void vscode.commands.executeCommand('setContext', 'spanLens.hasRun', true);
+  }
   return { store, waterfall, runs, activationMs: performance.now() - t0 };
 }
 

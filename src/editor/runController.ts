@@ -277,7 +277,7 @@ export class RunController implements vscode.Disposable {
       const analysis = analyzeRun({ spans, facts: {}, sources, language: languageOfFile(uri.fsPath) }, this.checkConfig(config));
       const view: RunView = { id: runId, title: `${path.basename(uri.fsPath)} (running)`, sourceFile: uri.fsPath, spans, findings: analysis.findings, facts: {}, unparsed: [], durationMs: Date.now() - started, live: true };
       this.store.set(view, path.dirname(uri.fsPath));
-      this.diagnostics.show(view.findings);
+      this.diagnostics.show(this.store.allFindings());
       void vscode.commands.executeCommand('setContext', ContextKey.HasRun, true);
       if (!opened && spans.length && config.openWaterfallAfterRun) {
         opened = true;
@@ -300,7 +300,7 @@ export class RunController implements vscode.Disposable {
   private publish(view: RunView): void {
     const cwd = view.sourceFile ? path.dirname(view.sourceFile) : undefined;
     this.store.set(view, cwd);
-    this.diagnostics.show(view.findings);
+    this.diagnostics.show(this.store.allFindings());
     this.status.finished(view);
     void vscode.commands.executeCommand('setContext', ContextKey.HasRun, true);
   }

@@ -1,10 +1,13 @@
 /**
- * The latest run, as every presenter sees it: spans by source line (kept on the right line while
- * the user edits), findings, facts. One run at a time: a new run replaces the last.
+ * The runs every presenter sees: each file keeps its last run (running file B leaves file A's
+ * lenses, hovers and Problems alone) until it runs again or results are cleared; the latest one
+ * is `current` (the waterfall's). Spans by source line stay on the right line while the user
+ * edits. The last runs are kept in workspace storage, so they are back after Reload Window.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Finding, RunFacts, Span, Unparsed } from '../core/model';
+import { spanToSchema, type SchemaSpan } from '../core/schema';
 import { statsByLine, normalizePath, type LineStats } from '../core/lineStats';
 import { shiftLines, type LineChange } from '../core/lineTracking';
 
@@ -36,23 +39,47 @@ interface TrackedLine {
   stats: LineStats;
 }
 
+/** Where the store keeps the last runs between sessions (workspace storage). */
+export interface RunMemory {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+const MEMORY_KEY = 'spanLens.runs.v1';
+/** Runs kept across reloads, and the spans one of them may hold to be kept (a bigger one is not). */
+const REMEMBERED_RUNS = 10;
+const REMEMBERED_SPANS = 20_000;
+
 export class TraceStore implements vscode.Disposable {
-  private view: RunView | undefined;
+  /** Each file's (or trace file's) last run, oldest first; the last one is `current`. */
+  private readonly views = new Map<string, RunView>();
   private lines = new Map<string, TrackedLine[]>();
   private readonly changed = new vscode.EventEmitter<RunView | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Fires when a run lands, is cleared, or lines move. */
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  constructor(private readonly memory?: RunMemory) {
     this.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => this.followEdits(e)));
   }
 
   get current(): RunView | undefined {
-    return this.view;
+    let last: RunView | undefined;
+    for (const v of this.views.values()) last = v;
+    return last;
   }
 
-  /** Show a new run. Relative span locations resolve against `cwd`. */
+  /** Every run kept, oldest first. */
+  get all(): RunView[] {
+    return [...this.views.values()];
+  }
+
+  /** Every finding of every kept run (the Problems panel shows them all). */
+  allFindings(): Finding[] {
+    return this.all.flatMap((v) => v.findings);
+  }
+
+  /** Show a run: it replaces the last run of the same file. Relative span locations resolve against `cwd`. */
   set(view: RunView, cwd?: string): void {
     for (const span of view.spans) {
       if (span.location && cwd && !path.isAbsolute(span.location.file) && !span.location.file.startsWith('file:')) {
@@ -62,24 +89,55 @@ export class TraceStore implements vscode.Disposable {
     for (const f of view.findings) {
       if (f.location && cwd && !path.isAbsolute(f.location.file)) f.location = { ...f.location, file: path.resolve(cwd, f.location.file) };
     }
-    this.view = view;
-    this.lines.clear();
-    const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [normalizePath(d.uri.fsPath), d]));
-    for (const [file, byLine] of statsByLine(view.spans)) {
-      const doc = openDocs.get(file);
-      const tracked: TrackedLine[] = [];
-      for (const stats of byLine.values()) {
-        tracked.push({ line: stats.line, text: doc && stats.line < doc.lineCount ? doc.lineAt(stats.line).text : undefined, stats });
-      }
-      this.lines.set(file, tracked);
-    }
+    const key = keyOf(view);
+    this.views.delete(key);
+    this.views.set(key, view);
+    this.rebuildLines();
     this.changed.fire(view);
+    if (!view.live) void this.remember();
+  }
+
+  /** The runs kept in workspace storage, back after a reload (`spanFromSchema` reads their spans). */
+  restore(read: (stored: StoredRun) => RunView | undefined): void {
+    const stored = this.memory?.get<StoredRun[]>(MEMORY_KEY) ?? [];
+    for (const s of stored) {
+      const view = read(s);
+      if (view) this.views.set(keyOf(view), view);
+    }
+    if (this.views.size) {
+      this.rebuildLines();
+      this.changed.fire(this.current);
+    }
   }
 
   clear(): void {
-    this.view = undefined;
+    this.views.clear();
     this.lines.clear();
     this.changed.fire(undefined);
+    void this.memory?.update(MEMORY_KEY, []);
+  }
+
+  /** Lines per file from the kept runs: for each file, the most recent run that has spans there. */
+  private rebuildLines(): void {
+    this.lines.clear();
+    const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [normalizePath(d.uri.fsPath), d]));
+    for (const view of [...this.views.values()].reverse()) {
+      for (const [file, byLine] of statsByLine(view.spans)) {
+        if (this.lines.has(file)) continue;
+        const doc = openDocs.get(file);
+        const tracked: TrackedLine[] = [];
+        for (const stats of byLine.values()) {
+          tracked.push({ line: stats.line, text: doc && stats.line < doc.lineCount ? doc.lineAt(stats.line).text : undefined, stats });
+        }
+        this.lines.set(file, tracked);
+      }
+    }
+  }
+
+  private async remember(): Promise<void> {
+    if (!this.memory) return;
+    const kept = this.all.filter((v) => !v.live && v.spans.length <= REMEMBERED_SPANS).slice(-REMEMBERED_RUNS);
+    await this.memory.update(MEMORY_KEY, kept.map(toStored));
   }
 
   /** Lines of `doc` that started spans, where the line's text is still what it was. */
@@ -101,9 +159,13 @@ export class TraceStore implements vscode.Disposable {
     return this.linesFor(doc).find((l) => l.line === line)?.stats;
   }
 
-  /** A span of the current run by id (first match across traces when the trace is not given). */
+  /** A span by id: the current run's first, then the other kept runs' (first match when the trace is not given). */
   findSpan(spanId: string, traceId?: string): Span | undefined {
-    return this.view?.spans.find((s) => s.spanId === spanId && (!traceId || s.traceId === traceId));
+    for (const view of [...this.views.values()].reverse()) {
+      const found = view.spans.find((s) => s.spanId === spanId && (!traceId || s.traceId === traceId));
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private followEdits(e: vscode.TextDocumentChangeEvent): void {
@@ -120,11 +182,26 @@ export class TraceStore implements vscode.Disposable {
     }));
     const moved = shiftLines(tracked, changes);
     this.lines.set(key, moved);
-    this.changed.fire(this.view);
+    this.changed.fire(this.current);
   }
 
   dispose(): void {
     this.changed.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+function keyOf(view: RunView): string {
+  return view.sourceFile ?? view.traceFile ?? view.id;
+}
+
+/** A run as kept in workspace storage: plain JSON, spans in SCHEMA.md shape. */
+export interface StoredRun {
+  view: Omit<RunView, 'spans'>;
+  spans: SchemaSpan[];
+}
+
+function toStored(view: RunView): StoredRun {
+  const { spans, ...rest } = view;
+  return { view: rest, spans: spans.map(spanToSchema) };
 }

@@ -7,6 +7,7 @@
  *   trusted     test/vscode/suite/      on test/fixtures/workspace, trust granted
  *   untrusted   test/vscode/untrusted/  on test/fixtures/workspace, Restricted Mode
  *   examples    test/vscode/examples/   on examples/ (made runnable first, as npm start does), trusted
+ *   reload      test/vscode/reload/     on test/fixtures/workspace: a run, Reload Window, the run is back
  *
  * Command line (both runners):
  *   --pass <name>          only that pass (repeatable)
@@ -29,6 +30,8 @@ const defaultPasses = [
   { name: 'trusted', suite: 'suite', workspace: defaultWorkspace, trusted: true },
   { name: 'untrusted', suite: 'untrusted', workspace: defaultWorkspace, trusted: false },
   { name: 'examples', suite: 'examples', workspace: examplesDir, trusted: true },
+  // Runs a file, reloads the window (a new extension host, the same workspace storage), checks it is back.
+  { name: 'reload', suite: 'reload', workspace: defaultWorkspace, trusted: true },
 ];
 
 /** What a pass's folder needs before VS Code opens it (examples/: its virtualenv and npm packages). */

@@ -174,6 +174,8 @@ async function runPass(pass, { grep, chromiumPath, vscodeVersion }) {
         SPAN_LENS_VSCODE_REPORT: reportFile,
         SPAN_LENS_SCREENSHOT_DIR: requestDir,
         SPAN_LENS_EXPECT_VSCODE_VERSION: vscodeVersion,
+        // A suite that reloads the window runs twice; this file tells the second time from the first.
+        SPAN_LENS_RELOAD_MARKER: path.join(tempRoot, 'reloaded'),
         ...(grep ? { SPAN_LENS_VSCODE_GREP: grep } : {}),
       },
       onOutput: (text) => {

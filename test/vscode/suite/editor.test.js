@@ -262,6 +262,20 @@ describe('Span Lens in the editor', function () {
     assert.ok(view.spans.filter((s) => s.name === 'job').length >= 2);
   });
 
+  it('running a second file keeps the first file’s lenses and Problems', async () => {
+    const first = fileUri('checkout.js');
+    await vscode.commands.executeCommand('spanLens.runFile', first);
+    const lensesOf = async (uri) => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^⏱/.test(l.command.title));
+    const before = await waitFor('checkout.js lenses', async () => ((await lensesOf(first)).length >= 3 ? lensesOf(first) : null));
+    const second = await vscode.commands.executeCommand('spanLens.runFile', fileUri('pitfalls.js'));
+    assert.ok(second && second.spans.length > 0, 'pitfalls.js ran');
+    const after = await lensesOf(first);
+    assert.deepStrictEqual(after.map((l) => [l.range.start.line, l.command.title.replace(/[\d.]+ ms/g, 'N ms')]), before.map((l) => [l.range.start.line, l.command.title.replace(/[\d.]+ ms/g, 'N ms')]), 'checkout.js keeps its lenses');
+    assert.strictEqual(api.store.current.sourceFile, fileUri('pitfalls.js').fsPath, 'the waterfall shows the latest run');
+    const problems = vscode.languages.getDiagnostics().filter(([, ds]) => ds.some((d) => d.source === 'Span Lens')).map(([u]) => path.basename(u.fsPath));
+    assert.ok(problems.includes('pitfalls.js'), `Problems of both runs: ${problems}`);
+  });
+
   it('opens a saved trace file without running anything', async () => {
     const view = await vscode.commands.executeCommand('spanLens.openTraceFile', fileUri('saved-go-output.txt'));
     assert.ok(view);
