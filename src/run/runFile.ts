@@ -202,7 +202,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
   if (plan.framed && maxSpans > 0) plan.env.SPAN_LENS_MAX_SPANS = String(maxSpans);
 
-  const collector = new SpanCollector(plan.framed, maxSpans, options, result);
+  const collector = new SpanCollector(plan, maxSpans, options, result);
   let forwarded = 0;
   let keptOutput = 0;
   let outputCutNoticed = false;
@@ -267,6 +267,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   };
 
   if (plan.prepare) {
+    const noticeBefore = plan.notice;
     try {
       await plan.prepare({ signal: options.signal, output: (stream, text) => forward(stream, text) });
     } catch (e) {
@@ -274,6 +275,8 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
       return result;
     }
     result.command = { command: plan.command, args: plan.args, cwd: plan.cwd };
+    // What the preparation found out (Go: why its injection could not apply) is said too.
+    if (plan.notice && plan.notice !== noticeBefore) options.onNotice?.(plan.notice);
     if (options.signal?.aborted) {
       result.stopped = 'aborted';
       return result;
@@ -375,15 +378,16 @@ class SpanCollector {
   private readonly received = new Map<string, Span>();
   private receivedCut = 0;
 
+  /** `framed` is read as spans arrive: a plan's prepare step may still change it (Go falls back to stdouttrace). */
   constructor(
-    private readonly framed: boolean,
+    private readonly plan: { readonly framed: boolean },
     private readonly maxSpans: number,
     private readonly options: RunOptions,
     private readonly result: RunResult,
   ) {}
 
   add(span: Span): void {
-    if (!this.framed) {
+    if (!this.plan.framed) {
       this.keep(span);
       return;
     }
@@ -429,7 +433,7 @@ class SpanCollector {
   finish(droppedByInjection: number): void {
     // OTLP copies: of a framed span they add nothing; of a console span kept already, they take its place.
     for (const key of this.received.keys()) if (this.framedIds.has(key)) this.received.delete(key);
-    if (!this.framed && this.received.size) {
+    if (!this.plan.framed && this.received.size) {
       this.result.spans.forEach((span, i) => {
         const key = `${span.traceId}/${span.spanId}`;
         const copy = this.received.get(key);
