@@ -3,6 +3,7 @@
  * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
  */
 import { benchChecks } from './checks';
+import { benchOtlp } from './otlp';
 import { benchParse } from './parse';
 import { benchRun } from './run';
 import { benchRunGo } from './runGo';
@@ -14,6 +15,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   'run-go': () => benchRunGo(),
   checks: () => benchChecks(),
   webview: () => benchWebview(),
+  otlp: () => benchOtlp(),
 };
 
 async function main(): Promise<void> {

@@ -205,6 +205,26 @@ describe('OTLP receiver', function () {
     ]);
   });
 
+  it('keeps 64-bit times and integers exact, written as strings, bare numbers or protobuf', async () => {
+    const { receiver, spans } = await start();
+    const text = jsonExport(1)
+      .replace('"startTimeUnixNano":"1700000000000000000"', '"startTimeUnixNano":1700000000000000123')
+      .replace('"attributes":[{"key":"code.file.path"', '"attributes":[{"key":"big","value":{"intValue":"9223372036854775807"}},{"key":"bare","value":{"intValue":-9007199254740993}},{"key":"code.file.path"');
+    assert.strictEqual((await post(receiver.tracesUrl, text, { 'Content-Type': 'application/json' })).status, 200);
+    const Request = protobuf.Root.fromJSON(JSON.parse(descriptorFromProtoFiles())).lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+    const pbBody = Request.encode(
+      Request.fromObject({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 0xab), spanId: Buffer.alloc(8, 0xcd), name: 'pb', startTimeUnixNano: '18446744073709551615', endTimeUnixNano: '18446744073709551615', attributes: [{ key: 'big', value: { intValue: '-9223372036854775808' } }] }] }] }],
+      }),
+    ).finish();
+    assert.strictEqual((await post(receiver.tracesUrl, pbBody, { 'Content-Type': 'application/x-protobuf' })).status, 200);
+    const [json, pb] = spans;
+    assert.strictEqual(json.startTimeUnixNano, 1700000000000000123n);
+    assert.strictEqual(json.attributes.big, 9223372036854775807n);
+    assert.strictEqual(json.attributes.bare, -9007199254740993n);
+    assert.deepStrictEqual([pb.traceId, pb.spanId, pb.startTimeUnixNano, pb.attributes.big], ['ab'.repeat(16), 'cd'.repeat(8), 18446744073709551615n, -9223372036854775808n]);
+  });
+
   it('reports spans it could not read as a partial success, keeping the rest', async () => {
     const { receiver, spans } = await start();
     const body = JSON.parse(jsonExport(2));
