@@ -7,12 +7,14 @@ import { benchOtlp } from './otlp';
 import { benchParse } from './parse';
 import { benchRun } from './run';
 import { benchRunGo } from './runGo';
+import { benchRunJava } from './runJava';
 import { benchWebview } from './webview';
 
 const parts: Record<string, () => Promise<unknown>> = {
   parse: () => benchParse(),
   run: () => benchRun(),
   'run-go': () => benchRunGo(),
+  'run-java': () => benchRunJava(),
   checks: () => benchChecks(),
   webview: () => benchWebview(),
   otlp: () => benchOtlp(),

@@ -53,8 +53,11 @@ public final class Agent {
     return jar;
   }
 
-  /** Write one span or unended record (its JSON), unless past SPAN_LENS_MAX_SPANS. */
-  public static void writeSpan(String json) {
+  /**
+   * Write one span or unended record, unless past SPAN_LENS_MAX_SPANS: its JSON, or a
+   * {@code Supplier<String>} of it that the writer's thread calls (off the program's hot path).
+   */
+  public static void writeSpan(Object json) {
     Frames f = frames;
     if (f == null) return;
     if (maxSpans > 0 && written.get() >= maxSpans) {

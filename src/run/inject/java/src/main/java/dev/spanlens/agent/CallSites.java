@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,11 +37,18 @@ public final class CallSites {
     roots.add(cwd);
   }
 
-  /** The location JSON of the caller that started a span, or null. Called inside onStart. */
-  public static String capture() {
-    Optional<StackWalker.StackFrame> frame = WALKER.walk(s -> s.filter(CallSites::isUserFrame).findFirst());
-    if (frame.isEmpty()) return null;
-    StackWalker.StackFrame f = frame.get();
+  /**
+   * The frame of the caller that started a span, or null: called inside onStart, where only the
+   * walk happens; {@link #locationOf} reads it later, off the program's thread.
+   */
+  public static Object capture() {
+    return WALKER.walk(s -> s.filter(CallSites::isUserFrame).findFirst()).orElse(null);
+  }
+
+  /** The location JSON of a frame from {@link #capture}, or null. */
+  public static String locationOf(Object frame) {
+    if (!(frame instanceof StackWalker.StackFrame)) return null;
+    StackWalker.StackFrame f = (StackWalker.StackFrame) frame;
     int line = f.getLineNumber();
     String key = f.getClassName() + ':' + line;
     String found = cache.get(key);

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * SDK's are; the facts say nothing would have exported them (noExporter).
  */
 public final class ApiSide implements java.util.function.UnaryOperator<Object>, OpenTelemetry, TracerProvider, ExitReporter {
-  final Map<LentSpan, String> open = new ConcurrentHashMap<>();
+  final Map<LentSpan, Object> open = new ConcurrentHashMap<>();
   private volatile boolean registered;
 
   @Override
@@ -89,7 +89,7 @@ public final class ApiSide implements java.util.function.UnaryOperator<Object>, 
 
   @Override
   public void reportOpen() {
-    for (Map.Entry<LentSpan, String> e : open.entrySet()) Agent.writeSpan(e.getKey().record(false, e.getValue()));
+    for (Map.Entry<LentSpan, Object> e : open.entrySet()) Agent.writeSpan(e.getKey().record(false, e.getValue()));
   }
 
   @Override

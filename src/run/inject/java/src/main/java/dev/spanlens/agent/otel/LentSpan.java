@@ -115,8 +115,8 @@ final class LentSpan implements Span {
       ended = true;
       end = unit.toNanos(timestamp);
     }
-    String location = tracer.side.open.remove(this);
-    Agent.writeSpan(record(true, location));
+    Object frame = tracer.side.open.remove(this);
+    Agent.writeSpan((java.util.function.Supplier<String>) () -> record(true, frame));
   }
 
   @Override
@@ -129,7 +129,9 @@ final class LentSpan implements Span {
     return !ended;
   }
 
-  synchronized String record(boolean done, String location) {
+  /** The record, `frame` being what CallSites.capture() gave at the start. */
+  synchronized String record(boolean done, Object frame) {
+    String location = dev.spanlens.agent.CallSites.locationOf(frame);
     StringBuilder out = SpanJson.head(done, context, parent, name, kind, start, end, attributes.build());
     SpanJson.eventsStart(out, 0);
     for (int i = 0; i < events.size(); i++) {
@@ -138,6 +140,6 @@ final class LentSpan implements Span {
     }
     SpanJson.linksStart(out, 0);
     for (int i = 0; i < links.size(); i++) SpanJson.link(out, i == 0, (SpanContext) links.get(i)[0], (Attributes) links.get(i)[1], 0);
-    return SpanJson.finish(out, 0, status, description, context.getTraceState(), tracer.resourceAndScope, location == null || location.isEmpty() ? null : location);
+    return SpanJson.finish(out, 0, status, description, context.getTraceState(), tracer.resourceAndScope, location);
   }
 }

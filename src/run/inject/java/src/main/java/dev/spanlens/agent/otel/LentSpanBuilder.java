@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds a span of the lent provider, parented on the current (or given) context's span. */
 final class LentSpanBuilder implements SpanBuilder {
+  private static final Object NO_FRAME = new Object();
   private final LentTracer tracer;
   private final String name;
   private Context parent;
@@ -98,8 +99,8 @@ final class LentSpanBuilder implements SpanBuilder {
   public Span startSpan() {
     SpanContext parentContext = noParent ? SpanContext.getInvalid() : Span.fromContext(parent != null ? parent : Context.current()).getSpanContext();
     LentSpan span = new LentSpan(tracer, name, kind, parentContext, attributes, links, start > 0 ? start : LentSpan.now());
-    String location = CallSites.capture();
-    tracer.side.open.put(span, location == null ? "" : location);
+    Object frame = CallSites.capture();
+    tracer.side.open.put(span, frame == null ? NO_FRAME : frame);
     dev.spanlens.agent.Agent.lentProviderUsed();
     return span;
   }

@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Span Lens's processor, last in every provider: captures the call site when a span starts, writes
@@ -24,10 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * open and those the program's pipeline never exported.
  */
 final class LensProcessor implements SpanProcessor, ExitReporter {
-  private static final String NO_LOCATION = "";
+  private static final Object NO_FRAME = new Object();
   private final Pipeline pipeline;
-  /** Open spans and where they started. */
-  private final Map<ReadableSpan, String> open = new ConcurrentHashMap<>();
+  /** Open spans and the frame that started them (CallSites.capture). */
+  private final Map<ReadableSpan, Object> open = new ConcurrentHashMap<>();
   /** `,"resource":...,"scope":...` by resource and scope (a provider has one resource, few scopes). */
   private final Map<InstrumentationScopeInfo, String> shared = new ConcurrentHashMap<>();
   private volatile Resource sharedResource;
@@ -39,8 +40,8 @@ final class LensProcessor implements SpanProcessor, ExitReporter {
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
     try {
-      String location = CallSites.capture();
-      open.put(span, location == null ? NO_LOCATION : location);
+      Object frame = CallSites.capture();
+      open.put(span, frame == null ? NO_FRAME : frame);
       if (!pipeline.exports) Agent.unexportedSpans();
     } catch (Throwable t) {
       // never break startSpan
@@ -55,9 +56,10 @@ final class LensProcessor implements SpanProcessor, ExitReporter {
   @Override
   public void onEnd(ReadableSpan span) {
     try {
-      String location = open.remove(span);
+      Object frame = open.remove(span);
       pipeline.ended(span);
-      Agent.writeSpan(record(span.toSpanData(), true, location));
+      // Read and written on the writer's thread: the span is ended, its data no longer changes.
+      Agent.writeSpan((Supplier<String>) () -> record(span.toSpanData(), true, CallSites.locationOf(frame)));
     } catch (Throwable t) {
       // never break end
     }
@@ -85,11 +87,11 @@ final class LensProcessor implements SpanProcessor, ExitReporter {
 
   @Override
   public void reportOpen() {
-    for (Map.Entry<ReadableSpan, String> e : open.entrySet()) {
+    for (Map.Entry<ReadableSpan, Object> e : open.entrySet()) {
       ReadableSpan span = e.getKey();
       if (span.hasEnded()) continue;
       // Left in the map: if the program ends it later (in a hook of its own), that record follows.
-      Agent.writeSpan(record(span.toSpanData(), false, e.getValue()));
+      Agent.writeSpan(record(span.toSpanData(), false, CallSites.locationOf(e.getValue())));
     }
   }
 
@@ -113,7 +115,7 @@ final class LensProcessor implements SpanProcessor, ExitReporter {
       SpanJson.link(out, i == 0, l.getSpanContext(), l.getAttributes(), l.getTotalAttributeCount() - l.getAttributes().size());
     }
     return SpanJson.finish(out, d.getTotalRecordedLinks() - links.size(), d.getStatus().getStatusCode(), d.getStatus().getDescription(),
-        d.getSpanContext().getTraceState(), shared(d.getResource(), d.getInstrumentationScopeInfo()), location == null || location.isEmpty() ? null : location);
+        d.getSpanContext().getTraceState(), shared(d.getResource(), d.getInstrumentationScopeInfo()), location);
   }
 
   private String shared(Resource resource, InstrumentationScopeInfo scope) {
