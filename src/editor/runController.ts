@@ -18,6 +18,7 @@ import { LiveTraces } from '../core/liveTraces';
 import type { Span } from '../core/model';
 import type { FindingDiagnostics } from './diagnostics';
 import type { RunStatusBar } from './statusBar';
+import { RunTerminal } from './runTerminal';
 import type { RunView, TraceStore } from './traceStore';
 import { readTextInside } from '../run/safeRead';
 import { maskSensitiveText } from '../core/sensitive';
@@ -27,6 +28,8 @@ let runCounter = 0;
 export class RunController implements vscode.Disposable {
   private abort: AbortController | undefined;
   private lastFile: vscode.Uri | undefined;
+  /** The last run's terminal (kept open after the run, replaced by the next run's). */
+  private terminal: RunTerminal | undefined;
   private readonly output: vscode.OutputChannel;
 
   constructor(
@@ -76,8 +79,12 @@ export class RunController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKey.Running, true);
     this.status.running(path.basename(file));
     this.output.clear();
-    this.output.show(true);
     this.output.appendLine(`▶ ${path.basename(file)} — Span Lens run started ${new Date().toLocaleTimeString()}`);
+    // The program's own terminal: its output with colours, and the user's typing as its stdin.
+    this.terminal?.dispose();
+    const terminal = new RunTerminal(`Span Lens: ${path.basename(file)}`, () => abort.abort());
+    this.terminal = terminal;
+    terminal.show();
     const started = Date.now();
     try {
       const result = await vscode.window.withProgress(
@@ -93,8 +100,12 @@ export class RunController implements vscode.Disposable {
               timeoutMs: config.timeoutSeconds > 0 ? config.timeoutSeconds * 1000 : undefined,
               maxOutputBytes: config.maxOutputBytes,
               maxSpans: config.maxSpans,
-              onOutput: (_stream, text) => this.output.append(text),
-              onNotice: (message) => this.output.appendLine(`\n⚠ Span Lens: ${message}`),
+              stdin: terminal.stdin,
+              onOutput: (_stream, text) => terminal.write(text),
+              onNotice: (message) => {
+                this.output.appendLine(`⚠ Span Lens: ${message}`);
+                terminal.write(`\x1b[33m⚠ Span Lens: ${message}\x1b[0m\n`);
+              },
               onSpan: (span) => {
                 spans++;
                 live.add(span);
@@ -111,7 +122,9 @@ export class RunController implements vscode.Disposable {
           }
         },
       );
-      return this.finish(uri, result, config, Date.now() - started);
+      const view = this.finish(uri, result, config, Date.now() - started);
+      terminal.finish(summaryLine(path.basename(file), howItEnded(result, config), view, Date.now() - started));
+      return view;
     } finally {
       this.abort = undefined;
       void vscode.commands.executeCommand('setContext', ContextKey.Running, false);
@@ -231,15 +244,8 @@ export class RunController implements vscode.Disposable {
       score: analysis.score,
       cut: describeCut(result, config),
     };
-    const how =
-      result.stopped === 'aborted'
-        ? 'was stopped'
-        : result.stopped === 'timeout'
-          ? `was stopped after the ${config.timeoutSeconds} s timeout (spanLens.run.timeoutSeconds)`
-          : result.signal
-            ? `was ended by ${result.signal}`
-            : `exited with code ${result.exitCode}`;
-    this.output.appendLine(`\n■ ${path.basename(file)} ${how} after ${(elapsedMs / 1000).toFixed(1)} s — ${result.spans.length} spans, ${analysis.findings.length} findings, score ${analysis.score}`);
+    const how = howItEnded(result, config);
+    this.output.appendLine(`\n${summaryLine(path.basename(file), how, view, elapsedMs)}`);
     for (const c of view.cut ?? []) this.output.appendLine(`  ⚠ ${c}`);
     if (result.facts.message) {
       this.output.appendLine(`  ⚠ ${result.facts.message}`);
@@ -333,7 +339,26 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     this.abort?.abort();
+    this.terminal?.dispose();
   }
+}
+
+/** How a run ended, in the user's words. */
+function howItEnded(result: RunResult, config: SpanLensConfig): string {
+  return result.stopped === 'aborted'
+    ? 'was stopped'
+    : result.stopped === 'timeout'
+      ? `was stopped after the ${config.timeoutSeconds} s timeout (spanLens.run.timeoutSeconds)`
+      : result.signal
+        ? `was ended by ${result.signal}`
+        : `exited with code ${result.exitCode}`;
+}
+
+/** The line that closes a run, in the terminal and the output channel. */
+function summaryLine(file: string, how: string, view: RunView, elapsedMs: number): string {
+  const n = view.spans.length;
+  const f = view.findings.length;
+  return `■ ${file} ${how} after ${(elapsedMs / 1000).toFixed(1)} s — ${n} span${n === 1 ? '' : 's'}, ${f} finding${f === 1 ? '' : 's'}${view.score !== undefined ? `, score ${view.score}` : ''}`;
 }
 
 /** What the run's caps cut, in the user's words. */

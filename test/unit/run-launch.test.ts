@@ -137,7 +137,8 @@ describe('run: launch plans', () => {
     assert.strictEqual(plan.env.OTEL_TRACES_EXPORTER, 'console');
     assert.strictEqual(plan.env.GO111MODULE, 'on');
     assert.strictEqual(plan.env.GOPATH, '/gopath');
-    assert.strictEqual(plan.framed, false);
+    assert.strictEqual(plan.framed, true, 'in a module the injection is planned (prepare falls back to stdouttrace when it cannot apply)');
+    assert.ok(plan.prepare, 'the overlay is made in the prepare step');
     const mine = planLaunch('/w/a.go', { baseEnv: { OTEL_TRACES_EXPORTER: 'otlp' } }, { host: hostWith({}) });
     assert.strictEqual(mine.env.OTEL_TRACES_EXPORTER, 'otlp');
     assert.strictEqual(mine.cwd, '/w');

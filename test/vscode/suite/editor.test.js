@@ -276,6 +276,22 @@ describe('Span Lens in the editor', function () {
     assert.ok(problems.includes('pitfalls.js'), `Problems of both runs: ${problems}`);
   });
 
+  it('runs the program in a terminal: what is typed there is its stdin', async () => {
+    const uri = fileUri('echo_stdin.js');
+    const pending = vscode.commands.executeCommand('spanLens.runFile', uri);
+    const terminal = await waitFor('the run’s terminal', () => vscode.window.terminals.find((t) => t.name === 'Span Lens: echo_stdin.js'));
+    await sleep(1000);
+    terminal.sendText('hello');
+    terminal.sendText('second line');
+    await waitFor('the program’s spans, live', () => api.store.current && api.store.current.live && api.store.current.spans.length === 2);
+    await screenshot('terminal-stdin');
+    // Ctrl-D: the end of its input, as in any terminal.
+    terminal.sendText('\x04', false);
+    const view = await pending;
+    assert.strictEqual(view.exitCode, 0);
+    assert.deepStrictEqual(view.spans.map((s) => s.name), ['got hello', 'got second line']);
+  });
+
   it('opens a saved trace file without running anything', async () => {
     const view = await vscode.commands.executeCommand('spanLens.openTraceFile', fileUri('saved-go-output.txt'));
     assert.ok(view);
