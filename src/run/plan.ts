@@ -73,6 +73,12 @@ export interface LaunchPlan {
    * it throws is the run's error, in the user's words.
    */
   prepare?(io: PrepareIO): Promise<void>;
+  /**
+   * A line the runtime prints on stderr only because of Span Lens's injection (the JVM's
+   * `Picked up JAVA_TOOL_OPTIONS: …`), and what it printed without it (nothing, or the user's
+   * own options): the program's output stays what it would have been.
+   */
+  stderrLine?: { injected: string; original?: string };
   /** Said once before the run starts: a choice the user should know of ("Python: .venv/bin/python, the .venv above the file"). */
   notice?: string;
   /**

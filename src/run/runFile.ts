@@ -88,6 +88,56 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 const DEFAULT_MAX_SPANS = 200_000;
 
 /**
+ * Replaces one exact line (`target` and its newline) in text arriving in chunks, wherever a line
+ * starts with it; only a line start that may still become the target is held back.
+ */
+export class LineRewriter {
+  private pending = '';
+  private atLineStart = true;
+
+  constructor(
+    private readonly target: string,
+    private readonly replacement?: string,
+  ) {}
+
+  push(text: string): string {
+    let s = this.pending + text;
+    this.pending = '';
+    let out = '';
+    for (;;) {
+      if (this.atLineStart) {
+        if (s.length < this.target.length + 1 && (this.target + '\n').startsWith(s) && s !== '') {
+          this.pending = s;
+          return out;
+        }
+        if (s.startsWith(this.target + '\n') || s.startsWith(this.target + '\r\n')) {
+          const cut = s.startsWith(this.target + '\n') ? this.target.length + 1 : this.target.length + 2;
+          if (this.replacement !== undefined) out += this.replacement + '\n';
+          s = s.slice(cut);
+          continue;
+        }
+      }
+      const nl = s.indexOf('\n');
+      if (nl < 0) {
+        out += s;
+        this.atLineStart = s === '' ? this.atLineStart : false;
+        return out;
+      }
+      out += s.slice(0, nl + 1);
+      s = s.slice(nl + 1);
+      this.atLineStart = true;
+    }
+  }
+
+  /** The end of the stream: whatever was held back is output after all. */
+  end(): string {
+    const rest = this.pending;
+    this.pending = '';
+    return rest;
+  }
+}
+
+/**
  * Removes Span Lens frames (`@@span-lens/1 <nonce> ...` up to and including the newline) from
  * output arriving in chunks, keeping everything else byte for byte, including text a frame was
  * glued after. Only a tail that could be the start of a frame is held back until the next chunk.
@@ -229,6 +279,7 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
   const makeStream = (stream: OutputStream) => {
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const stripper = new FrameStripper(plan.nonce);
+    const rewrite = stream === 'stderr' && plan.stderrLine ? new LineRewriter(plan.stderrLine.injected, plan.stderrLine.original) : undefined;
     const parser = createStreamParser({
       nonce: plan.nonce,
       onSpan: (span) => collector.add(span),
@@ -249,13 +300,15 @@ export async function runFile(file: string, settings: RunSettings = {}, options:
     });
     return {
       write(chunk: Buffer) {
-        const text = decoder.decode(chunk, { stream: true });
+        let text = decoder.decode(chunk, { stream: true });
+        if (rewrite) text = rewrite.push(text);
         if (!text) return;
         parser.write(text);
         forward(stream, stripper.push(text));
       },
       end() {
-        const tail = decoder.decode();
+        let tail = decoder.decode();
+        if (rewrite) tail = rewrite.push(tail) + rewrite.end();
         if (tail) {
           parser.write(tail);
           forward(stream, stripper.push(tail));

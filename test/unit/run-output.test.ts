@@ -3,7 +3,7 @@
  * the pipe happens to cut it into chunks.
  */
 import * as assert from 'assert';
-import { FrameStripper } from '../../src/run/runFile';
+import { FrameStripper, LineRewriter } from '../../src/run/runFile';
 
 const NONCE = 'Nx_9-a';
 const frame = (body: string) => `@@span-lens/1 ${NONCE} {"type":"span","span":${body}}\n`;
@@ -75,5 +75,24 @@ describe('run: frames removed from shown output', () => {
 
   it('a frame cut off by the end of output is not shown', () => {
     assert.strictEqual(strip(['line\n', `@@span-lens/1 ${NONCE} {"type":"sp`]), 'line\n');
+  });
+});
+
+describe('run: a line the injection makes the runtime print is rewritten', () => {
+  const target = 'Picked up JAVA_TOOL_OPTIONS: -javaagent:/x.jar';
+  const through = (chunks: string[], replacement?: string) => {
+    const r = new LineRewriter(target, replacement);
+    return chunks.map((c) => r.push(c)).join('') + r.end();
+  };
+  it('removes the whole line, whole or split anywhere, and keeps everything else byte for byte', () => {
+    const text = `${target}\nhello\n`;
+    for (let cut = 0; cut <= text.length; cut++) assert.strictEqual(through([text.slice(0, cut), text.slice(cut)]), 'hello\n', `cut at ${cut}`);
+    assert.strictEqual(through([`${target}\r\nok`]), 'ok');
+  });
+  it('puts back the line the user would have seen, and leaves look-alikes alone', () => {
+    assert.strictEqual(through([`x\n${target}\ny`], 'Picked up JAVA_TOOL_OPTIONS: -Xss2m'), 'x\nPicked up JAVA_TOOL_OPTIONS: -Xss2m\ny');
+    assert.strictEqual(through([`a ${target}\n`]), `a ${target}\n`, 'not at a line start');
+    assert.strictEqual(through([`${target} and more\n`]), `${target} and more\n`, 'a longer line');
+    assert.strictEqual(through(['Pick']), 'Pick', 'a held start that never became the line comes out at the end');
   });
 });

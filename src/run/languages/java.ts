@@ -24,7 +24,10 @@ export function planJava(ctx: PlanContext): LaunchPlan {
   const classPath = ctx.settings.java?.classPath;
   const project = classPath ? undefined : findJavaProject(ctx.file, ctx.host);
   const agent = javaAgentJar(ctx.injectDir);
-  env.JAVA_TOOL_OPTIONS = javaToolOptionsWithAgent(env.JAVA_TOOL_OPTIONS, agent);
+  const usersOptions = env.JAVA_TOOL_OPTIONS;
+  env.JAVA_TOOL_OPTIONS = javaToolOptionsWithAgent(usersOptions, agent);
+  // Every JVM announces JAVA_TOOL_OPTIONS on stderr: show what it would have said without us.
+  const stderrLine = { injected: `Picked up JAVA_TOOL_OPTIONS: ${env.JAVA_TOOL_OPTIONS}`, original: usersOptions ? `Picked up JAVA_TOOL_OPTIONS: ${usersOptions}` : undefined };
   env.SPAN_LENS_JAVA_SOURCES = javaSourceRoots(ctx.file, project?.root);
   const base = {
     language: 'java' as const,
@@ -34,6 +37,7 @@ export function planJava(ctx: PlanContext): LaunchPlan {
     framed: true,
     commandSetting: 'spanLens.java.command',
     injectFiles: [agent],
+    stderrLine,
   };
   if (!project) {
     return { ...base, args: [...ctx.userArgs, ...(classPath ? ['-cp', classPath] : []), ctx.file, ...ctx.programArgs], cwd: ctx.cwd };
