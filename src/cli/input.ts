@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import type { FormatName, ParseResult } from '../core/model';
-import { createStreamParser, mergeFacts } from '../core/parse';
+import { createCollectingParser } from '../core/parse';
 import { stringifyJson } from '../core/json';
 import { jsonForTerminal } from '../core/safeText';
 
@@ -14,15 +14,7 @@ export class InputError extends Error {}
 
 /** Read FILE (or stdin for `-`) through the stream parser. Rejects with InputError for a missing or unreadable file. */
 export async function parseInput(file: string, opts: { formats?: FormatName[] } = {}): Promise<ParseResult> {
-  const result: ParseResult = { spans: [], unparsed: [], output: [], formats: [], facts: {} };
-  const parser = createStreamParser({
-    ...opts,
-    onSpan: (s) => result.spans.push(s),
-    onOutput: (l) => result.output.push(l),
-    onUnparsed: (u) => result.unparsed.push(u),
-    onFacts: (f) => mergeFacts(result.facts, f),
-    onFormat: (f) => result.formats.push(f),
-  });
+  const { parser, result } = createCollectingParser(opts);
   const stream = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream) parser.write(chunk as Buffer);

@@ -503,12 +503,15 @@ function clip(text: string): string {
   return text.length > MAX_UNPARSED_TEXT ? text.slice(0, MAX_UNPARSED_TEXT) + `… (${text.length - MAX_UNPARSED_TEXT} more characters)` : text;
 }
 
-/** Parse a whole text at once with the given registry. */
 function mebibytes(chars: number): number {
   return Math.round((chars / (1024 * 1024)) * 10) / 10;
 }
 
-export function parseWith(registry: FormatRegistry, text: string | Uint8Array, opts: Omit<StreamParserOptions, 'onSpan' | 'onOutput' | 'onUnparsed' | 'onFacts' | 'onFormat'> = {}): ParseResult {
+/** Options of a parser whose findings are gathered into a ParseResult. */
+export type CollectingOptions = Omit<StreamParserOptions, 'onSpan' | 'onOutput' | 'onUnparsed' | 'onFacts' | 'onFormat'>;
+
+/** A stream parser that gathers what it reads into `result` (complete once `parser.end()` ran). */
+export function collectingParser(registry: FormatRegistry, opts: CollectingOptions = {}): { parser: StreamParser; result: ParseResult } {
   const result: ParseResult = { spans: [], unparsed: [], output: [], formats: [], facts: {} };
   const parser = new StreamParser(registry, {
     ...opts,
@@ -518,6 +521,12 @@ export function parseWith(registry: FormatRegistry, text: string | Uint8Array, o
     onFacts: (f) => mergeFacts(result.facts, f),
     onFormat: (f) => result.formats.push(f),
   });
+  return { parser, result };
+}
+
+/** Parse a whole text at once with the given registry. */
+export function parseWith(registry: FormatRegistry, text: string | Uint8Array, opts: CollectingOptions = {}): ParseResult {
+  const { parser, result } = collectingParser(registry, opts);
   parser.write(text);
   parser.end();
   return result;

@@ -2,7 +2,7 @@
  * The parser entry points: every supported console format, detected automatically.
  */
 import type { FormatName, ParseResult } from '../model';
-import { StreamParser, parseWith, type FormatRegistry, type StreamParserOptions } from './demux';
+import { StreamParser, collectingParser, parseWith, type CollectingOptions, type FormatRegistry, type StreamParserOptions } from './demux';
 import { goStdouttraceLines, goStdouttracePretty } from './go';
 import { javaLogging, javaOtlpJson } from './java';
 import { nodeInspect } from './nodeInspect';
@@ -11,7 +11,7 @@ import { pythonConsole } from './python';
 import { rustTracingFmt, rustTracingJson } from './rust';
 import { rustOtelStdout } from './rustOtelStdout';
 
-export { StreamParser, mergeFacts, type StreamParserOptions } from './demux';
+export { StreamParser, mergeFacts, type CollectingOptions, type StreamParserOptions } from './demux';
 
 /** Every format reader, in the order they are tried. */
 export const defaultRegistry: FormatRegistry = {
@@ -23,6 +23,11 @@ export const defaultRegistry: FormatRegistry = {
 /** Parse a complete output text (or bytes). Never throws. */
 export function parseText(text: string | Uint8Array, opts: { formats?: FormatName[]; nonce?: string } = {}): ParseResult {
   return parseWith(defaultRegistry, text, opts);
+}
+
+/** A parser for output arriving in chunks that gathers what it reads into `result`, as parseText does. */
+export function createCollectingParser(opts: CollectingOptions = {}): { parser: StreamParser; result: ParseResult } {
+  return collectingParser(defaultRegistry, opts);
 }
 
 /** A parser for output arriving in chunks. */
