@@ -12,22 +12,11 @@ import * as path from 'path';
 import { runProcess } from '../../src/run/process';
 import { runFile } from '../../src/run/runFile';
 import { CallSiteCapture } from '../../src/run/inject/node/callSite';
+import { compareLoops, loopMsFrom, type Timing } from './loopTable';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PROGRAM = path.join(REPO, 'test', 'fixtures', 'node', 'bench_spans.js');
 const COUNT = 10_000;
-
-interface Timing {
-  loopMs: number;
-  wallMs: number;
-  spans?: number;
-}
-
-function loopMsFrom(stderr: string): number {
-  const m = /loop_ns=(\d+)/.exec(stderr);
-  if (!m) throw new Error(`the bench program did not report its loop time: ${stderr.slice(0, 500)}`);
-  return Number(m[1]) / 1e6;
-}
 
 async function injected(): Promise<Timing> {
   let stderr = '';
@@ -51,10 +40,6 @@ async function plain(exporter: 'console' | 'none'): Promise<Timing> {
   );
   if (outcome.exitCode !== 0) throw new Error(`bench program failed (${outcome.exitCode}): ${stderr}`);
   return { loopMs: loopMsFrom(stderr), wallMs: Date.now() - t0 };
-}
-
-function best(runs: Timing[]): Timing {
-  return runs.reduce((a, b) => ({ loopMs: Math.min(a.loopMs, b.loopMs), wallMs: Math.min(a.wallMs, b.wallMs), spans: a.spans ?? b.spans }));
 }
 
 /**
@@ -96,25 +81,14 @@ function callSiteMicros(n = 50_000): number {
 export async function benchRun(): Promise<void> {
   execFileSync('npm', ['run', '-s', 'build:inject'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`\n== run: ${COUNT.toLocaleString()} spans from one Node program, best of 3; loop = the program's own span loop ==`);
-  const runs: Record<'injected' | 'console' | 'none', Timing[]> = { injected: [], console: [], none: [] };
-  for (let round = 0; round < 3; round++) {
-    runs.none.push(await plain('none'));
-    runs.console.push(await plain('console'));
-    runs.injected.push(await injected());
-  }
-  const none = best(runs.none);
-  const consoleExp = best(runs.console);
-  const span = best(runs.injected);
-  if (span.spans !== COUNT) throw new Error(`Span Lens read ${span.spans} spans, expected ${COUNT}`);
-  console.log('way                                   loop ms   µs/span   wall ms   loop vs console   loop vs none');
-  const row = (name: string, t: Timing) =>
-    console.log(
-      `${name.padEnd(36)} ${t.loopMs.toFixed(1).padStart(8)} ${((t.loopMs * 1e3) / COUNT).toFixed(2).padStart(9)} ${String(t.wallMs).padStart(9)} ${(t.loopMs / consoleExp.loopMs).toFixed(2).padStart(16)}× ${(t.loopMs / none.loopMs).toFixed(2).padStart(13)}×`,
-    );
-  row('Span Lens (frames, parsed)', span);
-  row('SDK SimpleSpanProcessor(Console)', consoleExp);
-  row('no exporter', none);
+  const bestOf = await compareLoops({
+    count: COUNT,
+    injected: { label: 'Span Lens (frames, parsed)', run: injected },
+    exporter: { label: 'SDK SimpleSpanProcessor(Console)', run: () => plain('console') },
+    none: { label: 'no exporter', run: () => plain('none') },
+  });
+  const span = bestOf.get('Span Lens (frames, parsed)')!;
+  const none = bestOf.get('no exporter')!;
   const callSite = callSiteMicros();
   console.log(`call-site capture alone: ${callSite.toFixed(2)} µs per span; Span Lens in all: ${(((span.loopMs - none.loopMs) * 1e3) / COUNT).toFixed(2)} µs per span over no exporter`);
-  console.log(`target (Span Lens loop no slower than the console exporter): ${span.loopMs <= consoleExp.loopMs ? 'met' : 'NOT met'}`);
 }

@@ -9,23 +9,12 @@
  */
 import * as path from 'path';
 import { runProcess } from '../../src/run/process';
+import { compareLoops, loopMsFrom, type Timing } from './loopTable';
 import { runFile } from '../../src/run/runFile';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PROGRAM = path.join(REPO, 'test', 'fixtures', 'go', 'bench', 'main.go');
 const COUNT = 10_000;
-
-interface Timing {
-  loopMs: number;
-  wallMs: number;
-  spans?: number;
-}
-
-function loopMsFrom(stderr: string): number {
-  const m = /loop_ns=(\d+)/.exec(stderr);
-  if (!m) throw new Error(`the Go bench program did not report its loop time: ${stderr.slice(0, 500)}`);
-  return Number(m[1]) / 1e6;
-}
 
 async function injected(): Promise<Timing> {
   let stderr = '';
@@ -55,35 +44,18 @@ async function plain(exporter: 'stdout' | 'none'): Promise<Timing> {
   return { loopMs: loopMsFrom(stderr), wallMs: Date.now() - t0 };
 }
 
-function best(runs: Timing[]): Timing {
-  return runs.reduce((a, b) => ({ loopMs: Math.min(a.loopMs, b.loopMs), wallMs: Math.min(a.wallMs, b.wallMs), spans: a.spans ?? b.spans }));
-}
-
 /** Print the Go run table. */
 export async function benchRunGo(): Promise<void> {
   console.log(`\n== run (Go): ${COUNT.toLocaleString()} spans from one Go program, best of 3; loop = the program's own span loop ==`);
   // Warm the build cache for each way (Span Lens's copy of the SDK is a package build of its own).
   await plain('none');
   await injected();
-  const runs: Record<'injected' | 'stdout' | 'none', Timing[]> = { injected: [], stdout: [], none: [] };
-  for (let round = 0; round < 3; round++) {
-    runs.none.push(await plain('none'));
-    runs.stdout.push(await plain('stdout'));
-    runs.injected.push(await injected());
-  }
-  const none = best(runs.none);
-  const stdout = best(runs.stdout);
-  const span = best(runs.injected);
-  if (span.spans !== COUNT) throw new Error(`Span Lens read ${span.spans} spans, expected ${COUNT}`);
-  console.log('way                                   loop ms   µs/span   wall ms    loop vs stdout   loop vs none');
-  const row = (name: string, t: Timing) =>
-    console.log(
-      `${name.padEnd(36)} ${t.loopMs.toFixed(1).padStart(8)} ${((t.loopMs * 1e3) / COUNT).toFixed(2).padStart(9)} ${String(t.wallMs).padStart(9)} ${(t.loopMs / stdout.loopMs).toFixed(2).padStart(16)}× ${(t.loopMs / none.loopMs).toFixed(2).padStart(13)}×`,
-    );
-  row('Span Lens (processor, frames parsed)', span);
-  row('SDK WithSyncer(stdouttrace)', stdout);
-  row('no exporter', none);
-  console.log(`target (Span Lens loop ≤ stdouttrace, ≤ 2× no exporter): ${span.loopMs <= stdout.loopMs && span.loopMs <= 2 * none.loopMs ? 'met' : 'NOT met'}`);
+  await compareLoops({
+    count: COUNT,
+    injected: { label: 'Span Lens (processor, frames parsed)', run: injected },
+    exporter: { label: 'SDK WithSyncer(stdouttrace)', run: () => plain('stdout') },
+    none: { label: 'no exporter', run: () => plain('none') },
+  });
 }
 
 if (require.main === module) {

@@ -12,24 +12,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runProcess } from '../../src/run/process';
+import { compareLoops, loopMsFrom, type Timing } from './loopTable';
 import { runFile } from '../../src/run/runFile';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const MODULE = path.join(REPO, 'test', 'fixtures', 'java', 'agent');
 const PROGRAM = path.join(MODULE, 'src', 'main', 'java', 'agent', 'SpanLoop.java');
 const COUNT = 10_000;
-
-interface Timing {
-  loopMs: number;
-  wallMs: number;
-  spans?: number;
-}
-
-function loopMsFrom(stdout: string): number {
-  const m = /loop-ms ([\d.]+)/.exec(stdout);
-  if (!m) throw new Error(`the Java bench program did not report its loop time: ${stdout.slice(0, 500)}`);
-  return Number(m[1]);
-}
 
 async function injected(): Promise<{ timing: Timing; classPath: string }> {
   let stdout = '';
@@ -61,37 +50,19 @@ async function plain(classPath: string, mode: 'console' | 'none' | 'noop'): Prom
   return { loopMs: loopMsFrom(stdout), wallMs: Date.now() - t0 };
 }
 
-function best(runs: Timing[]): Timing {
-  return runs.reduce((a, b) => ({ loopMs: Math.min(a.loopMs, b.loopMs), wallMs: Math.min(a.wallMs, b.wallMs), spans: a.spans ?? b.spans }));
-}
-
 /** Print the Java run table. */
 export async function benchRunJava(): Promise<void> {
   if (!fs.existsSync(PROGRAM)) throw new Error(`${PROGRAM} is missing`);
   console.log(`\n== run (Java): ${COUNT.toLocaleString()} spans from one Java program, best of 3; loop = the program's own span loop ==`);
   // The first run builds the module (mvn) and tells its class path.
   const { classPath } = await injected();
-  const runs: Record<'injected' | 'console' | 'none' | 'noop', Timing[]> = { injected: [], console: [], none: [], noop: [] };
-  for (let round = 0; round < 3; round++) {
-    runs.none.push(await plain(classPath, 'none'));
-    runs.noop.push(await plain(classPath, 'noop'));
-    runs.console.push(await plain(classPath, 'console'));
-    runs.injected.push((await injected()).timing);
-  }
-  const none = best(runs.none);
-  const consoleWay = best(runs.console);
-  const span = best(runs.injected);
-  if (span.spans !== COUNT) throw new Error(`Span Lens read ${span.spans} spans, expected ${COUNT}`);
-  console.log('way                                   loop ms   µs/span   wall ms   loop vs console   loop vs none');
-  const row = (name: string, t: Timing) =>
-    console.log(
-      `${name.padEnd(36)} ${t.loopMs.toFixed(1).padStart(8)} ${((t.loopMs * 1e3) / COUNT).toFixed(2).padStart(9)} ${String(t.wallMs).padStart(9)} ${(t.loopMs / consoleWay.loopMs).toFixed(2).padStart(16)}× ${(t.loopMs / none.loopMs).toFixed(2).padStart(13)}×`,
-    );
-  row('Span Lens (agent, frames parsed)', span);
-  row('SDK Simple(LoggingSpanExporter)', consoleWay);
-  row('no exporter (SDK records nothing)', none);
-  row('no-op processor (SDK records)', best(runs.noop));
-  console.log(`target (Span Lens loop ≤ console): ${span.loopMs <= consoleWay.loopMs ? 'met' : 'NOT met'}; (≤ 2× no exporter): ${span.loopMs <= 2 * none.loopMs ? 'met' : 'NOT met'}`);
+  await compareLoops({
+    count: COUNT,
+    injected: { label: 'Span Lens (agent, frames parsed)', run: async () => (await injected()).timing },
+    exporter: { label: 'SDK Simple(LoggingSpanExporter)', run: () => plain(classPath, 'console') },
+    none: { label: 'no exporter (SDK records nothing)', run: () => plain(classPath, 'none') },
+    more: [{ label: 'no-op processor (SDK records)', run: () => plain(classPath, 'noop') }],
+  });
 }
 
 if (require.main === module) {
