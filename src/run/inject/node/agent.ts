@@ -251,7 +251,10 @@ export class NodeAgent {
       return;
     }
     this.written++;
-    this.writer.write(spanRecordJson(span, location, ended));
+    // An ended span no longer changes: its record is made off the program's path, when the batch
+    // is sent. An open one (reported at exit) is made now, as it is.
+    if (ended) this.writer.writeLater(() => spanRecordJson(span, location, true));
+    else this.writer.write(spanRecordJson(span, location, false));
   }
 
   /** The program's processors and exporters of one provider; rescanned when they change (1.x addSpanProcessor). */

@@ -82,6 +82,16 @@ export class FrameWriter {
   }
 
   /**
+   * Write a record made later: on the channel its JSON is built when the batch is sent (an
+   * unref'd timer, after the program's current work), not while the program ends its span. The
+   * span it reads must not change any more (an ended span). Without a channel, made at once.
+   */
+  writeLater(makeJson: () => string): void {
+    if (this.channel?.usable && !this.exiting) this.channel.addLater(() => `${FRAME_MARKER}${this.nonce} ${makeJson()}\n`);
+    else this.write(makeJson());
+  }
+
+  /**
    * Push out what is batched (at exit, before a signal ends the process). From then on every
    * record is written at once: an exit handler running after ours has no timers left to wait for.
    */
@@ -133,6 +143,11 @@ export class FrameWriter {
 /** Batch size that is written at once, and how long a record may wait for its batch. */
 const BATCH_BYTES = 64 * 1024;
 const BATCH_DELAY_MS = 50;
+/**
+ * Ended spans whose records wait to be made at send time: bounds the spans held (a tight loop
+ * never lets the timer run) while keeping the JSON work out of the program's own work.
+ */
+const BATCH_LATER = 65_536;
 
 /**
  * One process's connection to the run's channel. The socket is connected as it is made (a Unix
@@ -143,8 +158,10 @@ const BATCH_DELAY_MS = 50;
  */
 class ChannelConnection {
   usable = true;
-  private pending: string[] = [];
+  /** Lines, or functions that make them when the batch is sent. */
+  private pending: (string | (() => string))[] = [];
   private pendingBytes = 0;
+  private pendingLater = 0;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -177,19 +194,38 @@ class ChannelConnection {
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= BATCH_BYTES) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), BATCH_DELAY_MS);
-      this.timer.unref();
-    }
+    else this.schedule();
+  }
+
+  /** A line made when the batch is sent; at most BATCH_LATER wait (they hold their spans). */
+  addLater(make: () => string): void {
+    this.pending.push(make);
+    if (++this.pendingLater >= BATCH_LATER) this.flush();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), BATCH_DELAY_MS);
+    this.timer.unref();
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return;
-    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingLater = 0;
+    let text = '';
+    for (const p of parts) {
+      try {
+        text += typeof p === 'string' ? p : p();
+      } catch {
+        /* a record that cannot be made is left out, as when it is made at once */
+      }
+    }
     if (!this.usable) {
       this.fallback(text);
       return;
