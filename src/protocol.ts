@@ -172,6 +172,10 @@ export interface RunDto {
   droppedSpans: number;
   /** The run's instrumentation score (0–100, 100 = no findings) and how many findings it has, when checked. */
   checks?: { score: number; findings: number };
+  /** The program is still running: the traces complete so far (the waterfall offers Stop). */
+  live?: boolean;
+  /** The run can be run again from the waterfall (a run of a file, not an opened trace file). */
+  canRerun?: boolean;
 }
 
 /** UI state the webview keeps across hide/show and window reloads (`getState`/`setState`). */
@@ -225,7 +229,9 @@ export type FromWebviewMessage =
     }
   /** The selection moved (keyboard or click); a host may highlight the span's line. */
   | { type: 'select'; runId: string; traceId: string; spanId: string; index: number }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The Stop or Re-run button of the waterfall's toolbar. */
+  | { type: 'command'; command: 'stop' | 'rerun' };
 
 /** The id of the `<script type="application/json">` element the standalone HTML embeds its run in. */
 export const EMBEDDED_DATA_ID = 'span-lens-data';

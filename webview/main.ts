@@ -57,6 +57,7 @@ const waterfall = new Waterfall({
     });
   },
   stateChanged: () => scheduleSave(),
+  command: (command) => post({ type: 'command', command }),
 });
 
 const app = document.getElementById('app') ?? document.body;

@@ -41,6 +41,8 @@ export interface WaterfallHost {
   selected(index: number): void;
   /** Something worth persisting changed. */
   stateChanged(): void;
+  /** The toolbar's Stop (a live run) or Re-run button. */
+  command(command: 'stop' | 'rerun'): void;
 }
 
 interface RowEl {
@@ -71,6 +73,10 @@ export class Waterfall {
   private readonly matchCount: HTMLElement;
   private readonly filterBtn: HTMLButtonElement;
   private readonly criticalBtn: HTMLButtonElement;
+  private readonly stopBtn: HTMLButtonElement;
+  private readonly rerunBtn: HTMLButtonElement;
+  /** The user chose a trace in the picker: a live run then stops following its newest trace. */
+  private tracePicked = false;
   private readonly waterfallEl: HTMLElement;
   private readonly overviewHead: HTMLElement;
   private readonly axisHead: HTMLElement;
@@ -133,6 +139,10 @@ export class Waterfall {
     const nextBtn = iconButton('arrow-down', 'Next match (Enter)', 'search-next');
     this.filterBtn = iconButton('filter', 'Show only matching spans', 'search-filter');
     this.filterBtn.setAttribute('aria-pressed', 'false');
+    this.stopBtn = iconButton('debug-stop', 'Stop the run', 'run-stop');
+    this.rerunBtn = iconButton('debug-rerun', 'Run again', 'run-again');
+    this.stopBtn.hidden = true;
+    this.rerunBtn.hidden = true;
     this.criticalBtn = iconButton('flame', 'Highlight the critical path', 'critical-toggle');
     this.criticalBtn.setAttribute('aria-pressed', 'false');
     const zoomIn = iconButton('zoom-in', 'Zoom in (+)', 'zoom-in');
@@ -153,6 +163,8 @@ export class Waterfall {
     const toolbar = h(
       'div',
       { class: 'toolbar', role: 'toolbar', label: 'Waterfall' },
+      this.stopBtn,
+      this.rerunBtn,
       this.pickerWrap,
       this.summary,
       h('span', { class: 'spacer-flex' }),
@@ -212,7 +224,10 @@ export class Waterfall {
       this.live,
     );
 
+    this.stopBtn.addEventListener('click', () => this.host.command('stop'));
+    this.rerunBtn.addEventListener('click', () => this.host.command('rerun'));
     this.picker.addEventListener('change', () => {
+      this.tracePicked = true;
       this.showTrace(Number(this.picker.value));
       this.host.stateChanged();
     });
@@ -270,11 +285,17 @@ export class Waterfall {
       this.showMessage('This run has no spans.');
       return;
     }
+    const live = !!view.run.live;
+    this.stopBtn.hidden = !live;
+    this.rerunBtn.hidden = live || !view.run.canRerun;
+    if (!live) this.tracePicked = false;
     let ti = 0;
     let target = -1;
     if (focus) target = view.find(focus.spanId, focus.traceId);
     else if (ui.selectedSpanId) target = view.find(ui.selectedSpanId, ui.traceId);
     if (target >= 0) ti = view.traceOf[target];
+    // While the program runs, the newest trace is shown, unless the user picked one.
+    else if (live && !this.tracePicked) ti = newestTrace(traces);
     else if (ui.traceId) ti = Math.max(0, traces.findIndex((t) => t.traceId === ui.traceId));
     if (ui.collapsedSpanIds?.length) {
       const ids = new Set(ui.collapsedSpanIds);
@@ -324,6 +345,8 @@ export class Waterfall {
     const timed = traceHasTime(view.run.spans.flags, t);
     // An output without times has no duration to show: say so, never "0 ns".
     const parts = [`${t.count.toLocaleString('en-US')} span${t.count === 1 ? '' : 's'}`, timed ? formatDuration(t.endNs - t.startNs) : 'no timing in this output'];
+    // Nothing is shown as finished that is not: a live run says it is running, and how many traces so far.
+    if (view.run.live) parts.unshift(`● running · trace ${ti + 1} of ${view.run.traces.length}`);
     if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
     if (t.orphaned) parts.push('orphaned');
     if (view.run.droppedSpans) parts.push(`${view.run.droppedSpans.toLocaleString('en-US')} spans not shown`);
@@ -1088,6 +1111,13 @@ export class Waterfall {
   focus(): void {
     this.tree.focus();
   }
+}
+
+/** The trace that started last (the newest a live run has completed). */
+function newestTrace(traces: readonly { startNs: number }[]): number {
+  let best = 0;
+  for (let i = 1; i < traces.length; i++) if (traces[i].startNs >= traces[best].startNs) best = i;
+  return best;
 }
 
 /** True when some span of the trace has real times (an output format may print none). */

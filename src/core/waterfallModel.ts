@@ -30,6 +30,10 @@ export interface BuildRunDtoOptions {
   title?: string;
   /** The checks' verdict on the run, shown beside the trace summary. */
   checks?: { score: number; findings: number };
+  /** The program is still running (see RunDto.live). */
+  live?: boolean;
+  /** The run can be run again (see RunDto.canRerun). */
+  canRerun?: boolean;
   /** Spans beyond this many are left out (counted in `droppedSpans`). Default 2,000,000. */
   maxSpans?: number;
   /** Longest attribute value text kept; longer values are cut with a note. Default 65,536. */
@@ -87,6 +91,8 @@ export function buildRunDto(input: readonly Span[], options: BuildRunDtoOptions 
     notes: b.notes,
     droppedSpans: input.length - spans.length,
     ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.live ? { live: true } : {}),
+    ...(options.canRerun ? { canRerun: true } : {}),
   };
 }
 

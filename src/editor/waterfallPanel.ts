@@ -3,6 +3,7 @@
  * the run as a columnar DTO, and turning the webview's reveal requests into editor jumps.
  */
 import * as vscode from 'vscode';
+import { Command } from '../commands';
 import { buildRunDto } from '../core/waterfallModel';
 import { redactRunDto } from '../core/redactRunDto';
 import { buildPanelHtml, createNonce } from '../webviewHtml';
@@ -17,6 +18,8 @@ export class WaterfallPanel implements vscode.Disposable {
   private ready = false;
   private pending: ToWebviewMessage | undefined;
   private sentRunId: string | undefined;
+  /** The view last sent (a live run sends new views under one id). */
+  private sentView: RunView | undefined;
   private readonly subs: vscode.Disposable[] = [];
   /** Messages the webview sent, for tests and the log. */
   readonly onDidReceiveMessage: vscode.Event<FromWebviewMessage>;
@@ -32,7 +35,8 @@ export class WaterfallPanel implements vscode.Disposable {
       store.onDidChange((view) => {
         if (!this.panel) return;
         if (!view) this.post({ type: 'clear', message: 'The run was cleared.' });
-        else if (view.id !== this.sentRunId) this.load(view);
+        // A live run keeps its id while its traces arrive: each new view of it is sent too.
+        else if (view.id !== this.sentRunId || view !== this.sentView) this.load(view);
       }),
       vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
@@ -109,8 +113,9 @@ export class WaterfallPanel implements vscode.Disposable {
   private load(view: RunView, focus?: { spanId?: string; traceId?: string }): void {
     const checks = view.score === undefined ? undefined : { score: view.score, findings: view.findings.length };
     // Names, messages and event names masked as in hovers and the Problems panel; values stay revealable.
-    const run = redactRunDto(buildRunDto(view.spans, { runId: view.id, title: view.title, checks }), { keepRevealable: true });
+    const run = redactRunDto(buildRunDto(view.spans, { runId: view.id, title: view.title, checks, live: view.live, canRerun: !view.live && !!view.sourceFile }), { keepRevealable: true });
     this.sentRunId = view.id;
+    this.sentView = view;
     this.post({ type: 'load', run, focusSpanId: focus?.spanId, focusTraceId: focus?.traceId });
   }
 
@@ -148,6 +153,9 @@ export class WaterfallPanel implements vscode.Disposable {
         return;
       case 'log':
         this.log(`[waterfall ${m.level}] ${m.message}`);
+        return;
+      case 'command':
+        void vscode.commands.executeCommand(m.command === 'stop' ? Command.Stop : Command.Rerun);
         return;
       default:
         this.log(`[waterfall] unknown message ${JSON.stringify(m)}`);

@@ -65,6 +65,37 @@ describe('waterfall webview (headless Chromium)', function () {
     await page.context().close();
   });
 
+  it('a live run says it is running, follows its newest trace and offers Stop; a finished one offers Re-run', async () => {
+    // Three traces, one after the other, as a running server completes them.
+    const spans = [0, 1, 2].flatMap((k) =>
+      checkoutSpans().map((s) => ({
+        ...s,
+        traceId: String(k + 1).repeat(32),
+        startTimeUnixNano: s.startTimeUnixNano + BigInt(k) * 1_000_000_000n,
+        endTimeUnixNano: s.endTimeUnixNano === null ? null : s.endTimeUnixNano + BigInt(k) * 1_000_000_000n,
+      })),
+    );
+    const live = await openWaterfall(browser, buildRunDto(spans, { runId: 'run-live', title: 'server.js (running)', live: true }));
+    await live.page.waitForSelector('.row:not([hidden])');
+    assert.match((await live.page.textContent('.summary'))!, /^● running · trace 3 of 3 · /);
+    assert.strictEqual(await live.page.isVisible('button[aria-label="Stop the run"]'), true);
+    assert.strictEqual(await live.page.isVisible('button[aria-label="Run again"]'), false);
+    const before = live.observed.messages.length;
+    await live.page.click('button[aria-label="Stop the run"]');
+    assert.deepStrictEqual(await waitForMessage(live.observed, 'command', before), { type: 'command', command: 'stop' });
+    clean(live.observed);
+    await live.page.context().close();
+
+    const done = await openWaterfall(browser, buildRunDto(spans, { runId: 'run-done', title: 'server.js', canRerun: true }));
+    await done.page.waitForSelector('.row:not([hidden])');
+    assert.doesNotMatch((await done.page.textContent('.summary'))!, /running/);
+    assert.strictEqual(await done.page.isVisible('button[aria-label="Stop the run"]'), false);
+    const at = done.observed.messages.length;
+    await done.page.click('button[aria-label="Run again"]');
+    assert.deepStrictEqual(await waitForMessage(done.observed, 'command', at), { type: 'command', command: 'rerun' });
+    await done.page.context().close();
+  });
+
   it('says "no timing in this output" for spans printed without times, never "0 ns"', async () => {
     const untimed = checkoutSpans().map((s) => ({ ...s, unknown: ['time' as const] }));
     const r = await openWaterfall(browser, buildRunDto(untimed, { runId: 'run-untimed', title: 'java' }));
