@@ -7,7 +7,7 @@ export const enum Command {
   Clear = 'spanLens.clear',
   RevealSpan = 'spanLens.revealSpan',
   OpenTraceFile = 'spanLens.openTraceFile',
-  ApplyFix = 'spanLens.applyFix',
+  ToggleCodeLens = 'spanLens.toggleCodeLens',
 }
 
 /** Context keys set for `when` clauses. */

@@ -61,6 +61,10 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     vscode.commands.registerCommand(Command.Stop, () => runs.stop()),
     vscode.commands.registerCommand(Command.Rerun, () => runs.rerun()),
     vscode.commands.registerCommand(Command.OpenTraceFile, (uri?: vscode.Uri) => runs.openTraceFile(uri)),
+    vscode.commands.registerCommand(Command.ToggleCodeLens, async () => {
+      const config = vscode.workspace.getConfiguration('spanLens');
+      await config.update('codeLens.enabled', !config.get<boolean>('codeLens.enabled', true), vscode.ConfigurationTarget.Global);
+    }),
     vscode.commands.registerCommand(Command.ShowWaterfall, (focus?: { spanId?: string; traceId?: string }) => waterfall.show(focus)),
     vscode.commands.registerCommand(Command.Clear, () => {
       store.clear();

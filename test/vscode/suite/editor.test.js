@@ -213,6 +213,18 @@ describe('Span Lens in the editor', function () {
     }
   });
 
+  it('Toggle CodeLens hides the lenses and brings them back', async () => {
+    const uri = fileUri('checkout.js');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('spanLens.runFile', uri);
+    const count = async () => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^⏱/.test(l.command.title)).length;
+    await waitFor('lenses', async () => (await count()) > 0);
+    await vscode.commands.executeCommand('spanLens.toggleCodeLens');
+    await waitFor('no lenses', async () => (await count()) === 0);
+    await vscode.commands.executeCommand('spanLens.toggleCodeLens');
+    await waitFor('lenses back', async () => (await count()) > 0);
+  });
+
   it('clears lenses and diagnostics', async () => {
     await vscode.workspace.openTextDocument(fileUri('checkout.js'));
     await vscode.commands.executeCommand('spanLens.clear');
