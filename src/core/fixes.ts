@@ -14,6 +14,7 @@
  * Pure: no vscode, no Node APIs.
  */
 import { languageOfFile } from './checks/context';
+import { goQuickFixes } from './fixesGo';
 import type { SourceLanguage } from './checks/types';
 import type { Finding } from './model';
 
@@ -54,6 +55,13 @@ type Lang = 'python' | 'js';
  */
 export function quickFixes(source: string, finding: Finding, language?: SourceLanguage): QuickFix[] {
   const sl = language ?? languageOfFile(finding.location?.file);
+  if (sl === 'go') {
+    try {
+      return goQuickFixes(source, finding);
+    } catch {
+      return [];
+    }
+  }
   const lang: Lang | null = sl === 'python' ? 'python' : sl === 'javascript' || sl === 'typescript' ? 'js' : null;
   if (!lang || !FIXABLE_RULES.has(finding.rule)) return [];
   try {
