@@ -15,6 +15,7 @@
  */
 import { languageOfFile } from './checks/context';
 import { goQuickFixes } from './fixesGo';
+import { javaQuickFixes } from './fixesJava';
 import type { SourceLanguage } from './checks/types';
 import type { Finding } from './model';
 
@@ -55,9 +56,9 @@ type Lang = 'python' | 'js';
  */
 export function quickFixes(source: string, finding: Finding, language?: SourceLanguage): QuickFix[] {
   const sl = language ?? languageOfFile(finding.location?.file);
-  if (sl === 'go') {
+  if (sl === 'go' || sl === 'java') {
     try {
-      return goQuickFixes(source, finding);
+      return sl === 'go' ? goQuickFixes(source, finding) : javaQuickFixes(source, finding);
     } catch {
       return [];
     }
