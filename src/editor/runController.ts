@@ -218,7 +218,14 @@ export class RunController implements vscode.Disposable {
     const file = uri.fsPath;
     if (result.failure) {
       this.output.appendLine(`\n✗ ${result.failure}`);
-      void vscode.window.showErrorMessage(`Span Lens: ${result.failure}`);
+      // A missing SDK: the install command, one click away.
+      const install = /`([^`]+)`/.exec(result.failure)?.[1];
+      const copy = 'Copy Install Command';
+      const settings = 'Open Settings';
+      void vscode.window.showErrorMessage(`Span Lens: ${result.failure}`, ...(install ? [copy] : []), settings).then((c) => {
+        if (c === copy && install) void vscode.env.clipboard.writeText(install);
+        else if (c === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'spanLens');
+      });
     }
     if (result.error) {
       this.output.appendLine(`\n✗ ${result.error}`);

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findUp, type LaunchPlan, type PlanContext } from '../plan';
 import { buildGoOverlay } from './go/overlay';
+import { explainGoFailure } from './missingSdk';
 
 /** The processor source in the built injection folder. */
 export const GO_PROCESSOR = path.join('go', 'span_lens.go');
@@ -38,6 +39,7 @@ export function planGo(ctx: PlanContext): LaunchPlan {
     framed: inModule,
     commandSetting: 'spanLens.go.command',
     injectFiles: inModule ? [processor] : [],
+    explainFailure: explainGoFailure,
   };
   if (inModule) {
     plan.prepare = async (io) => {

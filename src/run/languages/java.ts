@@ -15,6 +15,7 @@ import type { LaunchPlan, PlanContext } from '../plan';
 import { javaAgentJar, javaSourceRoots, javaToolOptionsWithAgent } from './java/agent';
 import { buildMavenClassPath } from './java/maven';
 import { findJavaProject } from './java/project';
+import { explainJavaFailure } from './missingSdk';
 
 /** `java -cp <module class path> <package.Class>` for a Maven source, else `java [-cp CLASSPATH] FILE`. */
 export function planJava(ctx: PlanContext): LaunchPlan {
@@ -38,6 +39,7 @@ export function planJava(ctx: PlanContext): LaunchPlan {
     commandSetting: 'spanLens.java.command',
     injectFiles: [agent],
     stderrLine,
+    explainFailure: explainJavaFailure,
   };
   if (!project) {
     return { ...base, args: [...ctx.userArgs, ...(classPath ? ['-cp', classPath] : []), ctx.file, ...ctx.programArgs], cwd: ctx.cwd };

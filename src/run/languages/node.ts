@@ -1,6 +1,7 @@
 /** How Node and TypeScript files run: the preload on NODE_OPTIONS, TypeScript through tsx (or the project's own runner). */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { explainNodeFailure } from './missingSdk';
 import { LaunchError, findUp, type LaunchHost, type LaunchPlan, type PlanContext } from '../plan';
 
 /** The preload every Node process of the run loads (NODE_OPTIONS --require). */
@@ -37,6 +38,7 @@ export function planNode(ctx: PlanContext): LaunchPlan {
     framed: true,
     commandSetting: 'spanLens.node.command',
     injectFiles: [preload],
+    explainFailure: (stderr) => explainNodeFailure(ctx.file, stderr),
   };
 }
 
@@ -141,5 +143,6 @@ export function planTypeScript(ctx: PlanContext): LaunchPlan {
     framed: true,
     commandSetting: 'spanLens.typescript.command',
     injectFiles: [preload],
+    explainFailure: (stderr) => explainNodeFailure(ctx.file, stderr),
   };
 }
