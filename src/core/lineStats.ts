@@ -67,26 +67,28 @@ function finish(st: LineStats): void {
   }
 }
 
+/** The icon that starts every lens title (a codicon: an emoji renders as a box in some fonts). */
+export const LENS_ICON = '$(watch)';
+
 /**
- * The CodeLens title: one span → `⏱ 834 ms · payment.charge`; many →
- * `⏱ ×1000 · p50 0.3 ms · max 2.1 ms · Σ 312 ms`; errors and unended spans marked.
+ * The CodeLens title: one span → `$(watch) 834 ms · payment.charge`; many, kept short →
+ * `$(watch) ×1000 · p50 0.3 ms · max 2.1 ms · payment.charge` (the total and the spans never
+ * ended are in the hover); errors marked with `$(error)`.
  */
 export function lensTitle(st: LineStats): string {
-  const marks: string[] = [];
-  if (st.errors) marks.push(st.count === 1 ? '✗ error' : `✗ ${st.errors} error${st.errors > 1 ? 's' : ''}`);
-  if (st.unended) marks.push(st.count === 1 ? 'never ended' : `${st.unended} never ended`);
-  const tail = marks.length ? ' · ' + marks.join(' · ') : '';
   if (st.count === 1) {
     const s = st.spans[0];
     const d = !hasTiming(s) ? NO_TIMING : s.endTimeUnixNano === null ? '…' : formatDuration(s.endTimeUnixNano - s.startTimeUnixNano);
-    return `⏱ ${d} · ${clipName(s.name)}${tail}`;
+    const marks = [...(st.errors ? ['$(error) error'] : []), ...(st.unended ? ['never ended'] : [])];
+    return `${LENS_ICON} ${d} · ${clipName(s.name)}${marks.length ? ' · ' + marks.join(' · ') : ''}`;
   }
-  const parts = [`⏱ ×${st.count}`];
-  if (st.p50 !== null) parts.push(`p50 ${formatDuration(st.p50)}`, `max ${formatDuration(st.max)}`, `Σ ${formatDuration(st.sum)}`);
+  const parts = [`${LENS_ICON} ×${st.count}`];
+  if (st.p50 !== null) parts.push(`p50 ${formatDuration(st.p50)}`, `max ${formatDuration(st.max)}`);
   else if (!st.spans.some(hasTiming)) parts.push(NO_TIMING);
   if (st.names.length === 1) parts.push(clipName(st.names[0]));
   else parts.push(`${st.names.length} names`);
-  return parts.join(' · ') + tail;
+  if (st.errors) parts.push(`$(error) ${st.errors} error${st.errors > 1 ? 's' : ''}`);
+  return parts.join(' · ');
 }
 
 function clipName(name: string): string {

@@ -62,7 +62,7 @@ describe('the examples run in every language with no setting', function () {
       assert.ok(located.length >= 1, `spans located in ${rel}: ${located.length}`);
       const lenses = await waitFor('lenses', async () => {
         const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
-        const spanLenses = (l || []).filter((x) => x.command && /⏱/.test(x.command.title));
+        const spanLenses = (l || []).filter((x) => x.command && /\$\(watch\)/.test(x.command.title));
         return spanLenses.length >= 1 ? spanLenses : null;
       });
       // Honest numbers: an output without times (Java's LoggingSpanExporter) says so.

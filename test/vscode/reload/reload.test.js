@@ -41,7 +41,7 @@ describe('Reload Window', function () {
     const uri = vscode.Uri.file(view.sourceFile);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const lenses = ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^⏱/.test(l.command.title));
+    const lenses = ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^\$\(watch\)/.test(l.command.title));
     assert.ok(lenses.length >= 3, `lenses restored: ${lenses.map((l) => l.command.title).join(' | ')}`);
     const charge = view.spans.find((s) => s.name === 'payment.charge');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

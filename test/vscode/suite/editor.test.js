@@ -104,9 +104,9 @@ describe('Span Lens in the editor', function () {
     it('puts a lens with the measured duration on each start line', async () => {
       const lenses = await waitFor('code lenses', async () => {
         const l = await command('vscode.executeCodeLensProvider', file());
-        return l && l.filter((x) => x.command && x.command.title.startsWith('⏱')).length >= 4 ? l : null;
+        return l && l.filter((x) => x.command && x.command.title.startsWith('$(watch)')).length >= 4 ? l : null;
       });
-      const spanLenses = lenses.filter((l) => l.command && l.command.title.startsWith('⏱'));
+      const spanLenses = lenses.filter((l) => l.command && l.command.title.startsWith('$(watch)'));
       const byLine = new Map(spanLenses.map((l) => [l.range.start.line, l.command.title]));
       const expected = markers(file().fsPath, 'span');
       assert.deepStrictEqual([...byLine.keys()].sort((a, b) => a - b), [...expected.values()].sort((a, b) => a - b), `lenses sit exactly on the start lines: ${JSON.stringify([...byLine])}`);
@@ -117,9 +117,9 @@ describe('Span Lens in the editor', function () {
           assert.ok(title.endsWith(`· ${name}`), title);
           const d = BigInt(spans[0].endTimeUnixNano) - BigInt(spans[0].startTimeUnixNano);
           const shown = durationPattern(d);
-          if (shown) assert.ok(title.startsWith(`⏱ ${shown}`), `${title} should show ${shown}`);
+          if (shown) assert.ok(title.startsWith(`$(watch) ${shown}`), `${title} should show ${shown}`);
         } else {
-          assert.match(title, new RegExp(`^⏱ ×${spans.length} · p50 .+ · max .+ · Σ .+ · ${name.replace('.', '\\.')}$`));
+          assert.match(title, new RegExp(`^\\$\\(watch\\) ×${spans.length} · p50 .+ · max .+ · ${name.replace('.', '\\.')}$`));
         }
       }
       // The sleeps make the durations at least what the program waited.
@@ -157,12 +157,12 @@ describe('Span Lens in the editor', function () {
       const lines = markers(file().fsPath, 'span');
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// an added line\n'));
       let lenses = await command('vscode.executeCodeLensProvider', file());
-      let spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
+      let spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('$(watch)')).map((l) => l.range.start.line);
       assert.ok(spanLines.includes(lines.get('checkout') + 1), `lens moved down: ${spanLines}`);
       const chargeLine = lines.get('payment.charge') + 1;
       await editor.edit((e) => e.insert(new vscode.Position(chargeLine, doc.lineAt(chargeLine).text.length), ' // edited'));
       lenses = await command('vscode.executeCodeLensProvider', file());
-      spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).map((l) => l.range.start.line);
+      spanLines = lenses.filter((l) => l.command && l.command.title.startsWith('$(watch)')).map((l) => l.range.start.line);
       assert.ok(!spanLines.includes(chargeLine), 'the edited line lost its lens');
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
@@ -217,7 +217,7 @@ describe('Span Lens in the editor', function () {
     const uri = fileUri('checkout.js');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await vscode.commands.executeCommand('spanLens.runFile', uri);
-    const count = async () => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^⏱/.test(l.command.title)).length;
+    const count = async () => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^\$\(watch\)/.test(l.command.title)).length;
     await waitFor('lenses', async () => (await count()) > 0);
     await vscode.commands.executeCommand('spanLens.toggleCodeLens');
     await waitFor('no lenses', async () => (await count()) === 0);
@@ -229,7 +229,7 @@ describe('Span Lens in the editor', function () {
     await vscode.workspace.openTextDocument(fileUri('checkout.js'));
     await vscode.commands.executeCommand('spanLens.clear');
     const lenses = await command('vscode.executeCodeLensProvider', fileUri('checkout.js'));
-    assert.strictEqual(lenses.filter((l) => l.command && l.command.title.startsWith('⏱')).length, 0);
+    assert.strictEqual(lenses.filter((l) => l.command && l.command.title.startsWith('$(watch)')).length, 0);
     assert.strictEqual(vscode.languages.getDiagnostics(fileUri('pitfalls.js')).filter((x) => x.source === 'Span Lens').length, 0);
   });
 
@@ -257,8 +257,8 @@ describe('Span Lens in the editor', function () {
       'a live lens counting at least 2 jobs',
       async () => {
         const l = await command('vscode.executeCodeLensProvider', uri);
-        const on = (l || []).find((x) => x.range.start.line === jobLine && x.command && /^⏱ ×(\d+)/.test(x.command.title));
-        return on && Number(/^⏱ ×(\d+)/.exec(on.command.title)[1]) >= 2 ? on : null;
+        const on = (l || []).find((x) => x.range.start.line === jobLine && x.command && /^\$\(watch\) ×(\d+)/.test(x.command.title));
+        return on && Number(/^\$\(watch\) ×(\d+)/.exec(on.command.title)[1]) >= 2 ? on : null;
       },
       3000,
     );
@@ -277,7 +277,7 @@ describe('Span Lens in the editor', function () {
   it('running a second file keeps the first file’s lenses and Problems', async () => {
     const first = fileUri('checkout.js');
     await vscode.commands.executeCommand('spanLens.runFile', first);
-    const lensesOf = async (uri) => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^⏱/.test(l.command.title));
+    const lensesOf = async (uri) => ((await command('vscode.executeCodeLensProvider', uri)) || []).filter((l) => l.command && /^\$\(watch\)/.test(l.command.title));
     const before = await waitFor('checkout.js lenses', async () => ((await lensesOf(first)).length >= 3 ? lensesOf(first) : null));
     const second = await vscode.commands.executeCommand('spanLens.runFile', fileUri('pitfalls.js'));
     assert.ok(second && second.spans.length > 0, 'pitfalls.js ran');
