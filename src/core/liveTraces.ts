@@ -7,6 +7,17 @@
  */
 import type { Span } from './model';
 
+/** How long the editor waits after a root ended for its trace's stragglers. */
+export const EDITOR_QUIET_MS = 40;
+/**
+ * The editor publishes a live run at most this often (5 times a second): often enough that a
+ * span shows within 250 ms (p95, measured by `npm run bench -- live`), rarely enough not to load
+ * the editor.
+ */
+export const EDITOR_PUBLISH_MS = 200;
+/** How often the editor looks for completed traces. */
+export const EDITOR_TICK_MS = 25;
+
 /** A trace as it completes: every span of it that has arrived, in arrival order. */
 export interface CompletedTrace {
   traceId: string;

@@ -14,7 +14,7 @@ import { parseText } from '../core/parse';
 import { collectSources } from '../run/sources';
 import { runFile, type RunResult } from '../run/runFile';
 import type { RunSettings } from '../run/launch';
-import { LiveTraces } from '../core/liveTraces';
+import { EDITOR_PUBLISH_MS, EDITOR_QUIET_MS, EDITOR_TICK_MS, LiveTraces } from '../core/liveTraces';
 import type { Span } from '../core/model';
 import type { FindingDiagnostics } from './diagnostics';
 import type { RunStatusBar } from './statusBar';
@@ -272,11 +272,11 @@ export class RunController implements vscode.Disposable {
 
   /**
    * While a program runs, each trace is shown as it completes (its root ended): lenses, hovers,
-   * diagnostics and the waterfall update at most four times a second, from the traces complete so
+   * diagnostics and the waterfall update at most five times a second, from the traces complete so
    * far (an unfinished trace would show parents missing and spans not yet ended as mistakes).
    */
   private startLive(uri: vscode.Uri, config: SpanLensConfig, started: number): { add(span: Span): void; stop(): void } {
-    const traces = new LiveTraces(50);
+    const traces = new LiveTraces(EDITOR_QUIET_MS);
     const complete = new Map<string, Span[]>();
     const runId = `run-${++runCounter}`;
     let dirty = false;
@@ -302,8 +302,8 @@ export class RunController implements vscode.Disposable {
         complete.set(t.traceId, t.spans);
         dirty = true;
       }
-      if (dirty && Date.now() - lastPublish >= 250) publishLive();
-    }, 50);
+      if (dirty && Date.now() - lastPublish >= EDITOR_PUBLISH_MS) publishLive();
+    }, EDITOR_TICK_MS);
     return {
       add: (span) => traces.add(span, Date.now()),
       stop: () => clearInterval(timer),

@@ -3,6 +3,7 @@
  * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
  */
 import { benchChecks } from './checks';
+import { benchLive } from './live';
 import { benchOtlp } from './otlp';
 import { benchParse } from './parse';
 import { benchRun } from './run';
@@ -18,6 +19,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   checks: () => benchChecks(),
   webview: () => benchWebview(),
   otlp: () => benchOtlp(),
+  live: () => benchLive(),
 };
 
 async function main(): Promise<void> {

@@ -142,7 +142,7 @@ export class FrameWriter {
 
 /** Batch size that is written at once, and how long a record may wait for its batch. */
 const BATCH_BYTES = 64 * 1024;
-const BATCH_DELAY_MS = 50;
+const BATCH_DELAY_MS = 20;
 /**
  * Ended spans whose records wait to be made at send time: bounds the spans held (a tight loop
  * never lets the timer run) while keeping the JSON work out of the program's own work.
@@ -153,7 +153,7 @@ const BATCH_LATER = 65_536;
  * One process's connection to the run's channel. The socket is connected as it is made (a Unix
  * socket connects at once), made blocking, and written with fs.writeSync on its descriptor: the
  * same synchronous write works in an exit handler, where nothing asynchronous runs any more.
- * Records wait in memory until 64 KiB are batched or 50 ms passed (an unref'd timer: it never
+ * Records wait in memory until 64 KiB are batched or 20 ms passed (an unref'd timer: it never
  * keeps the program alive). A failed write hands what is not written to `fallback` (stdout).
  */
 class ChannelConnection {

@@ -125,14 +125,14 @@ def _output_fd():
 
 # --- the run's channel -----------------------------------------------------------------------
 # When the runner opened a side channel (a Unix socket, SPAN_LENS_CHANNEL), frames go there, so
-# the program's stdout stays its own: batched in memory, sent by a daemon thread every 50 ms or at
+# the program's stdout stays its own: batched in memory, sent by a daemon thread every 20 ms or at
 # 64 KiB, and flushed at exit (atexit, os._exit, a stop signal). Each process connects on its
 # own (a forked child drops its parent's connection and batch). A failed send falls back to
 # stdout with what was not sent, so nothing is lost.
 
 _CHANNEL_ENV = "SPAN_LENS_CHANNEL"
 _BATCH_BYTES = 64 * 1024
-_BATCH_SECONDS = 0.05
+_BATCH_SECONDS = 0.02
 _channel = {"sock": None, "pid": None, "failed": False, "pending": [], "bytes": 0, "thread_pid": None, "exiting": False}
 
 
