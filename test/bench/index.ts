@@ -3,6 +3,7 @@
  * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
  */
 import { benchChecks } from './checks';
+import { benchChannel } from './channel';
 import { benchLive } from './live';
 import { benchOtlp } from './otlp';
 import { benchParse } from './parse';
@@ -20,6 +21,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   webview: () => benchWebview(),
   otlp: () => benchOtlp(),
   live: () => benchLive(),
+  channel: () => benchChannel(),
 };
 
 async function main(): Promise<void> {
