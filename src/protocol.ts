@@ -191,6 +191,8 @@ export interface WaterfallUiState {
   searchMode?: 'highlight' | 'filter';
   critical?: boolean;
   detailWidth?: number;
+  /** Width (px) the user dragged the name column to; unset, the column fits the names. */
+  nameWidth?: number;
 }
 
 /** What the webview hands to `setState`; a panel serializer reads `runId` to send the run again. */

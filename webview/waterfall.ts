@@ -27,10 +27,23 @@ import {
 } from './layout';
 import { Minimap } from './minimap';
 import type { RunView } from './data';
+import { nameColumnWidth, namesWidth, serviceClass, serviceTable, type NameCellMetrics, type ServiceTable } from './columns';
+import { OverflowToolbar } from './toolbar';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 const INDENT_PX = 14;
+/**
+ * Below this width the rows go compact (11 px text, 5 px indent, no chips) so 30-character names
+ * fit in half of a 420 px panel.
+ */
+const COMPACT_BELOW_PX = 520;
+const COMPACT_INDENT_PX = 5;
+const COMPACT_FONT_PX = 11;
+/** Below this panel width the details open below the rows instead of beside them. */
+const SIDE_DETAIL_MIN_ROWS_WIDTH = 560;
+/** Gap between a bar and its duration label. */
+const LABEL_GAP = 4;
 const MAX_MARKERS = 32;
 const MAX_PICKER_TRACES = 10_000;
 
@@ -51,8 +64,12 @@ interface RowEl {
   twisty: HTMLElement;
   err: HTMLElement;
   label: HTMLElement;
+  /** The service's colour chip (runs with several services). */
   service: HTMLElement;
+  /** The duration label, drawn beside the bar. */
   dur: HTMLElement;
+  /** Its text length, for placing it without measuring. */
+  durChars: number;
   track: HTMLElement;
   bar: HTMLElement;
   markers: HTMLElement[];
@@ -91,6 +108,21 @@ export class Waterfall {
   private readonly minimap: Minimap;
   private readonly detail: DetailPane;
   private readonly live: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly header: HTMLElement;
+  /** A narrow panel: smaller row text, less indent, no chips (see `.compact` in waterfall.css). */
+  private compact = false;
+  private readonly mainEl: HTMLElement;
+  private readonly toolbar: OverflowToolbar;
+  private services: ServiceTable = { names: [], slotOfString: new Map() };
+  /** Width the current trace's names need at their depth (px). */
+  private namesNeed = 0;
+  /** The indent `namesNeed` was computed with (-1: not yet, for this trace). */
+  private namesNeedIndent = -1;
+  /** The width the user dragged the name column to, if they did. */
+  private chosenNameWidth: number | undefined;
+  private measureCtx: CanvasRenderingContext2D | null = null;
+  private detailBottom = false;
 
   private view: RunView | null = null;
   private traceIndex = 0;
@@ -113,7 +145,6 @@ export class Waterfall {
   private keep: Uint8Array | null = null;
   private critical = false;
   private nameWidth = 0;
-  private nameWidthSet = false;
   private detailWidth = 360;
   private trackWidth = 0;
   private viewportHeight = 0;
@@ -160,23 +191,14 @@ export class Waterfall {
       nextBtn,
       this.filterBtn,
     );
-    const toolbar = h(
-      'div',
-      { class: 'toolbar', role: 'toolbar', label: 'Waterfall' },
-      this.stopBtn,
-      this.rerunBtn,
-      this.pickerWrap,
-      this.summary,
-      h('span', { class: 'spacer-flex' }),
-      search,
-      h('span', { class: 'toolbar-sep' }),
-      this.criticalBtn,
-      zoomIn,
-      zoomOut,
-      zoomReset,
-      expandAll,
-      collapseAll,
+    this.toolbar = new OverflowToolbar(
+      [this.stopBtn, this.rerunBtn, this.pickerWrap, h('span', { class: 'spacer-flex' }), search],
+      [this.criticalBtn, zoomIn, zoomOut, zoomReset, expandAll, collapseAll],
     );
+    this.legend = h('span', { class: 'legend', role: 'list', label: 'Services' });
+    this.legend.hidden = true;
+    // The header line: what the trace is (service, spans, duration, errors, score), then the services' colours.
+    this.header = h('div', { class: 'header' }, this.summary, this.legend);
 
     // Overview + axis
     this.minimap = new Minimap({
@@ -190,7 +212,7 @@ export class Waterfall {
     this.axisBrush.hidden = true;
     this.axis = h('div', { class: 'axis', title: 'Time: drag to zoom to a range, wheel to zoom, double-click for the whole trace' }, this.axisBrush);
     this.axis.setAttribute('aria-hidden', 'true');
-    this.axisHead = h('div', { class: 'axis-head' }, h('span', { text: 'Span' }), h('span', { class: 'axis-head-dur', text: 'Duration' }));
+    this.axisHead = h('div', { class: 'axis-head' }, h('span', { text: 'Span' }));
     const axisRow = h('div', { class: 'axis-row' }, this.axisHead, this.axis);
 
     // Rows
@@ -216,13 +238,8 @@ export class Waterfall {
     this.live = h('div', { class: 'sr-only' });
     this.live.setAttribute('aria-live', 'polite');
 
-    this.el = h(
-      'div',
-      { class: 'app' },
-      toolbar,
-      h('div', { class: 'main' }, this.waterfallEl, this.detailSplitter, this.detail.el),
-      this.live,
-    );
+    this.mainEl = h('div', { class: 'main' }, this.waterfallEl, this.detailSplitter, this.detail.el);
+    this.el = h('div', { class: 'app' }, this.toolbar.el, this.header, this.mainEl, this.live);
 
     this.stopBtn.addEventListener('click', () => this.host.command('stop'));
     this.rerunBtn.addEventListener('click', () => this.host.command('rerun'));
@@ -271,6 +288,9 @@ export class Waterfall {
     this.criticalBtn.setAttribute('aria-pressed', String(this.critical));
     setClass(this.tree, 'critical-mode', this.critical);
     if (ui.detailWidth) this.detailWidth = ui.detailWidth;
+    this.chosenNameWidth = ui.nameWidth;
+    this.services = serviceTable(view.run);
+    this.fillLegend();
 
     const traces = view.run.traces;
     this.picker.replaceChildren();
@@ -346,6 +366,8 @@ export class Waterfall {
     // An output without times has no duration to show: say so, never "0 ns".
     const parts = [`${t.count.toLocaleString('en-US')} span${t.count === 1 ? '' : 's'}`, timed ? formatDuration(t.endNs - t.startNs) : 'no timing in this output'];
     // Nothing is shown as finished that is not: a live run says it is running, and how many traces so far.
+    // One service is said once, here, instead of on every row.
+    if (this.services.names.length === 1) parts.unshift(this.services.names[0]);
     if (view.run.live) parts.unshift(`● running · trace ${ti + 1} of ${view.run.traces.length}`);
     if (t.errorCount) parts.push(`${t.errorCount} error${t.errorCount === 1 ? '' : 's'}`);
     if (t.orphaned) parts.push('orphaned');
@@ -355,16 +377,56 @@ export class Waterfall {
       parts.push(`instrumentation score ${score}${findings ? ` (${findings} finding${findings === 1 ? '' : 's'})` : ''}`);
     }
     this.summary.textContent = parts.join(' · ');
-    this.summary.title = `trace ${t.traceId}`;
+    // A narrow panel cuts the line: the tooltip has all of it.
+    this.summary.title = `${parts.join(' · ')}\ntrace ${t.traceId}`;
     this.tree.setAttribute('aria-label', clip(`Spans of ${t.rootName || 'trace'} (${parts.join(', ')})`, 200));
     this.timed = timed;
     this.overviewHead.textContent = this.timed ? 'Overview' : 'No span times in this output';
     if (this.timed) this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
     else this.minimap.clear();
+    this.namesNeedIndent = -1; // measure() sizes the names for this trace
     this.computeSearch();
     this.rebuildRows();
     this.tree.scrollTop = 0;
     this.measure();
+  }
+
+  /** Sizes of the name cell around the text; keep in step with `.name-cell` in waterfall.css. */
+  private nameMetrics(): NameCellMetrics {
+    // Compact: pad 2 | twisty 12 + gap 2 | text | right padding 4 + border 1; the chip and the
+    // error icon are not shown (the bar's colour and the red name say the same).
+    if (this.compact) return { pad: 2, indent: this.indentPx(), chrome: 12 + 2 + 4 + 1 + 1, errorIcon: 0 };
+    const chip = this.services.names.length > 1 ? 8 + 3 : 0;
+    // pad 4 | twisty 16 + gap 3 | chip | text | right padding 8 + border 1 (+2 for rounding).
+    return { pad: 4, indent: this.indentPx(), chrome: 16 + 3 + chip + 8 + 1 + 2, errorIcon: 16 + 3 };
+  }
+
+  /** Narrow panels indent less, so deep names still fit in half the width. */
+  private indentPx(): number {
+    return this.compact ? COMPACT_INDENT_PX : INDENT_PX;
+  }
+
+  /** Width of `text` in the rows' font. */
+  private textWidth(text: string): number {
+    if (!this.measureCtx) this.measureCtx = document.createElement('canvas').getContext('2d');
+    const ctx = this.measureCtx;
+    if (!ctx) return text.length * 7.5;
+    const cs = getComputedStyle(this.tree);
+    ctx.font = `${cs.fontWeight} ${this.compact ? `${COMPACT_FONT_PX}px` : cs.fontSize} ${cs.fontFamily}`;
+    return ctx.measureText(text).width;
+  }
+
+  /** The services legend (runs with several services): a swatch and the name of each. */
+  private fillLegend(): void {
+    const names = this.services.names;
+    this.legend.replaceChildren();
+    this.legend.hidden = names.length < 2;
+    if (names.length < 2) return;
+    names.slice(0, 50).forEach((name, k) => {
+      const item = h('span', { class: 'legend-item', role: 'listitem', title: clip(name, 1000) }, h('span', { class: `swatch ${serviceClass(k)}` }), h('span', { class: 'legend-name bidi-isolate', text: clip(name, 80) }));
+      this.legend.appendChild(item);
+    });
+    if (names.length > 50) this.legend.appendChild(h('span', { class: 'legend-item muted', text: `+${names.length - 50} more` }));
   }
 
   private minSpan(): number {
@@ -392,15 +454,31 @@ export class Waterfall {
   // ---------------------------------------------------------------- rendering
 
   private measure(): void {
-    const total = this.waterfallEl.clientWidth;
+    // The details go below the rows when beside them the rows would get too narrow.
+    const mainWidth = this.mainEl.clientWidth || window.innerWidth;
+    const sideWidth = Math.min(this.detailWidth, Math.max(200, mainWidth * 0.45));
+    this.detailBottom = mainWidth - sideWidth < SIDE_DETAIL_MIN_ROWS_WIDTH;
+    setClass(this.mainEl, 'detail-bottom', this.detailBottom);
+    this.detail.el.style.width = this.detailBottom ? '' : `${sideWidth}px`;
+    this.detailSplitter.title = this.detailBottom ? '' : 'Drag to resize the details';
+
+    const panel = this.tree.clientWidth || this.waterfallEl.clientWidth;
+    const compact = panel > 0 && panel < COMPACT_BELOW_PX;
+    if (compact !== this.compact) {
+      this.compact = compact;
+      setClass(this.waterfallEl, 'compact', compact);
+      this.resetRows();
+    }
+    const indent = this.indentPx();
+    if (this.view && this.namesNeedIndent !== indent && this.end > this.first) {
+      this.namesNeedIndent = indent;
+      this.namesNeed = namesWidth(this.view.run, this.first, this.end, (text) => this.textWidth(text), this.nameMetrics());
+    }
     const before = this.nameWidth;
-    if (!this.nameWidthSet) this.nameWidth = Math.round(Math.min(480, Math.max(160, total * 0.36)));
-    this.nameWidth = Math.min(this.nameWidth, Math.max(120, total - 120));
-    // Row indents are capped by the column width: refill rows filled under another width.
+    this.nameWidth = nameColumnWidth(this.namesNeed, this.chosenNameWidth, panel);
+    // Row indents depend on the column width: refill rows filled under another width.
     if (this.nameWidth !== before) this.resetRows();
     this.waterfallEl.style.setProperty('--name-width', `${this.nameWidth}px`);
-    // The details never take more than 45% of a narrow panel.
-    this.detail.el.style.width = `${Math.min(this.detailWidth, Math.max(200, window.innerWidth * 0.45))}px`;
     this.trackWidth = Math.max(0, this.tree.clientWidth - this.nameWidth);
     this.viewportHeight = this.tree.clientHeight;
     this.axis.style.width = `${this.trackWidth}px`;
@@ -492,15 +570,16 @@ export class Waterfall {
     twisty.setAttribute('aria-hidden', 'true');
     const err = icon('error', 'row-error');
     const label = h('span', { class: 'row-name bidi-isolate' });
-    const service = h('span', { class: 'row-service bidi-isolate' });
+    const service = h('span', { class: 'row-service' });
+    service.setAttribute('aria-hidden', 'true');
     const dur = h('span', { class: 'row-dur' });
-    const name = h('div', { class: 'name-cell' }, twisty, err, label, service, dur);
+    const name = h('div', { class: 'name-cell' }, twisty, service, err, label);
     const bar = h('div', { class: 'bar' });
-    const track = h('div', { class: 'track' }, bar);
+    const track = h('div', { class: 'track' }, bar, dur);
     const root = h('div', { class: 'row', role: 'treeitem' }, name, track);
     root.hidden = true;
     this.tree.appendChild(root);
-    return { root, name, twisty, err, label, service, dur, track, bar, markers: [], span: -1, geomVersion: -1, y: NaN, selected: null };
+    return { root, name, twisty, err, label, service, dur, durChars: 0, track, bar, markers: [], span: -1, geomVersion: -1, y: NaN, selected: null };
   }
 
   /** Content that depends only on the span (set once when a pooled row takes a span). */
@@ -520,12 +599,20 @@ export class Waterfall {
     el.root.dataset.index = String(i);
     el.root.setAttribute('aria-level', String(s.depth[i] + 1));
     setText(el.label, clip(name || '(unnamed)'));
-    setText(el.service, clip(service, 80));
+    // Several services: a coloured chip per row (the legend names them) and bars in its colour.
+    const svc = this.services.names.length > 1 ? (this.services.slotOfString.get(s.service[i]) ?? -1) : -1;
+    el.service.className = `row-service ${serviceClass(svc)}`;
+    el.service.hidden = svc < 0;
+    el.service.title = clip(service, 300);
+    el.bar.className = `bar ${serviceClass(svc)}`;
     setText(el.dur, dur);
+    el.durChars = dur.length;
     el.label.title = clip(name, 1000);
     const depth = s.depth[i];
-    const maxLevels = Math.max(0, Math.floor((this.nameWidth - 140) / INDENT_PX));
-    el.name.style.paddingLeft = `${4 + Math.min(depth, maxLevels) * INDENT_PX}px`;
+    const indent = this.indentPx();
+    // Very deep trees stop indenting where the name would lose its room.
+    const maxLevels = Math.max(0, Math.floor((this.nameWidth - 100) / indent));
+    el.name.style.paddingLeft = `${(this.compact ? 2 : 4) + Math.min(depth, maxLevels) * indent}px`;
     const err = (flags & SpanFlag.Error) !== 0;
     setClass(el.root, 'error', err);
     el.err.hidden = !err;
@@ -587,7 +674,11 @@ export class Waterfall {
         el.bar.style.display = '';
         el.bar.style.left = `${g.left}px`;
         el.bar.style.width = `${g.width}px`;
-      } else el.bar.style.display = 'none';
+        this.placeLabel(el, g.left, g.left + g.width, w);
+      } else {
+        el.bar.style.display = 'none';
+        this.placeLabel(el, 0, 0, w);
+      }
       const e0 = s.eventStart[i];
       const n = Math.min(s.eventStart[i + 1] - e0, MAX_MARKERS);
       for (let k = 0; k < n; k++) {
@@ -597,6 +688,28 @@ export class Waterfall {
         m.style.display = x < -4 || x > w + 4 ? 'none' : '';
         m.style.left = `${x}px`;
       }
+    }
+  }
+
+  /**
+   * Puts the duration label right of the bar (Jaeger's place), or left of it when the bar ends
+   * too near the right edge, or inside its right end when neither side has room.
+   */
+  private placeLabel(el: RowEl, left: number, right: number, w: number): void {
+    const labelW = el.durChars * 7 + 4;
+    const st = el.dur.style;
+    if (right + LABEL_GAP + labelW <= w) {
+      st.left = `${Math.max(0, right) + LABEL_GAP}px`;
+      st.right = '';
+      setClass(el.dur, 'inside', false);
+    } else if (left - LABEL_GAP - labelW >= 0) {
+      st.left = '';
+      st.right = `${w - left + LABEL_GAP}px`;
+      setClass(el.dur, 'inside', false);
+    } else {
+      st.left = '';
+      st.right = `${Math.max(0, w - right) + LABEL_GAP}px`;
+      setClass(el.dur, 'inside', true);
     }
   }
 
@@ -1047,9 +1160,7 @@ export class Waterfall {
     drag(
       this.splitter,
       (dx, v0) => {
-        this.nameWidth = Math.max(120, Math.min(this.waterfallEl.clientWidth - 120, v0 + dx));
-        this.nameWidthSet = true;
-
+        this.chosenNameWidth = Math.max(100, Math.min(this.tree.clientWidth - 120, v0 + dx));
         this.measure();
       },
       () => this.nameWidth,
@@ -1057,6 +1168,7 @@ export class Waterfall {
     drag(
       this.detailSplitter,
       (dx, v0) => {
+        if (this.detailBottom) return;
         this.detailWidth = Math.max(200, Math.min(window.innerWidth - 240, v0 - dx));
         this.measure();
       },
@@ -1102,6 +1214,7 @@ export class Waterfall {
       searchMode: this.searchMode,
       critical: this.critical,
       detailWidth: this.detailWidth,
+      nameWidth: this.chosenNameWidth,
     };
     if (this.selectedIndex >= 0) ui.selectedSpanId = view.run.spans.spanId[this.selectedIndex];
     return ui;
