@@ -17,6 +17,8 @@ import type {
   StatusCode,
 } from './model';
 import { NO_EVENTS, NO_LINKS, SPAN_KINDS, statusOf } from './model';
+import { setAttribute } from './parse/kernel/attributes';
+import { hexId } from './parse/kernel/ids';
 
 export interface SchemaLocation {
   file: string;
@@ -132,17 +134,9 @@ function isDecimal(v: string): boolean {
   return true;
 }
 /** An id as lower-case hex without `0x`; the common case (already so, `len` digits) as is. */
-function hex(v: unknown, len?: number): string {
+function hex(v: unknown, len: number): string {
   if (typeof v !== 'string') return '';
-  if (v.length === len) {
-    let plain = true;
-    for (let i = 0; i < len && plain; i++) {
-      const c = v.charCodeAt(i);
-      plain = (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-    }
-    if (plain) return v;
-  }
-  return v.toLowerCase().replace(/^0x/, '');
+  return hexId(v, len) ?? v.toLowerCase().replace(/^0x/, '');
 }
 
 /** Array nesting kept in an attribute value; deeper arrays become a note, so no value can overflow the stack. */
@@ -183,7 +177,7 @@ export function attributesFromJson(v: unknown, read?: SchemaRead): Attributes {
     if (read && Array.isArray(x)) for (const e of x) if (typeof e === 'number' && Number.isInteger(e) && !Number.isSafeInteger(e)) read.unsafeInt = true;
     const y = attributeFromJson(x);
     // An own key named __proto__ (JSON.parse makes one) stays a key, never the prototype.
-    if (y !== x) Object.defineProperty(attrs, k, { value: y, enumerable: true, writable: true, configurable: true });
+    if (y !== x) setAttribute(attrs, k, y);
   }
   return attrs as Attributes;
 }

@@ -1,6 +1,7 @@
 /**
  * The seams of the house style: core/, run/ and cli/ run in plain Node (no 'vscode', not even
- * types), and the webview sees only the DOM and src/protocol.ts, building its DOM without HTML.
+ * types), parser readers import no other reader, and the webview sees only the DOM and
+ * src/protocol.ts, building its DOM without HTML.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -45,6 +46,33 @@ describe('the pure-core seam', () => {
         if (!ok) bad.push(`${path.relative(root, f)} imports ${spec}`);
       }
       if (/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/.test(fs.readFileSync(f, 'utf8'))) bad.push(`${path.relative(root, f)} sets HTML`);
+    }
+    assert.deepStrictEqual(bad, []);
+  });
+
+  it('parser readers never import each other: only the kernel, the contract types, the demux and the model', () => {
+    // A reader is a file directly in src/core/parse/ or a folder there (one format family, whose
+    // files may share modules); kernel/ is what all readers share and imports no reader.
+    const parse = path.join(root, 'src', 'core', 'parse');
+    const shared = ['types', 'demux', 'index'];
+    const core = ['model', 'json', 'schema'].map((m) => path.join(root, 'src', 'core', m));
+    const unitOf = (file: string): string => path.relative(parse, file).split(path.sep)[0].replace(/\.ts$/, '');
+    const bad: string[] = [];
+    for (const f of files(parse)) {
+      const unit = unitOf(f);
+      if (shared.includes(unit)) continue;
+      for (const spec of imports(f)) {
+        if (!spec.startsWith('.')) {
+          bad.push(`${path.relative(root, f)} imports ${spec}`);
+          continue;
+        }
+        const target = path.resolve(path.dirname(f), spec).replace(/\.ts$/, '');
+        const inParse = !path.relative(parse, target).startsWith('..');
+        const ok = inParse
+          ? [unit, 'kernel', 'types'].includes(unitOf(target)) || (unit !== 'kernel' && unitOf(target) === 'demux')
+          : core.includes(target) && (unit !== 'kernel' || target === core[0]);
+        if (!ok) bad.push(`${path.relative(root, f)} imports ${spec}`);
+      }
     }
     assert.deepStrictEqual(bad, []);
   });

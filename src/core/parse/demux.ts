@@ -5,7 +5,7 @@
  * never throws on bad input and stays linear in the input size.
  */
 import type { FormatName, OutputLine, ParseResult, RunFacts, Span, Unparsed } from '../model';
-import { readJsonRecord } from '../json';
+import { readJsonRecord } from './kernel/json';
 import { LineVerdict, type Block, type BlockResult, type ParseMemo, type BlockFormat, type JsonLineFormat, type LineFormat, type LineReader, type Sink } from './types';
 import { SPAN_LENS_MARKER, readSpanLensRecord } from './spanLens';
 

@@ -8,8 +8,16 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
-import { ANY_JSON_STRING, JSON_STRING_BODY, jsonStringBody, ownCopy, parseJsonLoose, readJsonRecord } from '../json';
-import { setAttribute } from './otlpJson';
+import { ownCopy } from '../json';
+import { ANY_JSON_STRING, JSON_STRING_BODY, jsonStringBody, parseJsonLoose, readJsonRecord } from './kernel/json';
+import { setAttribute } from './kernel/attributes';
+import { isHexId } from './kernel/ids';
+import { findTail, parseWithoutTail, readTail, rememberTail, type RepeatedTail } from './kernel/repeatedTail';
+import { rfc3339ToUnixNano } from './kernel/time';
+import { isJsonSpace } from './kernel/json';
+
+/** Re-exported for the tests that read Go's times directly. */
+export { rfc3339ToUnixNano };
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
 type Json = Record<string, unknown>;
@@ -17,183 +25,9 @@ type Json = Record<string, unknown>;
 const GO_KINDS: readonly SpanKind[] = ['INTERNAL', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const ZERO_SPAN_ID = '0000000000000000';
 
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function digits(s: string, at: number, count: number): number {
-  let v = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/**
- * Read an RFC 3339 timestamp (`2026-11-25T13:17:05.903094155+05:30`, `…Z`, 0–9 fraction digits,
- * `T`/`t`/space separator) as exact unix nanoseconds. Returns null when the text is not one.
- * Go and Python print times this way; Go's zero time `0001-01-01T00:00:00Z` reads as year 1,
- * so callers check for it first.
- */
-export function rfc3339ToUnixNano(s: string): bigint | null {
-  return rfc3339At(s, 0, s.length);
-}
-
-/** The last whole second read and its value in nanoseconds: times in a run share seconds. */
-let lastSeconds = NaN;
-let lastSecondsNano = 0n;
-
-/** rfc3339ToUnixNano of `s.slice(from, n)`, read in place. */
-function rfc3339At(s: string, from: number, n: number): bigint | null {
-  if (n - from < 20) return null;
-  const year = digits(s, from, 4);
-  const month = digits(s, from + 5, 2);
-  const day = digits(s, from + 8, 2);
-  const hour = digits(s, from + 11, 2);
-  const minute = digits(s, from + 14, 2);
-  const second = digits(s, from + 17, 2);
-  const sep = s.charCodeAt(from + 10);
-  if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-    second < 0 || second > 60 || s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45 || s.charCodeAt(from + 13) !== 58 ||
-    s.charCodeAt(from + 16) !== 58 || (sep !== 84 && sep !== 116 && sep !== 32)
-  ) {
-    return null;
-  }
-  let i = from + 19;
-  let frac = 0;
-  if (s.charCodeAt(i) === 46 /* . */) {
-    i++;
-    let count = 0;
-    for (; i < n; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      // Digits past nanoseconds cannot be represented; they are dropped, not rounded.
-      if (count < 9) frac = frac * 10 + d;
-      count++;
-    }
-    if (count === 0) return null;
-    for (; count < 9; count++) frac *= 10;
-  }
-  let offsetSeconds = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90 || z === 122) {
-    i++;
-  } else if (z === 43 || z === 45) {
-    const oh = digits(s, i + 1, 2);
-    const om = digits(s, i + 4, 2);
-    if (oh < 0 || om < 0 || s.charCodeAt(i + 3) !== 58) return null;
-    offsetSeconds = (oh * 3600 + om * 60) * (z === 45 ? -1 : 1);
-    i += 6;
-  } else {
-    return null;
-  }
-  if (i !== n) return null;
-  const seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
-  if (seconds !== lastSeconds) {
-    lastSeconds = seconds;
-    lastSecondsNano = BigInt(seconds) * 1_000_000_000n;
-  }
-  return frac === 0 ? lastSecondsNano : lastSecondsNano + BigInt(frac);
-}
-
 /** Go's zero time.Time, printed by `WithoutTimestamps()`; means "no time", not year 1. */
 function isGoZeroTime(s: unknown): boolean {
   return typeof s === 'string' && s.startsWith('0001-01-01T00:00:00');
-}
-
-/**
- * The last members of a record as printed (from the comma before `"Resource":` to the closing
- * `}`), kept while records repeat them verbatim: every span of a process prints the same
- * Resource (and scope) as the last keys. A record ending with a remembered tail is parsed
- * without it and reuses what the tail was read as. Python's console output uses it too.
- */
-export interface RepeatedTail<T> {
-  /** The tail as printed, starting with its comma. */
-  text: string;
-  /** What the record's tail was read as (only ever read, never changed: records share it). */
-  shared: T;
-}
-
-/** How many different tails are remembered (a few processes interleaving their output). */
-const MAX_TAILS = 4;
-
-/** The remembered tail `text` ends with, or undefined. */
-export function findTail<T>(text: string, tails: RepeatedTail<T>[] | undefined): RepeatedTail<T> | undefined {
-  if (!tails) return undefined;
-  // slice + === compares as memory; endsWith goes character by character.
-  for (const tail of tails) if (text.length > tail.text.length && text.slice(text.length - tail.text.length) === tail.text) return tail;
-  return undefined;
-}
-
-/**
- * JSON.parse of `text` without its last `tailLength` characters (a comma and the members after
- * it), closed with `}`: the record minus the repeated members. Undefined when that is not an
- * object (the record is damaged; the caller reads it whole and reports it). `skipFrom`..`skipTo`,
- * when given, is a run of members left out as well (the caller verified they are members);
- * `from`, when given, where the members read begin (the ones before it were read already).
- */
-export function parseWithoutTail(text: string, tailLength: number, skipFrom = 0, skipTo = 0, from = 0): Record<string, unknown> | undefined {
-  const cut = text.length - tailLength;
-  let i = cut - 1;
-  while (i > from && isJsonSpace(text.charCodeAt(i))) i--;
-  // `{` or `,` right before the tail's comma: the whole record is not JSON, though the rest may be.
-  const c = text.charCodeAt(i);
-  if (i <= from || c === 123 || c === 44) return undefined;
-  // From `from` on, the record's members are read as an object of their own.
-  const open = from > 0 ? '{' : '';
-  try {
-    const value: unknown = JSON.parse(skipTo > skipFrom ? open + text.slice(from, skipFrom) + text.slice(skipTo, cut) + '}' : open + text.slice(from, cut) + '}');
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isJsonSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
-/**
- * The tail of a record `text` that JSON.parse read whole: from the comma before the last
- * `quotedKey` (e.g. `"Resource":`) to the end, with its members parsed, when those members are
- * top-level ones with only `allowed` keys. Undefined otherwise (the key is nested, absent, or
- * followed by members that change from record to record).
- */
-export function readTail(text: string, quotedKey: string, allowed: readonly string[]): { text: string; members: Record<string, unknown> } | undefined {
-  const k = text.lastIndexOf(quotedKey);
-  if (k < 0) return undefined;
-  let comma = k - 1;
-  while (comma > 0 && isJsonSpace(text.charCodeAt(comma))) comma--;
-  if (comma <= 0 || text.charCodeAt(comma) !== 44) return undefined;
-  const tail = text.slice(comma);
-  let members: unknown;
-  try {
-    // Parses only when the comma is at the record's top level (`,"` and `,\n` never occur in a
-    // JSON string; a nested tail would close more brackets than it opens).
-    members = JSON.parse('{' + tail.slice(1));
-  } catch {
-    return undefined;
-  }
-  if (!members || typeof members !== 'object' || Array.isArray(members)) return undefined;
-  for (const key in members) if (!allowed.includes(key)) return undefined;
-  return { text: tail, members: members as Record<string, unknown> };
-}
-
-/** Remember a tail, most recent first, forgetting the oldest beyond MAX_TAILS. */
-export function rememberTail<T>(memo: ParseMemo, key: string, tail: RepeatedTail<T>): void {
-  let tails = memo.get(key) as RepeatedTail<T>[] | undefined;
-  if (!tails) memo.set(key, (tails = []));
-  tails.unshift(tail);
-  if (tails.length > MAX_TAILS) tails.pop();
 }
 
 /** Collects lossy marks and the unsafe-integer signal while one span is converted. */
@@ -320,15 +154,6 @@ function statusFromGo(code: unknown): StatusCode {
   return 'UNSET';
 }
 
-function isHex(s: unknown, len: number): s is string {
-  if (typeof s !== 'string' || s.length !== len) return false;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
-}
-
 /**
  * The last trace id and parent span id read, as printed and lower-cased: spans of one trace (and
  * siblings) repeat them, and sharing the string read keeps one copy instead of one per span.
@@ -363,7 +188,7 @@ function isGoSpanStub(o: unknown): o is Json {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
   const r = o as Json;
   const sc = r.SpanContext as Json | undefined;
-  return typeof r.Name === 'string' && !!sc && typeof sc === 'object' && isHex(sc.TraceID, 32) && isHex(sc.SpanID, 16);
+  return typeof r.Name === 'string' && !!sc && typeof sc === 'object' && isHexId(sc.TraceID, 32) && isHexId(sc.SpanID, 16);
 }
 
 /** The last scope object as parsed and what it was read as (records carrying a repeated tail share the parsed object). */
@@ -526,7 +351,7 @@ function spanFromGo(h: GoHead, r: Json, cx: Conversion, sharedResource?: Attribu
   const m = middle ?? r;
   let parentSpanId: string | null = null;
   let parentIsRemote: boolean | null = null;
-  if (isHex(h.parentSpanId, 16) && h.parentSpanId !== ZERO_SPAN_ID) {
+  if (isHexId(h.parentSpanId, 16) && h.parentSpanId !== ZERO_SPAN_ID) {
     parentSpanId = lowerParentId(h.parentSpanId);
     parentIsRemote = typeof h.parentRemote === 'boolean' ? h.parentRemote : null;
   }

@@ -4,9 +4,9 @@
 import type { FormatName, ParseResult } from '../model';
 import { StreamParser, collectingParser, parseWith, type CollectingOptions, type FormatRegistry, type StreamParserOptions } from './demux';
 import { goStdouttraceLines, goStdouttracePretty } from './go';
-import { javaLogging, javaOtlpJson } from './java';
+import { javaLogging, javaOtlpJsonFormat } from './java';
 import { nodeInspect } from './nodeInspect';
-import { otlpJsonBlock, otlpJsonLines } from './otlpJson';
+import { otlpJsonBlock, otlpJsonLines, readOtlpText } from './otlpJson';
 import { pythonConsole } from './python';
 import { rustTracingFmt, rustTracingJson } from './rust';
 import { rustOtelStdout } from './rustOtelStdout';
@@ -17,7 +17,7 @@ export { StreamParser, mergeFacts, type CollectingOptions, type StreamParserOpti
 export const defaultRegistry: FormatRegistry = {
   blocks: [pythonConsole, nodeInspect, goStdouttracePretty, otlpJsonBlock],
   jsonLines: [goStdouttraceLines, otlpJsonLines],
-  lines: [javaLogging, javaOtlpJson, rustTracingFmt, rustTracingJson, rustOtelStdout],
+  lines: [javaLogging, javaOtlpJsonFormat(readOtlpText), rustTracingFmt, rustTracingJson, rustOtelStdout],
 };
 
 /** Parse a complete output text (or bytes). Never throws. */

@@ -15,8 +15,9 @@
  * readers claim those lines as they come and give back (as program output, in order) any lines
  * that turn out not to belong to a record.
  */
-import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind } from '../model';
-import { readOtlpText, setAttribute, skippedReason, type OtlpRead } from './otlpJson';
+import type { AttributeScalar, AttributeValue, Attributes, LossyField, Span, SpanKind, SpanOrigin } from '../model';
+import { setAttribute } from './kernel/attributes';
+import { skippedReason } from './kernel/ids';
 import { LineVerdict, type LineFormat, type LineReader, type ParseMemo, type Sink } from './types';
 
 /** The fixed part of a LoggingSpanExporter message, after the name's closing quote. */
@@ -460,12 +461,22 @@ function isJulMessageStart(text: string, start: number): boolean {
 }
 const JUL_LEVEL_END = /(?:^|\s)\p{Lu}+: $/u;
 
+/**
+ * The OTLP JSON reader (otlpJson.ts) as this reader uses it: one export's text into spans, null
+ * when it is not trace data, throwing when it is not JSON. Passed in by the registry so that
+ * readers never import each other.
+ */
+export type OtlpTextReader = (json: string, memo: ParseMemo, origin: Readonly<SpanOrigin>) => { spans: Span[]; skipped: number } | null;
+
 class JavaOtlpJsonReader implements LineReader {
   private header: (Held & { prefix: string }) | null = null;
   /** Lets the resource and scope every export repeats be read once and shared. */
   private readonly memo: ParseMemo = new Map();
 
-  constructor(private readonly sink: Sink) {}
+  constructor(
+    private readonly sink: Sink,
+    private readonly readOtlpText: OtlpTextReader,
+  ) {}
 
   line(text: string, lineNo: number): LineVerdict {
     const header = this.header;
@@ -491,9 +502,9 @@ class JavaOtlpJsonReader implements LineReader {
     const close = text.lastIndexOf('}');
     if (close < start) return false;
     const first = header ? header.line : lineNo;
-    let read: OtlpRead | null;
+    let read: ReturnType<OtlpTextReader>;
     try {
-      read = readOtlpText(text.slice(start, close + 1), this.memo, Object.freeze({ format: 'java-otlp-json', line: first, endLine: lineNo }));
+      read = this.readOtlpText(text.slice(start, close + 1), this.memo, Object.freeze({ format: 'java-otlp-json', line: first, endLine: lineNo }));
     } catch {
       if (!header && text.indexOf(OTLP_LOGGER) < 0) return false;
       if (header?.prefix) this.sink.output?.(header.line, header.prefix);
@@ -516,9 +527,11 @@ class JavaOtlpJsonReader implements LineReader {
   }
 }
 
-/** Java OtlpJsonLoggingSpanExporter: OTLP JSON per JUL record. */
-export const javaOtlpJson: LineFormat = {
-  name: 'java-otlp-json',
-  mayMatch: () => true,
-  createReader: (sink: Sink) => new JavaOtlpJsonReader(sink),
-};
+/** Java OtlpJsonLoggingSpanExporter: OTLP JSON per JUL record, each export read by `readOtlpText`. */
+export function javaOtlpJsonFormat(readOtlpText: OtlpTextReader): LineFormat {
+  return {
+    name: 'java-otlp-json',
+    mayMatch: () => true,
+    createReader: (sink: Sink) => new JavaOtlpJsonReader(sink, readOtlpText),
+  };
+}

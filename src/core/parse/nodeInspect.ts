@@ -13,6 +13,8 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanLink, SpanStatus, StatusCode, UnknownField } from '../model';
 import { SPAN_KINDS } from '../model';
+import { setAttribute } from './kernel/attributes';
+import { hexId } from './kernel/ids';
 import type { Block, BlockFormat, BlockResult } from './types';
 
 /** Base of the reader's own value kinds, so that anything else of type object is an array or an object literal. */
@@ -54,11 +56,6 @@ type InspectObject = Record<string, unknown>;
 
 function isObject(v: unknown): v is InspectObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Special);
-}
-
-function setKey(obj: InspectObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 /** The exporter's top-level fields, read straight into a fixed shape. */
@@ -131,8 +128,7 @@ function detachAttributes(attrs: Attributes): Attributes {
   for (const k of Object.keys(attrs)) {
     const v = attrs[k];
     const value = typeof v === 'string' ? detachText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? detachText(x) : x)) : v;
-    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    else out[k] = value;
+    setAttribute(out, k, value);
   }
   return out;
 }
@@ -697,7 +693,7 @@ class InspectReader {
     for (;;) {
       const key = this.readKey();
       this.expect(58, ':');
-      setKey(obj, key, this.readValue());
+      setAttribute(obj, key, this.readValue());
       const d = this.peek();
       if (d === 44) this.p++;
       else if (d === 125) {
@@ -722,7 +718,7 @@ class InspectReader {
         const key = this.readValue();
         if (this.peek() !== 61 || this.s.charCodeAt(this.p + 1) !== 62) this.fail('expected =>');
         this.p += 2;
-        setKey(map, key instanceof CutString ? key.text : String(key), this.readValue());
+        setAttribute(map, key instanceof CutString ? key.text : String(key), this.readValue());
       }
       const d = this.peek();
       if (d === 44) this.p++;
@@ -870,16 +866,6 @@ function microsToNanosExact(text: string): bigint | null {
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
 const INVALID_SPAN_ID = '0000000000000000';
 
-/** `s` as a lower-case hex id of `length` digits, or null. The SDK prints lower case; one pass checks that. */
-function hexId(s: unknown, length: number): string | null {
-  if (typeof s !== 'string' || s.length !== length) return null;
-  for (let i = 0; i < length; i++) {
-    const c = s.charCodeAt(i);
-    if (!(isDigit(c) || (c >= 97 && c <= 102))) return /^[0-9a-fA-F]+$/.test(s) ? s.toLowerCase() : null;
-  }
-  return s;
-}
-
 /** Ids print lower-case; only lower-case a hand-made one that is not. */
 function lowerHex(s: string): string {
   return hexId(s, s.length) ?? s;
@@ -988,8 +974,7 @@ function attributes(v: unknown, path: string, lossy: LossyLog): Attributes {
     // The SDK drops undefined values, and so does the JSON the ground truth is written in.
     if (x === undefined) continue;
     const value = typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : attributeValue(x, `${path}.${k}`, lossy);
-    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    else out[k] = value;
+    setAttribute(out, k, value);
   }
   return out;
 }

@@ -7,7 +7,9 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode } from '../model';
 import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
-import { parseJsonLoose, readJsonRecord } from '../json';
+import { parseJsonLoose, readJsonRecord } from './kernel/json';
+import { setAttribute } from './kernel/attributes';
+import { hexId, isZeroId, skippedReason } from './kernel/ids';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
 type Json = Record<string, unknown>;
@@ -36,38 +38,22 @@ interface Conversion {
   origin?: SpanOrigin;
 }
 
-/**
- * Store an attribute whose key comes from the program's output. A plain assignment of the key
- * `__proto__` would replace the object's prototype instead of adding the attribute.
- */
-export function setAttribute(out: Attributes | Json, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else (out as Json)[key] = value;
-}
+/** Re-exported for callers that took it from here before the kernel held it. */
+export { setAttribute, skippedReason };
 
 function field(o: Json, camel: string, snake: string): unknown {
   const v = o[camel];
   return v !== undefined ? v : o[snake];
 }
 
-const HEX_ANY_CASE = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/** Is `v` all lower-case hex digits? (A loop: cheaper than a regex on every id of every span.) */
-function isLowerHex(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c > 102 || c < 48 || (c > 57 && c < 97)) return false;
-  }
-  return true;
-}
 
 /** An id as lower-case hex: OTLP/JSON hex, or base64 of exactly `bytes` bytes; '' when neither. */
 function otlpId(v: unknown, bytes: 16 | 8): string {
   if (typeof v !== 'string' || v.length === 0) return '';
   if (v.length === bytes * 2) {
-    if (isLowerHex(v)) return v;
-    if (HEX_ANY_CASE.test(v)) return v.toLowerCase();
+    const hex = hexId(v, bytes * 2);
+    if (hex !== null) return hex;
   }
   if (v.length === Math.ceil(bytes / 3) * 4 && BASE64.test(v)) return base64ToHex(v, bytes);
   return '';
@@ -94,11 +80,6 @@ function base64ToHex(v: string, bytes: number): string {
     }
   }
   return hex.length === bytes * 2 ? hex : '';
-}
-
-function isZeroId(id: string): boolean {
-  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
-  return true;
 }
 
 /** fixed64 nanoseconds: a decimal string, a number (exact only up to 2^53), or an exact bigint. */
@@ -760,11 +741,6 @@ export function parseOtlpJsonValue(value: unknown, line?: number): Span[] | null
   if (!read) return null;
   if (line === undefined) for (const s of read.spans) delete s.origin;
   return read.spans;
-}
-
-/** Why an export's spans without readable ids are not in the result (for BlockResult / Sink.unparsed). */
-export function skippedReason(n: number): string {
-  return `${n} span${n === 1 ? '' : 's'} without a readable traceId/spanId left out`;
 }
 
 /** A pretty-printed OTLP JSON file (or one export spread over indented lines). */

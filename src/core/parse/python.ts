@@ -9,8 +9,10 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { NO_EVENTS, NO_LINKS, SPAN_KINDS, statusOf } from '../model';
-import { parseJsonLoose, readJsonRecord } from '../json';
-import { findTail, parseWithoutTail, readTail, rememberTail, rfc3339ToUnixNano, type RepeatedTail } from './go';
+import { parseJsonLoose, readJsonRecord } from './kernel/json';
+import { findTail, parseWithoutTail, readTail, rememberTail, type RepeatedTail } from './kernel/repeatedTail';
+import { hexId } from './kernel/ids';
+import { rfc3339ToUnixNano } from './kernel/time';
 import type { BlockFormat, BlockResult, JsonLineFormat, Block, ParseMemo } from './types';
 
 type Json = Record<string, unknown>;
@@ -111,14 +113,7 @@ function sameFlatDict(o: Json, last: SharedResource): boolean {
 /** `0x` + 32/16 hex digits (either case) -> lower-case hex, or null. */
 function pythonId(v: unknown, len: 32 | 16): string | null {
   if (typeof v !== 'string' || v.length !== len + 2 || v.charCodeAt(0) !== 48 /* 0 */ || (v.charCodeAt(1) | 32) !== 120 /* x */) return null;
-  let lower = true;
-  for (let i = 2; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
-    if (c >= 65 && c <= 70) lower = false;
-    else return null;
-  }
-  return lower ? v.slice(2) : v.slice(2).toLowerCase();
+  return hexId(v.slice(2), len);
 }
 
 /**

@@ -15,116 +15,25 @@
  */
 import type { AttributeValue, Attributes, FormatName, LossyField, SourceLocation, Span, SpanEvent, UnknownField } from '../model';
 import { NO_LINKS, statusOf } from '../model';
-import { parseJsonLoose } from '../json';
-import { setAttribute } from './otlpJson';
+import { parseJsonLoose } from './kernel/json';
+import { setAttribute } from './kernel/attributes';
+import { readRfc3339 as readRfc3339Any, type Rfc3339Stamp } from './kernel/time';
+import { readDebugString } from './kernel/debugString';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
+
+/** Re-exported for the tests that read Debug strings directly. */
+export { readDebugString };
 
 // ---------------------------------------------------------------------------------------------
 // Values as tracing prints them
 
-/** Nanoseconds since the epoch for an RFC 3339 timestamp at `s[i]`, and where it ends. */
-interface Stamp {
-  ns: bigint;
-  end: number;
-}
-
-const dayCache = new Map<string, number>();
-
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(i + k) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /**
- * Read `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (what tracing-subscriber's default timer and the
- * RFC 3339 chrono timers print). Returns null when `s[i]` does not start one.
+ * The RFC 3339 timestamp at `s[i]` as tracing-subscriber's default timer and the chrono RFC 3339
+ * timers print it (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, always a `T`): its nanoseconds and
+ * where it ends, or null when `s[i]` does not start one.
  */
-export function readRfc3339(s: string, i: number): Stamp | null {
-  const ns = readStampNs(s, i);
-  return ns === null ? null : { ns, end: stampEnd };
-}
-
-/** Where the timestamp last read by readStampNs ended. */
-let stampEnd = 0;
-
-/** readRfc3339 without an object per call: the nanoseconds, or null; the end is left in `stampEnd`. */
-function readStampNs(s: string, i: number): bigint | null {
-  if (s.length < i + 20) return null;
-  // Consecutive lines mostly share the second: reuse its nanoseconds when the first 19 characters match.
-  const cached = lastSecondText;
-  let same = cached.length === 19;
-  for (let k = 0; same && k < 19; k++) if (s.charCodeAt(i + k) !== cached.charCodeAt(k)) same = false;
-  if (same && readFractionAndZone(s, i + 19) && zoneOffsetSec === lastSecondOffset) return lastSecondNs + BigInt(fractionNs);
-  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return null;
-  const hh = digits(s, i + 11, 2);
-  const mi = digits(s, i + 14, 2);
-  const ss = digits(s, i + 17, 2);
-  if (hh < 0 || mi < 0 || ss < 0 || hh > 23 || mi > 59 || ss > 60) return null;
-  const date = s.slice(i, i + 10);
-  let dayMs = dayCache.get(date);
-  if (dayMs === undefined) {
-    const y = digits(s, i, 4);
-    const mo = digits(s, i + 5, 2);
-    const d = digits(s, i + 8, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return null;
-    dayMs = Date.UTC(y, mo - 1, d);
-    if (dayCache.size > 1000) dayCache.clear();
-    dayCache.set(date, dayMs);
-  }
-  if (!readFractionAndZone(s, i + 19)) return null;
-  const sec = dayMs / 1000 + hh * 3600 + mi * 60 + ss - zoneOffsetSec;
-  lastSecondText = s.slice(i, i + 19);
-  lastSecondOffset = zoneOffsetSec;
-  lastSecondNs = BigInt(sec) * 1_000_000_000n;
-  return lastSecondNs + BigInt(fractionNs);
-}
-
-let lastSecondText = '';
-let lastSecondOffset = 0;
-let lastSecondNs = 0n;
-/** What readFractionAndZone read: the fraction in ns, the zone offset in seconds (the end goes to `stampEnd`). */
-let fractionNs = 0;
-let zoneOffsetSec = 0;
-
-/** `[.fraction](Z|±HH:MM)` at `k` into fractionNs, zoneOffsetSec and stampEnd; false when there is none. */
-function readFractionAndZone(s: string, k: number): boolean {
-  let frac = 0;
-  if (s.charCodeAt(k) === 46 /* . */) {
-    k++;
-    let n = 0;
-    while (n < 9) {
-      const c = s.charCodeAt(k) - 48;
-      if (c < 0 || c > 9) break;
-      frac = frac * 10 + c;
-      k++;
-      n++;
-    }
-    if (n === 0) return false;
-    while (n < 9) {
-      frac *= 10;
-      n++;
-    }
-    while (s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57) k++; // more than 9 digits: ignore the rest
-  }
-  let offsetSec = 0;
-  const z = s.charCodeAt(k);
-  if (z === 90 /* Z */) k++;
-  else if (z === 43 || z === 45) {
-    const oh = digits(s, k + 1, 2);
-    const om = digits(s, k + 4, 2);
-    if (oh < 0 || om < 0 || s.charCodeAt(k + 3) !== 58) return false;
-    offsetSec = (oh * 3600 + om * 60) * (z === 43 ? 1 : -1);
-    k += 6;
-  } else return false;
-  fractionNs = frac;
-  zoneOffsetSec = offsetSec;
-  stampEnd = k;
-  return true;
+export function readRfc3339(s: string, i: number): Rfc3339Stamp | null {
+  return s.charCodeAt(i + 10) === 84 /* T */ ? readRfc3339Any(s, i) : null;
 }
 
 /** `15.1ms` / `7.25µs` / `871ns` / `1.02s` (FmtSpan timings, 3 significant digits) in ns, or null. */
@@ -165,58 +74,6 @@ export function parseTiming(text: string): number | null {
     default:
       return null;
   }
-}
-
-/** A Rust Debug-quoted string starting at `s[i] === '"'`: its value and the index after the closing quote. */
-export function readDebugString(s: string, i: number): { value: string; end: number } | null {
-  let out = '';
-  let from = i + 1;
-  let k = from;
-  const n = s.length;
-  while (k < n) {
-    const c = s.charCodeAt(k);
-    if (c === 34 /* " */) return { value: out + s.slice(from, k), end: k + 1 };
-    if (c !== 92 /* \ */) {
-      k++;
-      continue;
-    }
-    out += s.slice(from, k);
-    const e = s[k + 1];
-    let step = 2;
-    switch (e) {
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '0':
-        out += '\0';
-        break;
-      case '\\':
-      case '"':
-      case "'":
-        out += e;
-        break;
-      case 'u': {
-        const close = s.indexOf('}', k + 3);
-        const hex = s.charCodeAt(k + 2) === 123 && close > 0 && close - k <= 10 ? s.slice(k + 3, close) : '';
-        const cp = /^[0-9a-fA-F]{1,6}$/.test(hex) ? parseInt(hex, 16) : -1;
-        if (cp < 0 || cp > 0x10ffff) return null;
-        out += String.fromCodePoint(cp);
-        step = close + 1 - k;
-        break;
-      }
-      default:
-        return null;
-    }
-    k += step;
-    from = k;
-  }
-  return null;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -2177,9 +2034,10 @@ class JsonReader implements LineReader {
   private readHead(text: string, at: number, tail: TailView, lineNo: number): LineVerdict | undefined {
     // As tracing prints it, `{"timestamp":"…","level":"…","fields":{…}`: the timestamp and level are
     // read in place and JSON.parse sees only the fields, which must end where the tail starts.
-    const time = text.startsWith(JSON_START) ? readStampNs(text, JSON_START.length) : null;
-    if (time !== null && text.charCodeAt(stampEnd) === 34) {
-      const fieldsAt = afterLevelAndFieldsKey(text, stampEnd + 1);
+    const stamp = text.startsWith(JSON_START) ? readRfc3339(text, JSON_START.length) : null;
+    const time = stamp === null ? null : stamp.ns;
+    if (stamp !== null && text.charCodeAt(stamp.end) === 34) {
+      const fieldsAt = afterLevelAndFieldsKey(text, stamp.end + 1);
       if (fieldsAt > 0 && fieldsAt < at) {
         const fields = tryJsonParse(text.slice(fieldsAt, at));
         if (fields && typeof fields === 'object' && !Array.isArray(fields)) return this.act(time, fields as { [k: string]: unknown }, true, tail, lineNo, false);
@@ -2210,7 +2068,7 @@ class JsonReader implements LineReader {
       fields = {};
       for (const k in o) if (!JSON_KNOWN.has(k)) setAttribute(fields, k, o[k]);
     }
-    const time = typeof o.timestamp === 'string' ? readStampNs(o.timestamp, 0) : null;
+    const time = typeof o.timestamp === 'string' ? (readRfc3339(o.timestamp, 0)?.ns ?? null) : null;
     if (typeof o.timestamp === 'string' && time === null) return LineVerdict.NotMine;
     return this.act(time, fields, o.fields !== undefined, tail ?? tailView(o, exact), lineNo, exact);
   }

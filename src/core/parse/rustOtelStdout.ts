@@ -9,18 +9,18 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model';
 import { emptySpan } from '../model';
-import { readDebugString, readRfc3339 } from './rust';
+import { hexId } from './kernel/ids';
+import { readRfc3339 } from './kernel/time';
+import { readDebugString } from './kernel/debugString';
 import { LineVerdict, type LineFormat, type LineReader, type Sink } from './types';
 
 const KINDS: { [k: string]: SpanKind } = { Internal: 'INTERNAL', Server: 'SERVER', Client: 'CLIENT', Producer: 'PRODUCER', Consumer: 'CONSUMER' };
-const HEX32 = /^[0-9a-f]{32}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
 const MAX_RAW_LINES = 2000;
 
 /** `2026-11-25 07:56:12.829129` (chrono `%Y-%m-%d %H:%M:%S%.6f`, UTC) in ns. */
 function readTime(text: string): bigint | null {
   if (text.length < 19 || text.charCodeAt(10) !== 32) return null;
-  const st = readRfc3339(text.slice(0, 10) + 'T' + text.slice(11) + 'Z', 0);
+  const st = readRfc3339(text + 'Z', 0);
   return st && st.end === text.length + 1 ? st.ns : null;
 }
 
@@ -272,9 +272,10 @@ class OtelStdoutReader implements LineReader {
     }
     if (b.section === 'link' || b.section === 'linkAttrs') {
       const l = b.link!;
-      if (key === 'TraceId' && HEX32.test(value)) l.traceId = value;
-      else if (key === 'SpanId' && HEX16.test(value)) l.spanId = value;
-      else return false;
+      const id = key === 'TraceId' ? hexId(value, 32) : key === 'SpanId' ? hexId(value, 16) : null;
+      if (id === null) return false;
+      if (key === 'TraceId') l.traceId = id;
+      else l.spanId = id;
       return true;
     }
     if (b.section !== 'span' && b.section !== 'attrs') return false;
@@ -282,21 +283,26 @@ class OtelStdoutReader implements LineReader {
       case 'Name':
         s.name = value;
         break;
-      case 'TraceId':
-        if (!HEX32.test(value)) return false;
-        s.traceId = value;
+      case 'TraceId': {
+        const id = hexId(value, 32);
+        if (id === null) return false;
+        s.traceId = id;
         break;
-      case 'SpanId':
-        if (!HEX16.test(value)) return false;
-        s.spanId = value;
+      }
+      case 'SpanId': {
+        const id = hexId(value, 16);
+        if (id === null) return false;
+        s.spanId = id;
         break;
+      }
       case 'TraceFlags':
         break;
-      case 'ParentSpanId':
-        if (value === 'None (root span)') s.parentSpanId = null;
-        else if (HEX16.test(value)) s.parentSpanId = value;
-        else return false;
+      case 'ParentSpanId': {
+        const id = value === 'None (root span)' ? null : hexId(value, 16);
+        if (id === null && value !== 'None (root span)') return false;
+        s.parentSpanId = id;
         break;
+      }
       case 'Kind': {
         const k = KINDS[value];
         if (!k) return false;
