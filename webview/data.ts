@@ -70,7 +70,6 @@ export class RunView {
   readonly subtreeEnd: Int32Array;
   /** Trace index of each span. */
   readonly traceOf: Int32Array;
-  private lowerStrings: string[] | null = null;
   private notesBySpan: Map<number, number[]> | null = null;
   private idIndex: Map<string, number> | null = null;
 
@@ -123,38 +122,6 @@ export class RunView {
       for (let i = ids.length - 1; i >= 0; i--) this.idIndex.set(ids[i], i);
     }
     return this.idIndex.get(spanId) ?? -1;
-  }
-
-  /**
-   * Spans of trace range `[first, end)` whose name, service, attribute key or non-sensitive value, or
-   * event name or attribute contains `query` (case-insensitive), as a 0/1 mask over all spans.
-   */
-  match(query: string, first: number, end: number): Uint8Array {
-    const mask = new Uint8Array(this.n);
-    const q = query.toLowerCase();
-    if (!q) return mask;
-    if (!this.lowerStrings) this.lowerStrings = this.run.strings.map((s) => s.toLowerCase());
-    const hit = new Uint8Array(this.lowerStrings.length);
-    for (let i = 0; i < hit.length; i++) if (this.lowerStrings[i].includes(q)) hit[i] = 1;
-    const { spans, attrs, events } = this.run;
-    for (let i = first; i < end; i++) {
-      if (hit[spans.name[i]] || hit[spans.service[i]]) {
-        mask[i] = 1;
-        continue;
-      }
-      let m = 0;
-      for (let a = spans.attrStart[i]; a < spans.attrStart[i + 1] && !m; a++) {
-        if (hit[attrs.key[a]] || (!(attrs.flags[a] & AttrFlag.Sensitive) && hit[attrs.value[a]])) m = 1;
-      }
-      for (let e = spans.eventStart[i]; e < spans.eventStart[i + 1] && !m; e++) {
-        if (hit[events.name[e]]) m = 1;
-        for (let a = events.attrStart[e]; a < events.attrStart[e + 1] && !m; a++) {
-          if (hit[attrs.key[a]] || (!(attrs.flags[a] & AttrFlag.Sensitive) && hit[attrs.value[a]])) m = 1;
-        }
-      }
-      mask[i] = m;
-    }
-    return mask;
   }
 
   private attrRange(from: number, to: number): AttrView[] {

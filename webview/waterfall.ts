@@ -29,6 +29,7 @@ import { Minimap } from './minimap';
 import type { RunView } from './data';
 import { nameColumnWidth, namesWidth, serviceClass, serviceTable, type NameCellMetrics, type ServiceTable } from './columns';
 import { OverflowToolbar } from './toolbar';
+import { highlightNeedles, matchQuery, parseQuery } from './query';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
@@ -141,6 +142,10 @@ export class Waterfall {
   private query = '';
   private searchMode: 'highlight' | 'filter' = 'highlight';
   private matchMask: Uint8Array | null = null;
+  /** Lower-cased texts shown highlighted in the matching rows' names. */
+  private needles: string[] = [];
+  /** What is wrong with the query, if anything (it then matches nothing). */
+  private queryError = '';
   private matchList: Int32Array = new Int32Array(0);
   private keep: Uint8Array | null = null;
   private critical = false;
@@ -160,9 +165,16 @@ export class Waterfall {
     this.pickerWrap = h('label', { class: 'picker-wrap' }, icon('list-tree'), this.picker);
     this.pickerWrap.hidden = true;
     this.summary = h('span', { class: 'summary bidi-isolate' });
-    this.searchInput = h('input', { class: 'search-input', label: 'Search spans by name or attribute' });
+    this.searchInput = h('input', {
+      class: 'search-input',
+      label: 'Search spans: words, key=value, key~regex, duration>10ms, status=error, name:text; spaces mean and',
+      title:
+        'Words match names, services, attributes and events. All must match.\n' +
+        'name:cart  service=db  http.route=/checkout  db.statement~^SELECT\n' +
+        'duration>10ms  duration<=500us  status=error  kind=client  "two words"',
+    });
     this.searchInput.type = 'search';
-    this.searchInput.placeholder = 'Search name or attribute  (/)';
+    this.searchInput.placeholder = 'Search: text, key=value, duration>10ms  (/)';
     this.searchInput.spellcheck = false;
     this.matchCount = h('span', { class: 'match-count' });
     this.matchCount.setAttribute('aria-live', 'polite');
@@ -598,7 +610,7 @@ export class Waterfall {
     el.root.id = `span-row-${i}`;
     el.root.dataset.index = String(i);
     el.root.setAttribute('aria-level', String(s.depth[i] + 1));
-    setText(el.label, clip(name || '(unnamed)'));
+    this.setLabel(el.label, clip(name || '(unnamed)'), this.matchMask?.[i] === 1 ? this.needles : []);
     // Several services: a coloured chip per row (the legend names them) and bars in its colour.
     const svc = this.services.names.length > 1 ? (this.services.slotOfString.get(s.service[i]) ?? -1) : -1;
     el.service.className = `row-service ${serviceClass(svc)}`;
@@ -642,6 +654,27 @@ export class Waterfall {
       m.title = clip(`${view.str(ev.name[e0 + k])} at +${formatDuration(ev.time[e0 + k] - this.traceStart)}`, 300);
     }
     for (let k = e1 - e0; k < el.markers.length; k++) el.markers[k].hidden = true;
+  }
+
+  /** Writes a row's name, the first place a search word occurs in it marked (as text nodes, never HTML). */
+  private setLabel(label: HTMLElement, text: string, needles: string[]): void {
+    const lower = text.toLowerCase();
+    let at = -1;
+    let len = 0;
+    for (const n of needles) {
+      const k = lower.indexOf(n);
+      if (k >= 0 && (at < 0 || k < at)) {
+        at = k;
+        len = n.length;
+      }
+    }
+    // Lower-casing can change lengths outside ASCII; then the plain name is the honest choice.
+    if (at < 0 || lower.length !== text.length) {
+      if (label.childElementCount) label.textContent = text;
+      else setText(label, text);
+      return;
+    }
+    label.replaceChildren(text.slice(0, at), h('mark', { class: 'hit', text: text.slice(at, at + len) }), text.slice(at + len));
   }
 
   /** State that changes without the span changing: selection, collapse, search, zoom. */
@@ -815,6 +848,8 @@ export class Waterfall {
   private applySearch(q: string): void {
     if (q === this.query) return;
     this.query = q;
+    // The query the list shows now (the box applies typing after a pause): tests wait on it.
+    this.searchInput.dataset.applied = q;
     this.computeSearch();
     this.rebuildRows();
     if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
@@ -824,6 +859,13 @@ export class Waterfall {
 
   private computeSearch(): void {
     const view = this.view;
+    // Rows show the query's words highlighted: refill them.
+    this.resetRows();
+    const parsed = parseQuery(this.query);
+    this.queryError = parsed.errors.join('; ');
+    this.needles = parsed.errors.length ? [] : highlightNeedles(parsed);
+    setClass(this.searchInput, 'invalid', !!this.queryError);
+    this.searchInput.setAttribute('aria-invalid', String(!!this.queryError));
     if (!view || !this.query) {
       this.matchMask = null;
       this.matchList = new Int32Array(0);
@@ -831,7 +873,7 @@ export class Waterfall {
       this.updateMatchCount();
       return;
     }
-    this.matchMask = view.match(this.query, this.first, this.end);
+    this.matchMask = matchQuery(view, parsed, this.first, this.end);
     let n = 0;
     for (let i = this.first; i < this.end; i++) n += this.matchMask[i];
     this.matchList = new Int32Array(n);
@@ -852,8 +894,14 @@ export class Waterfall {
   }
 
   private updateMatchCount(): void {
+    this.matchCount.title = this.queryError;
     if (!this.query) {
       this.matchCount.textContent = '';
+      return;
+    }
+    if (this.queryError) {
+      this.matchCount.textContent = 'Invalid query';
+      this.announce(`Invalid query: ${this.queryError}`);
       return;
     }
     const n = this.matchList.length;
