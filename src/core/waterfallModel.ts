@@ -45,55 +45,183 @@ const DEFAULT_MAX_VALUE_LENGTH = 65_536;
 
 /** Builds the DTO the waterfall webview renders. */
 export function buildRunDto(input: readonly Span[], options: BuildRunDtoOptions = {}): RunDto {
-  const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
-  const spans = input.length > maxSpans ? input.slice(0, maxSpans) : input;
-  const b = new DtoBuilder(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
+  const builder = new RunDtoBuilder(options);
+  builder.sync(input);
+  return builder.build(options, false);
+}
 
-  let runStart: bigint | null = null;
-  for (const s of spans) {
-    if (hasTime(s) && (runStart === null || s.startTimeUnixNano < runStart)) runStart = s.startTimeUnixNano;
+/** The per-run parts of the DTO that may change between two views of one live run. */
+export type RunDtoHeader = Pick<BuildRunDtoOptions, 'runId' | 'title' | 'checks' | 'live' | 'canRerun'>;
+
+/**
+ * The waterfall's DTO for a run that grows: a live run publishes all its complete traces so far
+ * every ~250 ms, and rebuilding a million spans each time would stall the extension host. Each
+ * trace is flattened and written into the columns once, when it arrives; `build` then only copies
+ * the columns out. The result equals `buildRunDto` of all spans so far.
+ *
+ * Traces are appended in place when they keep the DTO's order (a trace that starts no earlier
+ * than the last one, with a trace id not seen yet) — what a live run nearly always sends. A trace
+ * that would land earlier, or a trace that completes again with late spans, rebuilds once from
+ * the spans held (same result, just slower).
+ */
+export class RunDtoBuilder {
+  private readonly maxSpans: number;
+  private readonly maxValueLength: number;
+  /** The spans the columns are built from, in input order (at most maxSpans). */
+  private spans: Span[] = [];
+  private dropped = 0;
+  private b: DtoBuilder;
+  private readonly traceIds = new Set<string>();
+  private readonly dtos: TraceDto[] = [];
+  /** Start of the last timed trace written (ns from the run start); -1 before any. */
+  private lastStartNs = -1;
+  /** A trace without times was written: it sorts last, so nothing timed may follow in place. */
+  private untimedWritten = false;
+  /** How many times the columns were built from scratch (the first build counts). */
+  rebuilds = 0;
+
+  constructor(options: Pick<BuildRunDtoOptions, 'maxSpans' | 'maxValueLength'> = {}) {
+    this.maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
+    this.maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
+    this.b = new DtoBuilder(this.maxValueLength);
   }
-  b.runStart = runStart ?? 0n;
 
-  const byTrace = new Map<string, number[]>();
-  for (let i = 0; i < spans.length; i++) {
-    const id = spans[i].traceId;
-    let list = byTrace.get(id);
-    if (!list) byTrace.set(id, (list = []));
-    list.push(i);
+  /** Spans held (after the cap). */
+  get spanCount(): number {
+    return this.spans.length;
   }
 
-  const traces: TraceOrder[] = [];
-  for (const [traceId, members] of byTrace) traces.push(flattenTrace(spans, traceId, members, b));
-  // Traces by start; traces with no times at all keep their input order at the end.
-  traces.sort((x, y) => (x.timed === y.timed ? x.dto.startNs - y.dto.startNs : x.timed ? -1 : 1));
-
-  const dtos: TraceDto[] = [];
-  for (const t of traces) {
-    t.dto.first = b.spanCount;
-    b.emitTrace(spans, t);
-    dtos.push(t.dto);
+  /**
+   * Brings the builder to `input`, the run's spans so far. When the spans held are a prefix of
+   * `input` (same objects, as a live run's views are), only the rest is added; otherwise it
+   * starts over from `input`.
+   */
+  sync(input: readonly Span[]): void {
+    const held = this.spans.length + this.dropped;
+    let prefix = held <= input.length;
+    for (let i = 0; prefix && i < this.spans.length; i++) prefix = this.spans[i] === input[i];
+    if (!prefix) {
+      this.reset();
+      this.appendSpans(input, 0);
+    } else this.appendSpans(input, held);
   }
 
-  return {
-    version: RUN_DTO_VERSION,
-    runId: options.runId ?? '',
-    title: options.title ?? '',
-    startUnixNano: b.runStart.toString(),
-    strings: b.strings,
-    traces: dtos,
-    spans: b.cols,
-    attrs: b.finish(),
-    events: b.events,
-    links: b.links,
-    resourceAttrStart: b.resourceAttrStart,
-    locations: b.locations,
-    notes: b.notes,
-    droppedSpans: input.length - spans.length,
-    ...(options.checks ? { checks: options.checks } : {}),
-    ...(options.live ? { live: true } : {}),
-    ...(options.canRerun ? { canRerun: true } : {}),
-  };
+  /** Adds one completed trace (all its spans so far). */
+  append(trace: readonly Span[]): void {
+    this.appendSpans(trace, 0);
+  }
+
+  /** The DTO of everything appended. `copy` false hands out the builder's own arrays (one-shot use). */
+  build(header: RunDtoHeader = {}, copy = true): RunDto {
+    const b = this.b;
+    const own = <T>(a: T[]): T[] => (copy ? a.slice() : a);
+    const cols = {} as RunDto['spans'];
+    for (const key of Object.keys(b.cols) as (keyof RunDto['spans'])[]) (cols[key] as unknown[]) = own(b.cols[key] as unknown[]);
+    const { attrs, eventAttrStart, linkAttrStart, resourceAttrStart } = b.attrColumns();
+    return {
+      version: RUN_DTO_VERSION,
+      runId: header.runId ?? '',
+      title: header.title ?? '',
+      startUnixNano: b.runStart.toString(),
+      strings: own(b.strings),
+      traces: copy ? this.dtos.map((t) => ({ ...t })) : this.dtos,
+      spans: cols,
+      attrs,
+      events: { time: own(b.events.time), name: own(b.events.name), attrStart: eventAttrStart },
+      links: { traceId: own(b.links.traceId), spanId: own(b.links.spanId), attrStart: linkAttrStart },
+      resourceAttrStart,
+      locations: own(b.locations),
+      notes: { span: own(b.notes.span), text: own(b.notes.text) },
+      droppedSpans: this.dropped,
+      ...(header.checks ? { checks: header.checks } : {}),
+      ...(header.live ? { live: true } : {}),
+      ...(header.canRerun ? { canRerun: true } : {}),
+    };
+  }
+
+  private reset(): void {
+    this.spans = [];
+    this.dropped = 0;
+    this.b = new DtoBuilder(this.maxValueLength);
+    this.traceIds.clear();
+    this.dtos.length = 0;
+    this.lastStartNs = -1;
+    this.untimedWritten = false;
+  }
+
+  /** Adds input[from..], grouped by trace in order of first appearance. */
+  private appendSpans(input: readonly Span[], from: number): void {
+    const room = Math.max(0, this.maxSpans - this.spans.length);
+    const to = Math.min(input.length, from + room);
+    this.dropped += input.length - to;
+    if (to <= from) return;
+    const base = this.spans.length;
+    for (let i = from; i < to; i++) this.spans.push(input[i]);
+    const byTrace = new Map<string, number[]>();
+    for (let i = base; i < this.spans.length; i++) {
+      const id = this.spans[i].traceId;
+      let list = byTrace.get(id);
+      if (!list) byTrace.set(id, (list = []));
+      list.push(i);
+    }
+    const groups = [...byTrace.values()];
+    if (base === 0 || !groups.every((members) => this.fitsInPlace(members))) {
+      this.rebuild();
+      return;
+    }
+    for (const members of groups) this.write(flattenTrace(this.spans, this.spans[members[0]].traceId, members, this.b));
+  }
+
+  /** True when the trace can be written after the ones written so far with the same result as a rebuild. */
+  private fitsInPlace(members: number[]): boolean {
+    if (this.traceIds.has(this.spans[members[0]].traceId)) return false;
+    let start: bigint | null = null;
+    for (const i of members) {
+      const s = this.spans[i];
+      if (hasTime(s) && (start === null || s.startTimeUnixNano < start)) start = s.startTimeUnixNano;
+    }
+    if (start === null) return true; // untimed traces go last, in input order
+    if (this.untimedWritten || this.lastStartNs < 0 || start < this.b.runStart) return false;
+    return Number(start - this.b.runStart) >= this.lastStartNs;
+  }
+
+  private write(t: TraceOrder): void {
+    t.dto.first = this.b.spanCount;
+    this.b.emitTrace(this.spans, t);
+    this.dtos.push(t.dto);
+    this.traceIds.add(t.dto.traceId);
+    if (t.timed) this.lastStartNs = Math.max(this.lastStartNs, t.dto.startNs);
+    else this.untimedWritten = true;
+  }
+
+  /** Everything held, from scratch: the one full build. */
+  private rebuild(): void {
+    this.rebuilds++;
+    const spans = this.spans;
+    const dropped = this.dropped;
+    this.reset();
+    this.spans = spans;
+    this.dropped = dropped;
+    const b = this.b;
+    let runStart: bigint | null = null;
+    for (const s of spans) {
+      if (hasTime(s) && (runStart === null || s.startTimeUnixNano < runStart)) runStart = s.startTimeUnixNano;
+    }
+    b.runStart = runStart ?? 0n;
+
+    const byTrace = new Map<string, number[]>();
+    for (let i = 0; i < spans.length; i++) {
+      const id = spans[i].traceId;
+      let list = byTrace.get(id);
+      if (!list) byTrace.set(id, (list = []));
+      list.push(i);
+    }
+    const traces: TraceOrder[] = [];
+    for (const [traceId, members] of byTrace) traces.push(flattenTrace(spans, traceId, members, b));
+    // Traces by start; traces with no times at all keep their input order at the end.
+    traces.sort((x, y) => (x.timed === y.timed ? x.dto.startNs - y.dto.startNs : x.timed ? -1 : 1));
+    for (const t of traces) this.write(t);
+  }
 }
 
 const NO_NOTES: string[] = [];
@@ -102,15 +230,18 @@ function hasTime(s: Span): boolean {
   return !s.unknown?.includes('time');
 }
 
-/** One trace in pre-order, with each position's parent position, depth, flags and notes. */
+/** One trace in pre-order, with each position's parent position, depth, flags, notes and times. */
 interface TraceOrder {
   dto: TraceDto;
   /** Input span indices in pre-order. */
-  order: number[];
+  order: Int32Array;
   parentPos: Int32Array;
   depth: Int32Array;
   flags: Int32Array;
   notes: string[][];
+  /** Start and end (the trace end when unended), ns from the run start, by pre-order position. */
+  start: Float64Array;
+  end: Float64Array;
   /** False when no span of the trace has times. */
   timed: boolean;
 }
@@ -155,9 +286,30 @@ function flattenTrace(spans: readonly Span[], traceId: string, members: number[]
     } else parent[i] = p;
   }
 
-  // Start times as numbers relative to the run (exact below 2^53 ns) sort much faster than bigints.
+  // Times as numbers relative to the run (exact below 2^53 ns), converted from bigint once per
+  // span: they sort much faster than bigints and the columns need them anyway.
   const startNs = new Float64Array(n);
-  for (let i = 0; i < n; i++) startNs[i] = Number(spans[members[i]].startTimeUnixNano - b.runStart);
+  const endNs = new Float64Array(n);
+  const ended = new Uint8Array(n);
+  const timedSpan = new Uint8Array(n);
+  let tStart = Infinity;
+  let tEnd = -Infinity;
+  let errorCount = 0;
+  for (let i = 0; i < n; i++) {
+    const s = spans[members[i]];
+    const start = Number(s.startTimeUnixNano - b.runStart);
+    startNs[i] = start;
+    if (s.endTimeUnixNano !== null) {
+      endNs[i] = Number(s.endTimeUnixNano - b.runStart);
+      ended[i] = 1;
+    }
+    if (s.status.code === 'ERROR') errorCount++;
+    if (!hasTime(s)) continue;
+    timedSpan[i] = 1;
+    if (start < tStart) tStart = start;
+    const e = ended[i] ? endNs[i] : start;
+    if (e > tEnd) tEnd = e;
+  }
   const byStart = (x: number, y: number) => startNs[x] - startNs[y] || x - y;
 
   // Children in CSR form, sorted by start.
@@ -171,12 +323,8 @@ function flattenTrace(spans: readonly Span[], traceId: string, members: number[]
   for (let p = 0; p < n; p++) {
     const a = childStart[p];
     const z = childStart[p + 1];
-    if (z - a > 1) {
-      const sorted = Array.from(children.subarray(a, z)).sort(byStart);
-      children.set(sorted, a);
-    }
+    if (z - a > 1) children.subarray(a, z).sort(byStart);
   }
-
   // Reachability from the roots; what is left hangs off a parent cycle.
   const visited = new Uint8Array(n);
   const roots: number[] = [];
@@ -218,12 +366,15 @@ function flattenTrace(spans: readonly Span[], traceId: string, members: number[]
   // Roots by start, true roots before orphans at equal start.
   roots.sort(byStart);
 
-  const order: number[] = [];
+  const order = new Int32Array(n);
+  let placed = 0;
   const pos = new Int32Array(n).fill(-1);
   const parentPos = new Int32Array(n);
   const depth = new Int32Array(n);
   const orderFlags = new Int32Array(n);
   const orderNotes: string[][] = new Array(n);
+  const orderStart = new Float64Array(n);
+  const orderEnd = new Float64Array(n);
   const depthStack: number[] = [];
   for (const r of roots) {
     stack.push(r);
@@ -232,13 +383,17 @@ function flattenTrace(spans: readonly Span[], traceId: string, members: number[]
       const u = stack.pop()!;
       const d = depthStack.pop()!;
       if (pos[u] >= 0) continue;
-      const at = order.length;
+      const at = placed++;
       pos[u] = at;
-      order.push(u);
+      order[at] = members[u];
       parentPos[at] = parent[u] >= 0 ? pos[parent[u]] : -1;
       depth[at] = d;
       orderFlags[at] = flags[u];
       orderNotes[at] = notes[u];
+      // An unended span's bar runs to the end of the trace (or its own start, if later).
+      const traceEnd = tEnd === -Infinity ? 0 : tEnd;
+      orderStart[at] = startNs[u];
+      orderEnd[at] = ended[u] ? endNs[u] : traceEnd > startNs[u] ? traceEnd : startNs[u];
       for (let k = childStart[u + 1] - 1; k >= childStart[u]; k--) {
         const c = children[k];
         if (pos[c] < 0 && parent[c] === u) {
@@ -250,32 +405,22 @@ function flattenTrace(spans: readonly Span[], traceId: string, members: number[]
   }
 
   // Trace summary (first/positions are fixed at emission).
-  let tStart: bigint | null = null;
-  let tEnd: bigint | null = null;
-  let errorCount = 0;
-  for (let i = 0; i < n; i++) {
-    const s = spans[members[i]];
-    if (s.status.code === 'ERROR') errorCount++;
-    if (!hasTime(s)) continue;
-    if (tStart === null || s.startTimeUnixNano < tStart) tStart = s.startTimeUnixNano;
-    const e = s.endTimeUnixNano ?? s.startTimeUnixNano;
-    if (tEnd === null || e > tEnd) tEnd = e;
-  }
+  const timed = tStart !== Infinity;
   const trueRoots = roots.filter((r) => !(flags[r] & (SpanFlag.Orphan | SpanFlag.CycleBroken)));
   const head = spans[members[trueRoots[0] ?? roots[0]]];
   const dto: TraceDto = {
     traceId,
     first: 0,
     count: n,
-    startNs: tStart === null ? 0 : Number(tStart - b.runStart),
-    endNs: tEnd === null ? 0 : Number(tEnd - b.runStart),
+    startNs: timed ? tStart : 0,
+    endNs: timed ? tEnd : 0,
     rootName: head ? head.name : '',
     rootService: head ? serviceOf(head.resource) : '',
     rootCount: roots.length,
     errorCount,
     orphaned: trueRoots.length === 0 && roots.some((r) => flags[r] & SpanFlag.Orphan) ? true : false,
   };
-  return { dto, order: order.map((u) => members[u]), parentPos, depth, flags: orderFlags, notes: orderNotes, timed: tStart !== null };
+  return { dto, order, parentPos, depth, flags: orderFlags, notes: orderNotes, start: orderStart, end: orderEnd, timed };
 }
 
 function serviceOf(resource: Attributes): string {
@@ -310,7 +455,7 @@ class DtoBuilder {
    * Attribute pools per owner, so each owner's offsets stay contiguous; `finish()` concatenates
    * them into `RunDto.attrs` (spans, then events, links, resources) and shifts the offsets.
    */
-  private readonly pools = {
+  readonly pools = {
     span: newAttrPool(),
     event: newAttrPool(),
     link: newAttrPool(),
@@ -326,26 +471,27 @@ class DtoBuilder {
   private readonly locationIndex = new Map<string, number>();
   readonly notes: RunDto['notes'] = { span: [], text: [] };
   private readonly sensitiveVerdicts = new Map<number, boolean>();
+  private readonly scratchNotes: string[] = [];
 
   constructor(private readonly maxValueLength: number) {}
 
-  /** The one attribute pool of the DTO; shifts the event/link/resource offsets into it. Call once. */
-  finish(): RunDto['attrs'] {
-    const out = newAttrPool();
-    const append = (pool: RunDto['attrs'], offsets: number[]) => {
-      const base = out.key.length;
-      for (let k = 0; k < offsets.length; k++) offsets[k] += base;
-      for (let k = 0; k < pool.key.length; k++) {
-        out.key.push(pool.key[k]);
-        out.value.push(pool.value[k]);
-        out.flags.push(pool.flags[k]);
-      }
+  /**
+   * The one attribute pool of the DTO (spans, then events, links, resources) and the event, link
+   * and resource offsets shifted into it. New arrays: the builder's own stay as they are.
+   */
+  attrColumns(): { attrs: RunDto['attrs']; eventAttrStart: number[]; linkAttrStart: number[]; resourceAttrStart: number[] } {
+    const { span, event, link, resource } = this.pools;
+    const shift = (offsets: number[], by: number) => (by ? offsets.map((o) => o + by) : offsets.slice());
+    return {
+      attrs: {
+        key: span.key.concat(event.key, link.key, resource.key),
+        value: span.value.concat(event.value, link.value, resource.value),
+        flags: span.flags.concat(event.flags, link.flags, resource.flags),
+      },
+      eventAttrStart: shift(this.events.attrStart, span.key.length),
+      linkAttrStart: shift(this.links.attrStart, span.key.length + event.key.length),
+      resourceAttrStart: shift(this.resourceAttrStart, span.key.length + event.key.length + link.key.length),
     };
-    append(this.pools.span, this.cols.attrStart);
-    append(this.pools.event, this.events.attrStart);
-    append(this.pools.link, this.links.attrStart);
-    append(this.pools.resource, this.resourceAttrStart);
-    return out;
   }
 
   get spanCount(): number {
@@ -366,31 +512,31 @@ class DtoBuilder {
     const base = this.spanCount;
     const c = this.cols;
     const trace = t.dto;
-    const traceEnd = BigInt(trace.endNs) + this.runStart;
+    // One scratch list for the span's notes, refilled per span: no array per span.
+    const notes = this.scratchNotes;
     for (let at = 0; at < t.order.length; at++) {
       const srcIndex = t.order[at];
       const s = spans[srcIndex];
       const idx = this.spanCount;
       let flags = t.flags[at];
-      let notes = t.notes[at];
-      if (notes === NO_NOTES) notes = [];
+      notes.length = 0;
+      const pending = t.notes[at];
+      for (let k = 0; k < pending.length; k++) notes.push(pending[k]);
       if (s.status.code === 'ERROR') flags |= SpanFlag.Error;
       else if (s.status.code === 'OK') flags |= SpanFlag.StatusOk;
       const timed = hasTime(s);
       if (!timed) flags |= SpanFlag.NoTime;
-      let end = s.endTimeUnixNano;
-      if (end === null) {
+      if (s.endTimeUnixNano === null) {
         flags |= SpanFlag.Unended;
-        end = traceEnd > s.startTimeUnixNano ? traceEnd : s.startTimeUnixNano;
         if (timed) notes.push('This span was started and never ended; its bar runs to the end of the trace.');
       }
       c.spanId.push(s.spanId);
       c.parent.push(t.parentPos[at] >= 0 ? base + t.parentPos[at] : -1);
       c.depth.push(t.depth[at]);
-      c.start.push(timed ? Number(s.startTimeUnixNano - this.runStart) : trace.startNs);
-      c.end.push(timed ? Number(end - this.runStart) : trace.startNs);
+      c.start.push(timed ? t.start[at] : trace.startNs);
+      c.end.push(timed ? t.end[at] : trace.startNs);
       c.name.push(this.intern(s.name));
-      c.kind.push(Math.max(0, SPAN_KIND_NAMES.indexOf(s.kind)));
+      c.kind.push(KIND_INDEX.get(s.kind) ?? 0);
       c.flags.push(flags);
       c.statusMessage.push(s.status.message ? this.intern(s.status.message) : -1);
       this.pushAttrs(this.pools.span, s.attributes, notes, 'attributes');
@@ -435,7 +581,7 @@ class DtoBuilder {
     for (const key in attributes) {
       const value = attributes[key];
       const type = valueType(value);
-      let shown = typeof value === 'string' ? value : displayValue(value)[1];
+      let shown = typeof value === 'string' ? value : value === null || Array.isArray(value) ? displayValue(value)[1] : String(value);
       if (shown.length > this.maxValueLength) {
         notes.push(`${where} ${key}: value cut to ${this.maxValueLength} of ${shown.length} characters.`);
         shown = shown.slice(0, this.maxValueLength) + '…';
@@ -450,6 +596,9 @@ class DtoBuilder {
 
   /** isSensitive, remembered per (key, value text): the same pairs repeat across spans. */
   private sensitive(k: number, v: number, key: string, value: AttributeValue): boolean {
+    // Numbers of fewer than 13 digits, booleans and null are never secrets (see sensitiveKind):
+    // answered here, they do not fill the cache with one entry per distinct id or count.
+    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && value < 1e12 && value > -1e12)) return false;
     if (Array.isArray(value) || k >= 2 ** 26 || v >= 2 ** 26) return isSensitive(key, value);
     const id = k * 2 ** 26 + v;
     let verdict = this.sensitiveVerdicts.get(id);
@@ -489,6 +638,8 @@ class DtoBuilder {
     return i;
   }
 }
+
+const KIND_INDEX = new Map(SPAN_KIND_NAMES.map((name, i) => [name, i]));
 
 function newAttrPool(): RunDto['attrs'] {
   return { key: [], value: [], flags: [] };

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Command } from '../commands';
-import { buildRunDto } from '../core/waterfallModel';
+import { buildRunDto, RunDtoBuilder } from '../core/waterfallModel';
 import { redactRunDto } from '../core/redactRunDto';
 import { buildPanelHtml, createNonce } from '../webviewHtml';
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../protocol';
@@ -21,6 +21,8 @@ export class WaterfallPanel implements vscode.Disposable {
   /** The view last sent (a live run sends new views under one id). */
   private sentView: RunView | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** The live run's DTO so far: each new view of it appends its new traces instead of a rebuild. */
+  private live: { id: string; builder: RunDtoBuilder } | undefined;
   /** Messages the webview sent, for tests and the log. */
   readonly onDidReceiveMessage: vscode.Event<FromWebviewMessage>;
   private readonly received = new vscode.EventEmitter<FromWebviewMessage>();
@@ -113,7 +115,17 @@ export class WaterfallPanel implements vscode.Disposable {
   private load(view: RunView, focus?: { spanId?: string; traceId?: string }): void {
     const checks = view.score === undefined ? undefined : { score: view.score, findings: view.findings.length };
     // Names, messages and event names masked as in hovers and the Problems panel; values stay revealable.
-    const run = redactRunDto(buildRunDto(view.spans, { runId: view.id, title: view.title, checks, live: view.live, canRerun: !view.live && !!view.sourceFile }), { keepRevealable: true });
+    const header = { runId: view.id, title: view.title, checks, live: view.live, canRerun: !view.live && !!view.sourceFile };
+    let dto;
+    if (view.live) {
+      if (this.live?.id !== view.id) this.live = { id: view.id, builder: new RunDtoBuilder() };
+      this.live.builder.sync(view.spans);
+      dto = this.live.builder.build(header);
+    } else {
+      this.live = undefined;
+      dto = buildRunDto(view.spans, header);
+    }
+    const run = redactRunDto(dto, { keepRevealable: true });
     this.sentRunId = view.id;
     this.sentView = view;
     this.post({ type: 'load', run, focusSpanId: focus?.spanId, focusTraceId: focus?.traceId });
