@@ -105,6 +105,8 @@ export function subtreeEnds(parent: ArrayLike<number>, first: number, end: numbe
 /**
  * The rows to show, as span indices in pre-order: every span of `[first, end)` except the
  * descendants of collapsed spans and, when `keep` is given, spans not kept (search filter).
+ * `shut` hides repeated siblings behind their group's row: 1 marks a shut group's first member
+ * (shown, its subtree hidden), 2 the other members (hidden with their subtrees).
  */
 export function visibleRows(
   first: number,
@@ -112,6 +114,7 @@ export function visibleRows(
   subtreeEnd: Int32Array,
   collapsed: Uint8Array,
   keep: Uint8Array | null,
+  shut: Uint8Array | null = null,
 ): Int32Array {
   const out = new Int32Array(end - first);
   let n = 0;
@@ -122,8 +125,13 @@ export function visibleRows(
       i = subtreeEnd[i];
       continue;
     }
+    const g = shut ? shut[i] : 0;
+    if (g === 2) {
+      i = subtreeEnd[i];
+      continue;
+    }
     out[n++] = i;
-    i = collapsed[i] ? subtreeEnd[i] : i + 1;
+    i = collapsed[i] || g === 1 ? subtreeEnd[i] : i + 1;
   }
   return out.subarray(0, n);
 }

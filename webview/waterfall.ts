@@ -30,6 +30,7 @@ import type { RunView } from './data';
 import { nameColumnWidth, namesWidth, serviceClass, serviceTable, type NameCellMetrics, type ServiceTable } from './columns';
 import { OverflowToolbar } from './toolbar';
 import { highlightNeedles, matchQuery, parseQuery } from './query';
+import { findGroups, type TraceGroups } from './groups';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
@@ -71,6 +72,10 @@ interface RowEl {
   dur: HTMLElement;
   /** Its text length, for placing it without measuring. */
   durChars: number;
+  /** On the first member of an open group: "×N", which shuts the group again. */
+  group: HTMLElement;
+  /** The row stands for a shut group of repeated siblings (filled as such). */
+  isGroup: boolean;
   track: HTMLElement;
   bar: HTMLElement;
   markers: HTMLElement[];
@@ -134,6 +139,11 @@ export class Waterfall {
   /** False when the output format shows no times for any span of the trace (no axis, no bars). */
   private timed = true;
   private collapsed: Uint8Array = new Uint8Array(0);
+  /** Repeated siblings of the trace, each shown as one row until opened. */
+  private groups: TraceGroups = { groups: [], groupOf: new Int32Array(0) };
+  private groupOpen: Uint8Array = new Uint8Array(0);
+  /** Per span: 1 first member of a shut group, 2 another member (see visibleRows). */
+  private shut: Uint8Array = new Uint8Array(0);
   private rows: Int32Array = new Int32Array(0);
   private rowPos: Int32Array = new Int32Array(0);
   private selectedIndex = -1;
@@ -397,6 +407,10 @@ export class Waterfall {
     if (this.timed) this.minimap.setTrace(view.run.spans, t.first, t.count, t.startNs, this.total);
     else this.minimap.clear();
     this.namesNeedIndent = -1; // measure() sizes the names for this trace
+    this.groups = findGroups(view.run, t.first, t.first + t.count);
+    this.groupOpen = new Uint8Array(this.groups.groups.length);
+    this.shut = new Uint8Array(view.n);
+    this.updateShut();
     this.computeSearch();
     this.rebuildRows();
     this.tree.scrollTop = 0;
@@ -452,7 +466,9 @@ export class Waterfall {
     if (!view) return;
     const old = this.rows;
     for (let k = 0; k < old.length; k++) this.rowPos[old[k]] = -1;
-    this.rows = visibleRows(this.first, this.end, view.subtreeEnd, this.collapsed, this.searchMode === 'filter' && this.query ? this.keep : null);
+    const filtering = this.searchMode === 'filter' && !!this.query;
+    // A filter shows each match on its own row: groups would hide members that match.
+    this.rows = visibleRows(this.first, this.end, view.subtreeEnd, this.collapsed, filtering ? this.keep : null, filtering ? null : this.shut);
     for (let k = 0; k < this.rows.length; k++) this.rowPos[this.rows[k]] = k;
     const geo = scrollGeometry(this.rows.length, ROW_HEIGHT, this.viewportHeight);
     this.spacer.style.height = `${geo.height}px`;
@@ -484,7 +500,15 @@ export class Waterfall {
     const indent = this.indentPx();
     if (this.view && this.namesNeedIndent !== indent && this.end > this.first) {
       this.namesNeedIndent = indent;
-      this.namesNeed = namesWidth(this.view.run, this.first, this.end, (text) => this.textWidth(text), this.nameMetrics());
+      const m = this.nameMetrics();
+      this.namesNeed = namesWidth(this.view.run, this.first, this.end, (text) => this.textWidth(text), m);
+      // An open group's first row also carries its "×N" badge.
+      for (const g of this.groups.groups) {
+        const i = g.head;
+        const badge = this.textWidth(`×${g.members.length}`) * (this.compact ? 1 : 11 / 13) + 8 + 3;
+        const w = m.pad + this.view.run.spans.depth[i] * indent + m.chrome + this.textWidth(this.view.name(i) || '(unnamed)') + badge;
+        if (w > this.namesNeed) this.namesNeed = Math.ceil(w);
+      }
     }
     const before = this.nameWidth;
     this.nameWidth = nameColumnWidth(this.namesNeed, this.chosenNameWidth, panel);
@@ -585,13 +609,15 @@ export class Waterfall {
     const service = h('span', { class: 'row-service' });
     service.setAttribute('aria-hidden', 'true');
     const dur = h('span', { class: 'row-dur' });
-    const name = h('div', { class: 'name-cell' }, twisty, service, err, label);
+    const group = h('span', { class: 'row-group' });
+    group.hidden = true;
+    const name = h('div', { class: 'name-cell' }, twisty, service, err, label, group);
     const bar = h('div', { class: 'bar' });
     const track = h('div', { class: 'track' }, bar, dur);
     const root = h('div', { class: 'row', role: 'treeitem' }, name, track);
     root.hidden = true;
     this.tree.appendChild(root);
-    return { root, name, twisty, err, label, service, dur, durChars: 0, track, bar, markers: [], span: -1, geomVersion: -1, y: NaN, selected: null };
+    return { root, name, twisty, err, label, service, dur, durChars: 0, group, isGroup: false, track, bar, markers: [], span: -1, geomVersion: -1, y: NaN, selected: null };
   }
 
   /** Content that depends only on the span (set once when a pooled row takes a span). */
@@ -606,7 +632,21 @@ export class Waterfall {
     const flags = s.flags[i];
     const noTime = (flags & SpanFlag.NoTime) !== 0;
     const unended = (flags & SpanFlag.Unended) !== 0;
-    const dur = noTime ? '—' : formatDuration(view.duration(i)) + (unended ? '+' : '');
+    let dur = noTime ? '—' : formatDuration(view.duration(i)) + (unended ? '+' : '');
+    const gi = this.groups.groupOf[i];
+    const grp = gi >= 0 ? this.groups.groups[gi] : null;
+    el.isGroup = this.isGroupRow(i);
+    el.twisty.dataset.state = '-'; // styleRow writes the twisty for what the row now is
+    const openHead = !!grp && !el.isGroup && grp.head === i && this.groupOpen[gi] === 1;
+    el.group.hidden = !openHead;
+    if (grp && openHead) {
+      el.group.textContent = `×${grp.members.length}`;
+      el.group.title = `Group the ${grp.members.length} repeated ${clip(name, 80)} spans again (Left)`;
+    }
+    if (grp && el.isGroup) {
+      // One row for the repeats: how many, the typical and the worst duration.
+      dur = `×${grp.members.length}` + (grp.p50 !== null && grp.max !== null ? ` · p50 ${formatDuration(grp.p50)} · max ${formatDuration(grp.max)}` : '');
+    }
     el.root.id = `span-row-${i}`;
     el.root.dataset.index = String(i);
     el.root.setAttribute('aria-level', String(s.depth[i] + 1));
@@ -631,10 +671,14 @@ export class Waterfall {
     setClass(el.bar, 'error', err);
     setClass(el.bar, 'unended', unended);
     setClass(el.bar, 'critical', (flags & SpanFlag.Critical) !== 0);
+    setClass(el.bar, 'group', el.isGroup);
     el.bar.hidden = noTime;
     const parts = [name || 'unnamed span'];
     if (service) parts.push(service);
-    parts.push(noTime ? 'no timing' : unended ? `${dur} (never ended)` : dur);
+    if (grp && el.isGroup) {
+      parts.push(`${grp.members.length} repeated spans`);
+      if (grp.p50 !== null && grp.max !== null) parts.push(`median ${formatDuration(grp.p50)}`, `longest ${formatDuration(grp.max)}`);
+    } else parts.push(noTime ? 'no timing' : unended ? `${dur} (never ended)` : dur);
     if (err) parts.push('error');
     if (flags & SpanFlag.Orphan) parts.push('orphan: parent missing');
     el.root.setAttribute('aria-label', clip(parts.join(', '), 300));
@@ -650,7 +694,7 @@ export class Waterfall {
         el.track.appendChild(m);
         el.markers.push(m);
       }
-      m.hidden = noTime;
+      m.hidden = noTime || el.isGroup;
       m.title = clip(`${view.str(ev.name[e0 + k])} at +${formatDuration(ev.time[e0 + k] - this.traceStart)}`, 300);
     }
     for (let k = e1 - e0; k < el.markers.length; k++) el.markers[k].hidden = true;
@@ -681,8 +725,8 @@ export class Waterfall {
   private styleRow(el: RowEl, i: number): void {
     const view = this.view!;
     const s = view.run.spans;
-    const hasKids = view.hasChildren(i);
-    const collapsed = this.collapsed[i] === 1;
+    const hasKids = view.hasChildren(i) || el.isGroup;
+    const collapsed = this.collapsed[i] === 1 || el.isGroup;
     const twistyClass = hasKids ? (collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down') : '';
     if (el.twisty.dataset.state !== twistyClass) {
       el.twisty.classList.remove('codicon-chevron-right', 'codicon-chevron-down');
@@ -702,7 +746,8 @@ export class Waterfall {
     if (el.geomVersion !== this.geomVersion) {
       el.geomVersion = this.geomVersion;
       const w = this.trackWidth;
-      const g = barGeometry(s.start[i] - this.traceStart, s.end[i] - this.traceStart, this.window, w);
+      const grp = el.isGroup ? this.groups.groups[this.groups.groupOf[i]] : null;
+      const g = barGeometry((grp ? grp.start : s.start[i]) - this.traceStart, (grp ? grp.end : s.end[i]) - this.traceStart, this.window, w);
       if (g && !(s.flags[i] & SpanFlag.NoTime)) {
         el.bar.style.display = '';
         el.bar.style.left = `${g.left}px`;
@@ -794,7 +839,7 @@ export class Waterfall {
     return this.selectedIndex;
   }
 
-  /** Expands collapsed ancestors of `i`; true if anything changed. */
+  /** Expands collapsed ancestors of `i` and opens the groups hiding it; true if anything changed. */
   private expandTo(i: number): boolean {
     const parent = this.view!.run.spans.parent;
     let changed = false;
@@ -804,7 +849,58 @@ export class Waterfall {
         changed = true;
       }
     }
+    for (let p = i; p >= 0; p = parent[p]) {
+      if (this.shut[p] === 2 || (this.shut[p] === 1 && p !== i)) {
+        this.groupOpen[this.groups.groupOf[p]] = 1;
+        changed = true;
+      }
+    }
+    if (changed) this.updateShut();
     return changed;
+  }
+
+  /** Recomputes `shut` from which groups are open. */
+  private updateShut(): void {
+    this.shut.fill(0, this.first, this.end);
+    this.groups.groups.forEach((g, k) => {
+      if (this.groupOpen[k]) return;
+      for (const m of g.members) this.shut[m] = 2;
+      this.shut[g.head] = 1;
+    });
+    // Rows filled as a group (or not) must be filled again.
+    this.resetRows();
+  }
+
+  /** True when row `i` stands for a shut group (and no filter shows the members one by one). */
+  private isGroupRow(i: number): boolean {
+    return this.shut[i] === 1 && !(this.searchMode === 'filter' && this.query);
+  }
+
+  /** Opens or shuts the group of repeated siblings span `i` belongs to. */
+  setGroupOpen(i: number, open: boolean): void {
+    const g = this.groups.groupOf[i];
+    if (g < 0 || (this.groupOpen[g] === 1) === open) return;
+    this.groupOpen[g] = open ? 1 : 0;
+    const head = this.groups.groups[g].head;
+    // Shutting hides the members: the selection moves to the group's row.
+    if (!open && this.selectedIndex >= 0 && this.selectedIndex !== head && this.isInGroup(this.selectedIndex, g)) {
+      this.selectedIndex = head;
+      this.detail.show(this.view!.detail(head), this.traceStart);
+    }
+    this.updateShut();
+    this.rebuildRows();
+    if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
+    this.renderRows();
+    const n = this.groups.groups[g].members.length;
+    this.announce(`${n} ${clip(this.view!.name(head), 80)} spans ${open ? 'shown' : 'grouped'}`);
+    this.host.stateChanged();
+  }
+
+  /** True when `i` is a member of group `g` or inside a member's subtree. */
+  private isInGroup(i: number, g: number): boolean {
+    const parent = this.view!.run.spans.parent;
+    for (let p = i; p >= 0; p = parent[p]) if (this.groups.groupOf[p] === g) return true;
+    return false;
   }
 
   private scrollToRow(r: number): void {
@@ -833,6 +929,9 @@ export class Waterfall {
     const view = this.view;
     if (!view) return;
     for (let i = this.first; i < this.end; i++) this.collapsed[i] = collapsed && view.hasChildren(i) ? 1 : 0;
+    this.groupOpen.fill(collapsed ? 0 : 1);
+    if (collapsed && this.selectedIndex >= 0 && this.shut[this.selectedIndex] === 2) this.selectedIndex = -1;
+    this.updateShut();
     if (collapsed && this.selectedIndex >= 0) {
       let r = this.selectedIndex;
       while (view.run.spans.parent[r] >= 0) r = view.run.spans.parent[r];
@@ -885,6 +984,7 @@ export class Waterfall {
 
   private setSearchMode(mode: 'highlight' | 'filter'): void {
     this.searchMode = mode;
+    this.resetRows(); // group rows are rows of their own only outside filter mode
     this.filterBtn.setAttribute('aria-pressed', String(mode === 'filter'));
     this.filterBtn.title = mode === 'filter' ? 'Show all spans, highlighting matches' : 'Show only matching spans';
     this.rebuildRows();
@@ -1038,8 +1138,14 @@ export class Waterfall {
       if (wasPanning || ev.type !== 'pointerup') return;
       const row = this.rowFromEvent(ev);
       if (!row || row.span < 0) return;
-      if ((ev.target as HTMLElement).classList.contains('twisty')) {
-        this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
+      const target = ev.target as HTMLElement;
+      if (target.classList.contains('row-group')) {
+        this.setGroupOpen(row.span, false);
+        return;
+      }
+      if (target.classList.contains('twisty')) {
+        if (row.isGroup) this.setGroupOpen(row.span, true);
+        else this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
         return;
       }
       this.select(row.span, { scroll: false, notify: false });
@@ -1049,8 +1155,10 @@ export class Waterfall {
     this.tree.addEventListener('pointercancel', up);
     this.tree.addEventListener('dblclick', (ev) => {
       const row = this.rowFromEvent(ev);
-      if (row && row.span >= 0 && !(ev.target as HTMLElement).classList.contains('twisty')) {
-        this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
+      const target = ev.target as HTMLElement;
+      if (row && row.span >= 0 && !target.classList.contains('twisty') && !target.classList.contains('row-group')) {
+        if (row.isGroup) this.setGroupOpen(row.span, true);
+        else this.setCollapsed(row.span, this.collapsed[row.span] !== 1);
       }
     });
     this.tree.addEventListener(
@@ -1104,11 +1212,16 @@ export class Waterfall {
         break;
       case 'ArrowLeft':
         if (sel < 0) go(0);
-        else if (view.hasChildren(sel) && !this.collapsed[sel]) this.setCollapsed(sel, true);
+        else if (this.isGroupRow(sel)) {
+          if (view.run.spans.parent[sel] >= 0) this.select(view.run.spans.parent[sel]);
+        } else if (view.hasChildren(sel) && !this.collapsed[sel]) this.setCollapsed(sel, true);
+        // A member of an open group: Left groups the repeats again, as it would close a parent.
+        else if (this.groups.groupOf[sel] >= 0 && this.groupOpen[this.groups.groupOf[sel]]) this.setGroupOpen(sel, false);
         else if (view.run.spans.parent[sel] >= 0) this.select(view.run.spans.parent[sel]);
         break;
       case 'ArrowRight':
         if (sel < 0) go(0);
+        else if (this.isGroupRow(sel)) this.setGroupOpen(sel, true);
         else if (view.hasChildren(sel) && this.collapsed[sel]) this.setCollapsed(sel, false);
         else if (pos >= 0 && pos + 1 < this.rows.length && view.run.spans.parent[this.rows[pos + 1]] === sel) go(pos + 1);
         break;
@@ -1116,7 +1229,8 @@ export class Waterfall {
         if (sel >= 0) this.host.reveal(sel, false);
         break;
       case ' ':
-        if (sel >= 0 && view.hasChildren(sel)) this.setCollapsed(sel, !this.collapsed[sel]);
+        if (sel >= 0 && this.isGroupRow(sel)) this.setGroupOpen(sel, true);
+        else if (sel >= 0 && view.hasChildren(sel)) this.setCollapsed(sel, !this.collapsed[sel]);
         break;
       case 'Escape':
         if (this.query) this.clearSearch();
