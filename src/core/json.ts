@@ -4,6 +4,7 @@
  * is re-exported here for the importers outside the parsers.
  */
 export { ANY_JSON_STRING, JSON_STRING_BODY, JsonSyntaxError, jsonStringBody, parseJson, parseJsonLoose, readJsonRecord } from './parse/kernel/json';
+export { ownCopy } from './parse/kernel/text';
 
 /**
  * JSON.stringify that writes bigint as an exact integer and non-finite numbers as the SCHEMA.md
@@ -28,13 +29,4 @@ export function stringifyJson(value: unknown, indent?: number): string {
   );
   if (bigints.length === 0) return s;
   return s.replace(/"\\u0000big:(\d+)"/g, (_m, idx: string) => bigints[Number(idx)]);
-}
-
-/**
- * A copy of `s` that does not hold on to the text it was cut from: V8 makes a regular
- * expression's capture (and any slice) of 13 or more characters a view of the whole string, so a
- * span keeping one would keep a whole chunk of output alive for the session.
- */
-export function ownCopy(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }

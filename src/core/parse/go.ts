@@ -8,7 +8,7 @@
  */
 import type { AttributeScalar, AttributeValue, Attributes, InstrumentationScope, LossyField, Span, SpanEvent, SpanKind, SpanLink, SpanOrigin, SpanStatus, StatusCode, UnknownField } from '../model';
 import { NO_EVENTS, NO_LINKS, statusOf } from '../model';
-import { ownCopy } from '../json';
+import { ownCopy } from './kernel/text';
 import { ANY_JSON_STRING, JSON_STRING_BODY, jsonStringBody, parseJsonLoose, readJsonRecord } from './kernel/json';
 import { setAttribute } from './kernel/attributes';
 import { isHexId } from './kernel/ids';

@@ -7,7 +7,7 @@
  * parser accepts only frames carrying it: program output cannot forge or break a record.
  */
 import type { Attributes, RunFacts, SourceLocation, Span } from '../model';
-import { ownCopy } from '../json';
+import { ownCopy } from './kernel/text';
 import { JSON_STRING_BODY, jsonStringBody, parseJsonLoose } from './kernel/json';
 import { attributesFromJson, locationFrom, scopeFrom, spanFromSchema, type SchemaRead, type SchemaShared } from '../schema';
 import type { ParseMemo } from './types';

@@ -5,6 +5,8 @@
  * only when it has to.
  */
 
+import { setAttribute } from './attributes';
+
 /** Thrown by parseJsonLoose; carries the character offset where reading stopped. */
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number) {
@@ -88,8 +90,7 @@ export function parseJsonLoose(text: string): unknown {
         if (text[i] !== ':') fail("expected ':'");
         i++;
         // As JSON.parse does: "__proto__" is an ordinary key, not the object's prototype.
-        if (key === '__proto__') Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
-        else obj[key] = value(depth + 1);
+        setAttribute(obj, key, value(depth + 1));
         ws();
         if (text[i] === ',') {
           i++;

@@ -4,7 +4,7 @@
  */
 import { setAttribute } from '../kernel/attributes';
 import { fastEnd, isDigit, microsToNanosFast } from './micros';
-import { CutArray, CutString, Elided, type InspectObject, MAX_CACHED_KEY, type MemoKey, TopFields, resourceMemo, scopeMemo, statusMemo } from './values';
+import { CutArray, CutString, Elided, type InspectObject, type MemoKey, TopFields, resourceMemo, scopeMemo, statusMemo } from './values';
 
 /**
  * The exporter's top-level keys by length and first letter (no two share both), so the hot loop
@@ -599,6 +599,12 @@ export class InspectReader {
 
 /** Keys read recently, by a hash of their length and end characters: the same keys come span after span. */
 const KEY_CACHE: string[] = new Array<string>(512).fill('');
+
+/**
+ * Longer keys are not cached: V8 makes a slice of 13+ characters point into the text it was cut
+ * from, and a module-level cache must not keep old output alive.
+ */
+const MAX_CACHED_KEY = 12;
 
 /** `s.slice(start, end)`, reusing an equal short key read before instead of making a new string. */
 function cachedKey(s: string, start: number, end: number): string {

@@ -5,6 +5,7 @@
  */
 import type { Attributes, InstrumentationScope, SpanStatus } from '../../model';
 import { setAttribute } from '../kernel/attributes';
+import { ownCopy } from '../kernel/text';
 
 /** Base of the reader's own value kinds, so that anything else of type object is an array or an object literal. */
 class Special {}
@@ -100,18 +101,9 @@ class Memo<T> {
 }
 export const resourceMemo = new Memo<Attributes>();
 
-/**
- * Longer keys are not cached: V8 makes a slice of 13+ characters point into the text it was cut
- * from, and a module-level cache must not keep old output alive.
- */
-export const MAX_CACHED_KEY = 12;
-
-/**
- * A copy of `s` that does not point into the text it was read from, for what the memos keep
- * beyond one parse (V8 slices share their parent string; a JSON round trip makes fresh ones).
- */
+/** ownCopy of a string the memos keep beyond one parse (null passes through). */
 export function detachText<T extends string | null>(s: T): T {
-  return (typeof s === 'string' && s.length > MAX_CACHED_KEY ? JSON.parse(JSON.stringify(s)) : s) as T;
+  return (typeof s === 'string' ? ownCopy(s) : s) as T;
 }
 
 export function detachKey(key: MemoKey): MemoKey {
