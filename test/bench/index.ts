@@ -3,6 +3,7 @@
  * measured in the same run. Pass part names to run only some: `npm run bench -- parse checks`.
  */
 import { benchChecks } from './checks';
+import { benchDto } from './dto';
 import { benchChannel } from './channel';
 import { benchLive } from './live';
 import { benchOtlp } from './otlp';
@@ -19,6 +20,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   'run-java': () => benchRunJava(),
   checks: () => benchChecks(),
   webview: () => benchWebview(),
+  dto: () => benchDto(),
   otlp: () => benchOtlp(),
   live: () => benchLive(),
   channel: () => benchChannel(),
