@@ -47,7 +47,7 @@ export function readConfig(scope?: vscode.Uri): SpanLensConfig {
     openWaterfallAfterRun: c.get<boolean>('waterfall.openAfterRun', true),
     timeoutSeconds: c.get<number>('run.timeoutSeconds', 300),
     maxOutputBytes: c.get<number>('run.maxOutputBytes', 50 * 1024 * 1024),
-    maxSpans: c.get<number>('run.maxSpans', 200_000),
+    maxSpans: c.get<number>('run.maxSpans', 2_000_000),
     cwd: c.get<string>('run.cwd') || undefined,
     env: record(c.get('run.env')),
     pythonPath: c.get<string>('python.path') || undefined,

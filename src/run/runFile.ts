@@ -33,7 +33,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Program output kept and passed to onOutput, in bytes over both streams. Default 16 MiB. */
   maxOutputBytes?: number;
-  /** Spans kept. Default 200,000. The run goes on past either cap; `RunResult.cut` says what was cut. */
+  /** Spans kept. Default 2,000,000. The run goes on past either cap; `RunResult.cut` says what was cut. */
   maxSpans?: number;
   /** Raw program output as it arrives, without Span Lens frames: show it as is. */
   onOutput?(stream: OutputStream, chunk: string): void;
@@ -85,7 +85,7 @@ export interface RunResult {
 }
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-const DEFAULT_MAX_SPANS = 200_000;
+const DEFAULT_MAX_SPANS = 2_000_000;
 
 /**
  * Replaces one exact line (`target` and its newline) in text arriving in chunks, wherever a line
