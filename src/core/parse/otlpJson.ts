@@ -38,9 +38,6 @@ interface Conversion {
   origin?: SpanOrigin;
 }
 
-/** Re-exported for callers that took it from here before the kernel held it. */
-export { setAttribute, skippedReason };
-
 function field(o: Json, camel: string, snake: string): unknown {
   const v = o[camel];
   return v !== undefined ? v : o[snake];
