@@ -818,8 +818,15 @@ export class Waterfall {
     this.selectedIndex = i;
     if (o.scroll !== false) this.scrollToRow(this.rowPos[i]);
     this.renderRows();
+    const opening = this.detail.el.hidden;
     this.detail.show(view.detail(i), this.traceStart);
     this.detailSplitter.hidden = false;
+    if (opening && this.detailBottom) {
+      // The details just took the bottom of the panel: keep the selected row above them.
+      this.measure();
+      this.scrollToRow(this.rowPos[i]);
+      this.renderRows();
+    }
     if (o.focusTree) this.tree.focus();
     this.updateMatchCount();
     if (changed && o.notify !== false) this.host.selected(i);

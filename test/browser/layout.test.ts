@@ -112,6 +112,23 @@ describe('waterfall layout at half width and narrow (headless Chromium)', functi
     await page.context().close();
   });
 
+  it('keeps a clicked row in sight when the details open below it', async () => {
+    const many = Array.from({ length: 40 }, (_, k) =>
+      span({ id: (k + 2).toString(16).padStart(16, '0'), parent: '0000000000000001', name: `step ${k}`, start: k, end: k + 1 }),
+    );
+    const run = buildRunDto([span({ id: '0000000000000001', name: 'loop', start: 0, end: 41 }), ...many], { runId: 'run-k', title: 'steps' });
+    const { page } = await openWaterfall(browser, run, { width: 420, height: 560 });
+    await page.waitForSelector('.row:not([hidden])');
+    // The lowest row in sight: the details will cover where it was.
+    const target = (await visibleRows(page)).filter((r) => r.top < 520).pop()!;
+    await page.click(`.row[data-index="${target.index}"] .row-name`);
+    await page.waitForSelector('.detail:not([hidden])');
+    const box = await page.$eval(`.row[data-index="${target.index}"]`, (r) => r.getBoundingClientRect());
+    const tree = await page.$eval('.tree', (t) => t.getBoundingClientRect());
+    assert.ok(box.top >= tree.top - 1 && box.bottom <= tree.bottom + 1, `row ${JSON.stringify(box)} in ${JSON.stringify(tree)}`);
+    await page.context().close();
+  });
+
   it('says a single service once in the header; several get a chip per row, bar colours and a legend', async () => {
     const one = await openWaterfall(browser, buildRunDto(orderSpans(['checkout']), { runId: 'run-1s', title: 'one' }), { width: 700 });
     await one.page.waitForSelector('.row:not([hidden])');
