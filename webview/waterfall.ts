@@ -1,5 +1,5 @@
 /**
- * The waterfall view: toolbar (trace picker, search, critical path, zoom), minimap, time axis,
+ * The waterfall view: toolbar (trace picker, search, critical path, zoom), minimap, time axis (axis.ts),
  * a virtual list of span rows and the detail pane.
  *
  * The trace is flattened once (the DTO arrives in pre-order); collapsing and filtering only
@@ -13,7 +13,6 @@ import { DetailPane } from './detail';
 import { clip, h, icon, iconButton, setClass, setText } from './dom';
 import { formatDuration } from '../src/protocol';
 import {
-  axisTicks,
   barGeometry,
   clampWindow,
   keepWithAncestors,
@@ -26,6 +25,7 @@ import {
   type TimeWindow,
 } from './layout';
 import { Minimap } from './minimap';
+import { TimeAxis } from './axis';
 import type { RunView } from './data';
 import { nameColumnWidth, namesWidth, serviceClass, serviceTable, type NameCellMetrics, type ServiceTable } from './columns';
 import { OverflowToolbar } from './toolbar';
@@ -103,11 +103,9 @@ export class Waterfall {
   private readonly waterfallEl: HTMLElement;
   private readonly overviewHead: HTMLElement;
   private readonly axisHead: HTMLElement;
-  private readonly axis: HTMLElement;
-  private readonly axisBrush: HTMLElement;
+  private readonly axis: TimeAxis;
   private readonly tree: HTMLElement;
   private readonly spacer: HTMLElement;
-  private readonly grid: HTMLElement;
   private readonly splitter: HTMLElement;
   private readonly detailSplitter: HTMLElement;
   private readonly message: HTMLElement;
@@ -165,8 +163,6 @@ export class Waterfall {
   private viewportHeight = 0;
   private active = new Map<number, RowEl>();
   private free: RowEl[] = [];
-  private tickPool: HTMLElement[] = [];
-  private gridPool: HTMLElement[] = [];
   private searchTimer = 0;
 
   constructor(private readonly host: WaterfallHost) {
@@ -230,24 +226,23 @@ export class Waterfall {
     });
     this.overviewHead = h('div', { class: 'overview-head', text: 'Overview' });
     const overview = h('div', { class: 'overview' }, this.overviewHead, this.minimap.el);
-    this.axisBrush = h('div', { class: 'brush' });
-    this.axisBrush.hidden = true;
-    this.axis = h('div', { class: 'axis', title: 'Time: drag to zoom to a range, wheel to zoom, double-click for the whole trace' }, this.axisBrush);
-    this.axis.setAttribute('aria-hidden', 'true');
+    this.axis = new TimeAxis({
+      setWindow: (w) => this.setWindow(w),
+      zoom: (factor, anchor) => this.zoomBy(factor, anchor),
+      whole: () => ({ start: 0, end: this.total }),
+    });
     this.axisHead = h('div', { class: 'axis-head' }, h('span', { text: 'Span' }));
-    const axisRow = h('div', { class: 'axis-row' }, this.axisHead, this.axis);
+    const axisRow = h('div', { class: 'axis-row' }, this.axisHead, this.axis.el);
 
     // Rows
     this.spacer = h('div', { class: 'tree-spacer' });
     this.tree = h('div', { class: 'tree', role: 'tree', label: 'Spans' }, this.spacer);
     this.tree.tabIndex = 0;
-    this.grid = h('div', { class: 'grid' });
-    this.grid.setAttribute('aria-hidden', 'true');
     this.splitter = h('div', { class: 'splitter', title: 'Drag to resize the name column' });
     this.splitter.setAttribute('aria-hidden', 'true');
     this.message = h('div', { class: 'message' });
     this.message.hidden = true;
-    this.waterfallEl = h('div', { class: 'waterfall' }, overview, axisRow, this.tree, this.grid, this.splitter, this.message);
+    this.waterfallEl = h('div', { class: 'waterfall' }, overview, axisRow, this.tree, this.axis.grid, this.splitter, this.message);
 
     this.detail = new DetailPane({
       reveal: (i) => this.host.reveal(i, false),
@@ -285,7 +280,6 @@ export class Waterfall {
     expandAll.addEventListener('click', () => this.setAllCollapsed(false));
     collapseAll.addEventListener('click', () => this.setAllCollapsed(true));
     this.listenTree();
-    this.listenAxis();
     this.listenSplitters();
     new ResizeObserver(() => this.measure()).observe(this.waterfallEl);
   }
@@ -517,10 +511,11 @@ export class Waterfall {
     this.waterfallEl.style.setProperty('--name-width', `${this.nameWidth}px`);
     this.trackWidth = Math.max(0, this.tree.clientWidth - this.nameWidth);
     this.viewportHeight = this.tree.clientHeight;
-    this.axis.style.width = `${this.trackWidth}px`;
-    this.grid.style.width = `${this.trackWidth}px`;
-    this.grid.style.top = `${this.tree.offsetTop}px`;
-    this.grid.style.height = `${this.viewportHeight}px`;
+    this.axis.el.style.width = `${this.trackWidth}px`;
+    const grid = this.axis.grid.style;
+    grid.width = `${this.trackWidth}px`;
+    grid.top = `${this.tree.offsetTop}px`;
+    grid.height = `${this.viewportHeight}px`;
     this.splitter.style.left = `${this.nameWidth - 2}px`;
     this.minimap.resize(this.trackWidth);
     this.geomVersion++;
@@ -531,31 +526,7 @@ export class Waterfall {
   }
 
   private renderAxis(): void {
-    const w = this.trackWidth;
-    const { ticks } = this.view && this.timed ? axisTicks(this.window, w) : { ticks: [] as number[] };
-    for (let k = 0; k < Math.max(ticks.length, this.tickPool.length); k++) {
-      let tick = this.tickPool[k];
-      let line = this.gridPool[k];
-      if (k >= ticks.length) {
-        if (tick) tick.hidden = true;
-        if (line) line.hidden = true;
-        continue;
-      }
-      if (!tick) {
-        tick = h('div', { class: 'tick' }, h('span', { class: 'tick-label' }));
-        this.axis.appendChild(tick);
-        this.tickPool.push(tick);
-        line = h('div', { class: 'grid-line' });
-        this.grid.appendChild(line);
-        this.gridPool.push(line);
-      }
-      const x = timeToX(ticks[k], this.window, w);
-      tick.hidden = false;
-      line!.hidden = false;
-      tick.style.transform = `translateX(${x}px)`;
-      line!.style.transform = `translateX(${x}px)`;
-      setText(tick.firstChild as HTMLElement, ticks[k] === 0 ? '0' : formatDuration(ticks[k]));
-    }
+    this.axis.render(this.window, this.trackWidth, !!this.view && this.timed);
   }
 
   /** Places the pooled row elements for the rows in (and just around) the viewport. */
@@ -1263,47 +1234,6 @@ export class Waterfall {
   private spanMid(i: number): number {
     const s = this.view!.run.spans;
     return (s.start[i] + s.end[i]) / 2 - this.traceStart;
-  }
-
-  private listenAxis(): void {
-    let downX = -1;
-    const local = (ev: MouseEvent) => ev.clientX - this.axis.getBoundingClientRect().left;
-    this.axis.addEventListener('pointerdown', (ev) => {
-      if (ev.button !== 0) return;
-      downX = local(ev);
-      this.axis.setPointerCapture(ev.pointerId);
-    });
-    this.axis.addEventListener('pointermove', (ev) => {
-      if (downX < 0) return;
-      const x = local(ev);
-      if (Math.abs(x - downX) > 4) {
-        this.axisBrush.hidden = false;
-        this.axisBrush.style.left = `${Math.min(x, downX)}px`;
-        this.axisBrush.style.width = `${Math.abs(x - downX)}px`;
-      }
-    });
-    const end = (ev: PointerEvent) => {
-      if (downX < 0) return;
-      const x = local(ev);
-      this.axisBrush.hidden = true;
-      if (ev.type === 'pointerup' && Math.abs(x - downX) > 4) {
-        const a = xToTime(Math.min(x, downX), this.window, this.trackWidth);
-        const b = xToTime(Math.max(x, downX), this.window, this.trackWidth);
-        this.setWindow({ start: a, end: b });
-      }
-      downX = -1;
-    };
-    this.axis.addEventListener('pointerup', end);
-    this.axis.addEventListener('pointercancel', end);
-    this.axis.addEventListener('dblclick', () => this.setWindow({ start: 0, end: this.total }));
-    this.axis.addEventListener(
-      'wheel',
-      (ev) => {
-        ev.preventDefault();
-        this.zoomBy(Math.pow(1.0025, ev.deltaY || ev.deltaX), xToTime(local(ev), this.window, this.trackWidth));
-      },
-      { passive: false },
-    );
   }
 
   private listenSplitters(): void {
