@@ -140,6 +140,8 @@ export class Waterfall {
   /** Repeated siblings of the trace, each shown as one row until opened. */
   private groups: TraceGroups = { groups: [], groupOf: new Int32Array(0) };
   private groupOpen: Uint8Array = new Uint8Array(0);
+  /** Per group: 1 when a search match is a member or inside one. */
+  private groupMatch: Uint8Array = new Uint8Array(0);
   /** Per span: 1 first member of a shut group, 2 another member (see visibleRows). */
   private shut: Uint8Array = new Uint8Array(0);
   private rows: Int32Array = new Int32Array(0);
@@ -712,7 +714,9 @@ export class Waterfall {
       setClass(el.root, 'selected', selected);
       el.root.setAttribute('aria-selected', String(selected));
     }
-    setClass(el.root, 'match', !!this.matchMask && this.matchMask[i] === 1);
+    // A shut group's row is marked when a match hides inside it.
+    const hit = !!this.matchMask && (this.matchMask[i] === 1 || (el.isGroup && this.groupMatch[this.groups.groupOf[i]] === 1));
+    setClass(el.root, 'match', hit);
     setClass(el.root, 'dim', this.critical && !(s.flags[i] & SpanFlag.Critical));
     if (el.geomVersion !== this.geomVersion) {
       el.geomVersion = this.geomVersion;
@@ -957,6 +961,14 @@ export class Waterfall {
     for (let i = this.first, k = 0; i < this.end; i++) if (this.matchMask[i]) this.matchList[k++] = i;
     this.keep = new Uint8Array(view.n);
     keepWithAncestors(this.matchMask, view.run.spans.parent, this.first, this.end, this.keep);
+    // keep[] holds each match and its ancestors: a member kept means a match in its subtree.
+    this.groupMatch = new Uint8Array(this.groups.groups.length);
+    this.groups.groups.forEach((g, k) => {
+      for (const m of g.members) if (this.keep![m]) {
+        this.groupMatch[k] = 1;
+        break;
+      }
+    });
     this.updateMatchCount();
   }
 

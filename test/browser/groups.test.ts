@@ -118,7 +118,10 @@ describe('grouped rows in the waterfall (headless Chromium)', function () {
     const run = buildRunDto(loopSpans(), { runId: 'run-g2', title: 'loop' });
     const { page } = await openWaterfall(browser, run, { width: 900, height: 500 });
     await page.waitForSelector('.row:not([hidden])');
+    // A match hidden in a shut group marks the group's row.
     await page.fill('.search-input', 'decode');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.search-input').dataset.applied === 'decode');
+    assert.deepStrictEqual(await page.$$eval('.row.match:not([hidden]) .row-name', (r) => r.map((x) => x.textContent)), ['db.fetch_row']);
     await page.keyboard.press('Enter');
     assert.strictEqual(await page.textContent('.row.selected .row-name'), 'decode');
     assert.strictEqual(await page.textContent('.match-count'), '1 of 1000');
