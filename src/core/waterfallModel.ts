@@ -106,6 +106,29 @@ export class RunDtoBuilder {
     } else this.appendSpans(input, held);
   }
 
+  /**
+   * The DTO of `spans` — the same spans as held, in another order, plus any not held yet — built
+   * from what is held: the finished run's view of what a live run showed. The spans not held are
+   * appended, and `srcIndex` points into `spans`. Rows equal `buildRunDto(spans)` except that
+   * spans with equal start times keep the order they arrived in. Undefined when a span held is
+   * not in `spans` (the caller builds from scratch).
+   */
+  buildFor(spans: readonly Span[], header: RunDtoHeader = {}): RunDto | undefined {
+    if (spans.length > this.maxSpans) return undefined;
+    const index = new Map<Span, number>();
+    for (let i = 0; i < spans.length; i++) index.set(spans[i], i);
+    const held = this.spans;
+    if (held.length > spans.length) return undefined;
+    for (let i = 0; i < held.length; i++) if (!index.has(held[i])) return undefined;
+    const heldSet = new Set(held);
+    const rest = spans.filter((s) => !heldSet.has(s));
+    if (rest.length) this.sync(held.concat(rest));
+    const dto = this.build(header);
+    const src = dto.spans.srcIndex;
+    for (let i = 0; i < src.length; i++) src[i] = index.get(this.spans[src[i]])!;
+    return dto;
+  }
+
   /** Adds one completed trace (all its spans so far). */
   append(trace: readonly Span[]): void {
     this.appendSpans(trace, 0);
@@ -164,23 +187,31 @@ export class RunDtoBuilder {
       if (!list) byTrace.set(id, (list = []));
       list.push(i);
     }
-    const groups = [...byTrace.values()];
-    if (base === 0 || !groups.every((members) => this.fitsInPlace(members))) {
+    // The new traces among themselves in the DTO's order (by start, untimed last, else input
+    // order); in place only when the first of them sorts after every trace written so far.
+    const groups = [...byTrace.values()].map((members) => ({ members, start: this.startOf(members) }));
+    groups.sort((x, y) => (x.start === null ? (y.start === null ? 0 : 1) : y.start === null ? -1 : x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    if (base === 0 || !groups.every((g, i) => this.fitsInPlace(g.members, g.start, i === 0))) {
       this.rebuild();
       return;
     }
-    for (const members of groups) this.write(flattenTrace(this.spans, this.spans[members[0]].traceId, members, this.b));
+    for (const g of groups) this.write(flattenTrace(this.spans, this.spans[g.members[0]].traceId, g.members, this.b));
   }
 
-  /** True when the trace can be written after the ones written so far with the same result as a rebuild. */
-  private fitsInPlace(members: number[]): boolean {
-    if (this.traceIds.has(this.spans[members[0]].traceId)) return false;
+  /** The earliest start of the trace's timed spans; null when none has times. */
+  private startOf(members: number[]): bigint | null {
     let start: bigint | null = null;
     for (const i of members) {
       const s = this.spans[i];
       if (hasTime(s) && (start === null || s.startTimeUnixNano < start)) start = s.startTimeUnixNano;
     }
-    if (start === null) return true; // untimed traces go last, in input order
+    return start;
+  }
+
+  /** True when the new trace can be written after the ones written so far with the same result as a rebuild. */
+  private fitsInPlace(members: number[], start: bigint | null, first: boolean): boolean {
+    if (this.traceIds.has(this.spans[members[0]].traceId)) return false;
+    if (start === null || !first) return true; // untimed traces go last, in input order; the rest are sorted
     if (this.untimedWritten || this.lastStartNs < 0 || start < this.b.runStart) return false;
     return Number(start - this.b.runStart) >= this.lastStartNs;
   }

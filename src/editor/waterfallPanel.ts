@@ -122,8 +122,10 @@ export class WaterfallPanel implements vscode.Disposable {
       this.live.builder.sync(view.spans);
       dto = this.live.builder.build(header);
     } else {
+      // The finished run after its live views: what the waterfall already holds is reused.
+      const live = this.live?.builder.buildFor(view.spans, header);
       this.live = undefined;
-      dto = buildRunDto(view.spans, header);
+      dto = live ?? buildRunDto(view.spans, header);
     }
     const run = redactRunDto(dto, { keepRevealable: true });
     this.sentRunId = view.id;

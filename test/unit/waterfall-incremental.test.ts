@@ -87,6 +87,13 @@ describe('waterfall DTO built incrementally', function () {
       assert.deepStrictEqual(builder.build(header), buildRunDto(view, header));
     }
     assert.ok(builder.rebuilds > 1, 'an earlier trace arriving late is placed by a rebuild');
+    // Several traces in one view (completed within one publish), out of start order among themselves.
+    const batched = new RunDtoBuilder();
+    batched.sync(traces.slice(0, 10).flat());
+    const next = [...traces.slice(0, 10), traces[14], traces[11], traces[12]].flat();
+    batched.sync(next);
+    assert.deepStrictEqual(batched.build(header), buildRunDto(next, header));
+    assert.strictEqual(batched.rebuilds, 1, 'traces later than all held are appended, sorted among themselves');
     // Trace 3 completes again: a late span joins it, its spans replace the earlier ones in place.
     const late = { ...traces[3][1], spanId: 'ffffffffffffffff', name: 'late' };
     const again = shuffled.map((t) => (t === traces[3] ? [...t, late] : t)).flat();
@@ -117,5 +124,31 @@ describe('waterfall DTO built incrementally', function () {
     builder.append(traces[2]);
     assert.strictEqual(JSON.stringify(builder.build(header)), JSON.stringify(buildRunDto(traces.flat(), header)));
     assert.notStrictEqual(JSON.stringify(first), copy, 'the consumer changed its own copy');
+  });
+
+  it('the finished run reuses what its live views built: same rows as building it at once, indices into its own span list', () => {
+    const traces = manyTraces(40, 25);
+    const builder = new RunDtoBuilder();
+    for (const view of liveViews(traces.slice(0, 30))) builder.sync(view);
+    // The run's final list: spans in arrival order (interleaved across traces), the last traces
+    // never published live.
+    const final = traces.flat().map((s, i) => ({ s, k: (i * 7919) % 1000 })).sort((a, b) => a.k - b.k).map((x) => x.s);
+    const dto = builder.buildFor(final, { runId: 'done' });
+    assert.ok(dto, 'the held spans are all in the final list');
+    const atOnce = buildRunDto(final, { runId: 'done' });
+    for (const column of ['spanId', 'parent', 'depth', 'start', 'end', 'flags', 'kind'] as const) {
+      assert.deepStrictEqual(dto.spans[column], atOnce.spans[column], column);
+    }
+    assert.deepStrictEqual(dto.traces, atOnce.traces);
+    for (let i = 0; i < dto.spans.spanId.length; i++) {
+      const span: Span = final[dto.spans.srcIndex[i]];
+      assert.strictEqual(span.spanId, dto.spans.spanId[i]);
+      assert.strictEqual(span.traceId, dto.traces.find((t) => i >= t.first && i < t.first + t.count)!.traceId);
+    }
+    assert.strictEqual(builder.rebuilds, 1, 'the last ten traces were appended, not rebuilt');
+    // A list that lacks a span the live views showed is not this run: no DTO from the builder.
+    const other = new RunDtoBuilder();
+    other.append(traces[0]);
+    assert.strictEqual(other.buildFor(traces[1]), undefined);
   });
 });
