@@ -24,13 +24,31 @@ export class OverflowToolbar {
     this.el = h('div', { class: 'toolbar', role: 'toolbar', label: 'Waterfall' }, ...items, ...buttons, this.more, this.menu);
     this.more.addEventListener('click', () => this.setOpen(this.menu.hidden));
     this.menu.addEventListener('click', (ev) => {
-      if ((ev.target as HTMLElement).closest('button')) this.setOpen(false);
+      if (!(ev.target as HTMLElement).closest('button')) return;
+      // The chosen button leaves with the menu: the keyboard goes back to the More button.
+      this.setOpen(false);
+      this.more.focus();
     });
     this.menu.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') {
+      const items = Array.from(this.menu.querySelectorAll('button:not([hidden])')) as HTMLElement[];
+      const at = items.indexOf(document.activeElement as HTMLElement);
+      let to = -1;
+      if (ev.key === 'Escape' || ev.key === 'Tab') {
         this.setOpen(false);
         this.more.focus();
-      }
+        if (ev.key === 'Escape') {
+          // Escape closes only the menu (elsewhere it sends the keyboard back to the list).
+          ev.preventDefault();
+          ev.stopPropagation();
+        }
+        return;
+      } else if (ev.key === 'ArrowDown') to = (at + 1) % items.length;
+      else if (ev.key === 'ArrowUp') to = (at - 1 + items.length) % items.length;
+      else if (ev.key === 'Home') to = 0;
+      else if (ev.key === 'End') to = items.length - 1;
+      else return;
+      ev.preventDefault();
+      items[to]?.focus();
     });
     document.addEventListener('pointerdown', (ev) => {
       if (!this.menu.hidden && !this.el.contains(ev.target as Node)) this.setOpen(false);

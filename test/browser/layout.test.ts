@@ -104,6 +104,22 @@ describe('waterfall layout at half width and narrow (headless Chromium)', functi
     await page.click('.overflow-menu button[aria-label="Collapse all"]');
     assert.deepStrictEqual((await visibleRows(page)).map((r) => r.name), ['GET /api/orders/:id/line-items']);
     assert.strictEqual(await page.isHidden('.overflow-menu'), true);
+    // By keyboard: the menu opens on Enter with focus on its first item; arrows move; Escape closes.
+    await page.focus('.toolbar-more');
+    await page.keyboard.press('Enter');
+    const first = await page.evaluate(() => (globalThis as any).document.activeElement.getAttribute('aria-label'));
+    assert.strictEqual(first, await page.getAttribute('.overflow-menu button:first-child', 'aria-label'));
+    await page.keyboard.press('End');
+    assert.strictEqual(await page.evaluate(() => (globalThis as any).document.activeElement.getAttribute('aria-label')), 'Collapse all');
+    await page.keyboard.press('ArrowUp');
+    assert.strictEqual(await page.evaluate(() => (globalThis as any).document.activeElement.getAttribute('aria-label')), 'Expand all');
+    await page.keyboard.press('Enter');
+    assert.strictEqual((await visibleRows(page)).length, 5);
+    assert.strictEqual(await page.isHidden('.overflow-menu'), true);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    assert.strictEqual(await page.isHidden('.overflow-menu'), true);
+    assert.strictEqual(await page.evaluate(() => (globalThis as any).document.activeElement.getAttribute('aria-label')), 'More actions');
     // Wider, every button is back in the row.
     await page.setViewportSize({ width: 900, height: 500 });
     await page.waitForFunction(() => (globalThis as any).document.querySelector('.toolbar-more').hidden);
