@@ -9,6 +9,7 @@
  *  - live: RunDtoBuilder fed the traces as a live run publishes them (every 20 traces a view is
  *    built, as the editor's ~250 ms publish does); the figure is the last update, with ~1M spans
  *    held, which must not grow with the run the way a rebuild per update does;
+ *  - end: the finished run's DTO from what the live views built (its spans in another order);
  *  - memory: RSS and heap after the build (the spans plus the DTO), and the DTO's JSON size.
  * Target (issue 13): the run's end to the waterfall's first frame ≤ 2 s beyond reading the spans.
  * `SPAN_LENS_BENCH_DTO_SPANS=2000000` measures another size (multiples of 1,000).
@@ -55,6 +56,7 @@ export interface DtoBenchResult {
   buildMs: number;
   liveLastUpdateMs: number;
   liveTotalMs: number;
+  endOfRunMs: number;
   jsonMb: number;
   rssMb: number;
 }
@@ -93,6 +95,11 @@ export async function benchDto(): Promise<DtoBenchResult> {
     liveLastUpdateMs = ms(u);
   }
   const liveTotalMs = ms(t);
+  // The finished run: its span list in another order (arrival), the live builder reused.
+  const final = spans.slice().reverse();
+  t = process.hrtime.bigint();
+  builder.buildFor(final, { runId: 'done' });
+  const endOfRunMs = ms(t);
 
   console.log(`baseline   JSON.stringify(spans)                 ${f0(baselineMs).padStart(6)} ms  (${spansMb.toFixed(0)} MB)`);
   console.log(`at once    buildRunDto                           ${f0(buildMs).padStart(6)} ms  ×${(buildMs / baselineMs).toFixed(2)} of baseline; DTO JSON ${jsonMb.toFixed(0)} MB`);
@@ -100,8 +107,9 @@ export async function benchDto(): Promise<DtoBenchResult> {
     `live       last update (20 traces in, view out)  ${f0(liveLastUpdateMs).padStart(6)} ms  ×${(liveLastUpdateMs / baselineMs).toFixed(2)} of baseline; ` +
       `${traces.length / 20} updates ${f0(liveTotalMs)} ms in all, ${builder.rebuilds} rebuild(s)`,
   );
+  console.log(`end        finished run, live views reused      ${f0(endOfRunMs).padStart(6)} ms  ×${(endOfRunMs / baselineMs).toFixed(2)} of baseline`);
   console.log(`memory     after the build: RSS ${mb(rss.rss)} MB, heap ${mb(rss.heapUsed)} MB (spans and DTO held)`);
-  return { spans: spans.length, baselineMs, buildMs, liveLastUpdateMs, liveTotalMs, jsonMb, rssMb: rss.rss / 1e6 };
+  return { spans: spans.length, baselineMs, buildMs, liveLastUpdateMs, liveTotalMs, endOfRunMs, jsonMb, rssMb: rss.rss / 1e6 };
 }
 
 if (require.main === module) {
