@@ -108,6 +108,7 @@ export class WaterfallPanel implements vscode.Disposable {
         this.panel = undefined;
         this.ready = false;
         this.sentRunId = undefined;
+        this.live = undefined; // a live run's columns are not kept for a closed panel
       }
     });
   }
