@@ -4,7 +4,6 @@
  * `parseJson` keeps JSON.parse's speed on ordinary input and falls back to a small exact parser
  * only when it has to.
  */
-
 import { setAttribute } from './attributes';
 
 /** Thrown by parseJsonLoose; carries the character offset where reading stopped. */
