@@ -29,6 +29,7 @@ import { TimeAxis } from './axis';
 import type { RunView } from './data';
 import { nameColumnWidth, namesWidth, serviceClass, serviceTable, type NameCellMetrics, type ServiceTable } from './columns';
 import { OverflowToolbar } from './toolbar';
+import { SearchBox } from './search';
 import { highlightNeedles, matchQuery, parseQuery } from './query';
 import { findGroups, type TraceGroups } from './groups';
 
@@ -92,9 +93,7 @@ export class Waterfall {
   private readonly picker: HTMLSelectElement;
   private readonly pickerWrap: HTMLElement;
   private readonly summary: HTMLElement;
-  private readonly searchInput: HTMLInputElement;
-  private readonly matchCount: HTMLElement;
-  private readonly filterBtn: HTMLButtonElement;
+  private readonly search: SearchBox;
   private readonly criticalBtn: HTMLButtonElement;
   private readonly stopBtn: HTMLButtonElement;
   private readonly rerunBtn: HTMLButtonElement;
@@ -165,7 +164,6 @@ export class Waterfall {
   private viewportHeight = 0;
   private active = new Map<number, RowEl>();
   private free: RowEl[] = [];
-  private searchTimer = 0;
 
   constructor(private readonly host: WaterfallHost) {
     // Toolbar
@@ -173,23 +171,12 @@ export class Waterfall {
     this.pickerWrap = h('label', { class: 'picker-wrap' }, icon('list-tree'), this.picker);
     this.pickerWrap.hidden = true;
     this.summary = h('span', { class: 'summary bidi-isolate' });
-    this.searchInput = h('input', {
-      class: 'search-input',
-      label: 'Search spans: words, key=value, key~regex, duration>10ms, status=error, name:text; spaces mean and',
-      title:
-        'Words match names, services, attributes and events. All must match.\n' +
-        'name:cart  service=db  http.route=/checkout  db.statement~^SELECT\n' +
-        'duration>10ms  duration<=500us  status=error  kind=client  "two words"',
+    this.search = new SearchBox({
+      apply: (q) => this.applySearch(q),
+      next: (dir) => this.nextMatch(dir),
+      toggleFilter: () => this.setSearchMode(this.searchMode === 'filter' ? 'highlight' : 'filter'),
+      leave: () => this.tree.focus(),
     });
-    this.searchInput.type = 'search';
-    this.searchInput.placeholder = 'Search: text, key=value, duration>10ms  (/)';
-    this.searchInput.spellcheck = false;
-    this.matchCount = h('span', { class: 'match-count' });
-    this.matchCount.setAttribute('aria-live', 'polite');
-    const prevBtn = iconButton('arrow-up', 'Previous match (Shift+Enter)', 'search-prev');
-    const nextBtn = iconButton('arrow-down', 'Next match (Enter)', 'search-next');
-    this.filterBtn = iconButton('filter', 'Show only matching spans', 'search-filter');
-    this.filterBtn.setAttribute('aria-pressed', 'false');
     this.stopBtn = iconButton('debug-stop', 'Stop the run', 'run-stop');
     this.rerunBtn = iconButton('debug-rerun', 'Run again', 'run-again');
     this.stopBtn.hidden = true;
@@ -201,18 +188,8 @@ export class Waterfall {
     const zoomReset = iconButton('screen-full', 'Show the whole trace (0)', 'zoom-reset');
     const expandAll = iconButton('expand-all', 'Expand all', 'expand-all');
     const collapseAll = iconButton('collapse-all', 'Collapse all', 'collapse-all');
-    const search = h(
-      'div',
-      { class: 'search', role: 'search' },
-      icon('search', 'search-icon'),
-      this.searchInput,
-      this.matchCount,
-      prevBtn,
-      nextBtn,
-      this.filterBtn,
-    );
     this.toolbar = new OverflowToolbar(
-      [this.stopBtn, this.rerunBtn, this.pickerWrap, h('span', { class: 'spacer-flex' }), search],
+      [this.stopBtn, this.rerunBtn, this.pickerWrap, h('span', { class: 'spacer-flex' }), this.search.el],
       [this.criticalBtn, zoomIn, zoomOut, zoomReset, expandAll, collapseAll],
     );
     this.legend = h('span', { class: 'legend', role: 'list', label: 'Services' });
@@ -267,14 +244,6 @@ export class Waterfall {
       this.showTrace(Number(this.picker.value));
       this.host.stateChanged();
     });
-    this.searchInput.addEventListener('input', () => {
-      window.clearTimeout(this.searchTimer);
-      this.searchTimer = window.setTimeout(() => this.applySearch(this.searchInput.value), 120);
-    });
-    this.searchInput.addEventListener('keydown', (ev) => this.onSearchKey(ev));
-    prevBtn.addEventListener('click', () => this.nextMatch(-1));
-    nextBtn.addEventListener('click', () => this.nextMatch(1));
-    this.filterBtn.addEventListener('click', () => this.setSearchMode(this.searchMode === 'filter' ? 'highlight' : 'filter'));
     this.criticalBtn.addEventListener('click', () => this.setCritical(!this.critical));
     zoomIn.addEventListener('click', () => this.zoomBy(0.5));
     zoomOut.addEventListener('click', () => this.zoomBy(2));
@@ -299,9 +268,9 @@ export class Waterfall {
     this.detailSplitter.hidden = true;
     this.message.hidden = true;
     this.query = ui.search ?? '';
-    this.searchInput.value = this.query;
+    this.search.set(this.query);
     this.searchMode = ui.searchMode ?? 'highlight';
-    this.filterBtn.setAttribute('aria-pressed', String(this.searchMode === 'filter'));
+    this.search.setFilter(this.searchMode === 'filter');
     this.critical = !!ui.critical;
     this.criticalBtn.setAttribute('aria-pressed', String(this.critical));
     setClass(this.tree, 'critical-mode', this.critical);
@@ -929,8 +898,6 @@ export class Waterfall {
   private applySearch(q: string): void {
     if (q === this.query) return;
     this.query = q;
-    // The query the list shows now (the box applies typing after a pause): tests wait on it.
-    this.searchInput.dataset.applied = q;
     this.computeSearch();
     this.rebuildRows();
     if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
@@ -945,8 +912,7 @@ export class Waterfall {
     const parsed = parseQuery(this.query);
     this.queryError = parsed.errors.join('; ');
     this.needles = parsed.errors.length ? [] : highlightNeedles(parsed);
-    setClass(this.searchInput, 'invalid', !!this.queryError);
-    this.searchInput.setAttribute('aria-invalid', String(!!this.queryError));
+    this.search.applied(this.query, this.queryError);
     if (!view || !this.query) {
       this.matchMask = null;
       this.matchList = new Int32Array(0);
@@ -975,8 +941,7 @@ export class Waterfall {
   private setSearchMode(mode: 'highlight' | 'filter'): void {
     this.searchMode = mode;
     this.resetRows(); // group rows are rows of their own only outside filter mode
-    this.filterBtn.setAttribute('aria-pressed', String(mode === 'filter'));
-    this.filterBtn.title = mode === 'filter' ? 'Show all spans, highlighting matches' : 'Show only matching spans';
+    this.search.setFilter(mode === 'filter');
     this.rebuildRows();
     if (this.selectedIndex >= 0 && this.rowPos[this.selectedIndex] >= 0) this.scrollToRow(this.rowPos[this.selectedIndex]);
     this.renderRows();
@@ -984,28 +949,27 @@ export class Waterfall {
   }
 
   private updateMatchCount(): void {
-    this.matchCount.title = this.queryError;
     if (!this.query) {
-      this.matchCount.textContent = '';
+      this.search.showCount('');
       return;
     }
     if (this.queryError) {
-      this.matchCount.textContent = 'Invalid query';
+      this.search.showCount('Invalid query', this.queryError);
       this.announce(`Invalid query: ${this.queryError}`);
       return;
     }
     const n = this.matchList.length;
     if (n === 0) {
-      this.matchCount.textContent = 'No results';
+      this.search.showCount('No results');
       return;
     }
     const k = this.selectedIndex >= 0 && this.matchMask?.[this.selectedIndex] ? lowerBound(this.matchList, this.selectedIndex) : -1;
-    this.matchCount.textContent = k >= 0 ? `${k + 1} of ${n}` : `${n} ${n === 1 ? 'match' : 'matches'}`;
+    this.search.showCount(k >= 0 ? `${k + 1} of ${n}` : `${n} ${n === 1 ? 'match' : 'matches'}`);
   }
 
   /** Selects the next (dir 1) or previous (-1) match after the selection. */
   nextMatch(dir: 1 | -1): void {
-    if (this.searchInput.value !== this.query) this.applySearch(this.searchInput.value);
+    if (this.search.value !== this.query) this.applySearch(this.search.value);
     const list = this.matchList;
     if (!list.length) return;
     const sel = this.selectedIndex;
@@ -1020,31 +984,12 @@ export class Waterfall {
     this.select(list[k], { scroll: true });
   }
 
-  private onSearchKey(ev: KeyboardEvent): void {
-    if (ev.key === 'Enter' || ev.key === 'F3') {
-      ev.preventDefault();
-      window.clearTimeout(this.searchTimer);
-      this.applySearch(this.searchInput.value);
-      this.nextMatch(ev.shiftKey ? -1 : 1);
-    } else if (ev.key === 'Escape') {
-      ev.preventDefault();
-      this.clearSearch();
-      this.tree.focus();
-    } else if (ev.key === 'ArrowDown' && !this.searchInput.value) {
-      ev.preventDefault();
-      this.tree.focus();
-    }
-  }
-
   clearSearch(): void {
-    window.clearTimeout(this.searchTimer);
-    this.searchInput.value = '';
-    this.applySearch('');
+    this.search.clear();
   }
 
   focusSearch(): void {
-    this.searchInput.focus();
-    this.searchInput.select();
+    this.search.focus();
   }
 
   // ---------------------------------------------------------------- critical path & zoom
