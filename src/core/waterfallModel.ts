@@ -247,11 +247,11 @@ export class RunDtoBuilder {
       if (!list) byTrace.set(id, (list = []));
       list.push(i);
     }
-    const traces: TraceOrder[] = [];
-    for (const [traceId, members] of byTrace) traces.push(flattenTrace(spans, traceId, members, b));
-    // Traces by start; traces with no times at all keep their input order at the end.
-    traces.sort((x, y) => (x.timed === y.timed ? x.dto.startNs - y.dto.startNs : x.timed ? -1 : 1));
-    for (const t of traces) this.write(t);
+    // Traces by start; traces with no times at all keep their input order at the end. Each is
+    // flattened just before it is written, so its working arrays die young.
+    const groups = [...byTrace.values()].map((members) => ({ members, start: this.startOf(members) }));
+    groups.sort((x, y) => (x.start === null ? (y.start === null ? 0 : 1) : y.start === null ? -1 : x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    for (const g of groups) this.write(flattenTrace(spans, spans[g.members[0]].traceId, g.members, b));
   }
 }
 
