@@ -126,6 +126,8 @@ export class Waterfall {
   private chosenNameWidth: number | undefined;
   private measureCtx: CanvasRenderingContext2D | null = null;
   private detailBottom = false;
+  /** Height (px) the user dragged the bottom details to; 0: the stylesheet's share. */
+  private detailHeight = 0;
 
   private view: RunView | null = null;
   private traceIndex = 0;
@@ -453,7 +455,8 @@ export class Waterfall {
     this.detailBottom = mainWidth - sideWidth < SIDE_DETAIL_MIN_ROWS_WIDTH;
     setClass(this.mainEl, 'detail-bottom', this.detailBottom);
     this.detail.el.style.width = this.detailBottom ? '' : `${sideWidth}px`;
-    this.detailSplitter.title = this.detailBottom ? '' : 'Drag to resize the details';
+    this.detail.el.style.height = this.detailBottom && this.detailHeight ? `${this.detailHeight}px` : '';
+    this.detailSplitter.title = 'Drag to resize the details';
 
     const panel = this.tree.clientWidth || this.waterfallEl.clientWidth;
     const compact = panel > 0 && panel < COMPACT_BELOW_PX;
@@ -1194,17 +1197,20 @@ export class Waterfall {
   }
 
   private listenSplitters(): void {
-    const drag = (handle: HTMLElement, move: (dx: number, start: number) => void, startValue: () => number) => {
+    // `move` gets the pointer's travel across (dx) and down (dy) since the press.
+    const drag = (handle: HTMLElement, move: (dx: number, start: number, dy: number) => void, startValue: () => number) => {
       let x0 = -1;
+      let y0 = 0;
       let v0 = 0;
       handle.addEventListener('pointerdown', (ev) => {
         x0 = ev.clientX;
+        y0 = ev.clientY;
         v0 = startValue();
         handle.setPointerCapture(ev.pointerId);
         ev.preventDefault();
       });
       handle.addEventListener('pointermove', (ev) => {
-        if (x0 >= 0) move(ev.clientX - x0, v0);
+        if (x0 >= 0) move(ev.clientX - x0, v0, ev.clientY - y0);
       });
       const stop = () => {
         if (x0 >= 0) this.host.stateChanged();
@@ -1223,12 +1229,13 @@ export class Waterfall {
     );
     drag(
       this.detailSplitter,
-      (dx, v0) => {
-        if (this.detailBottom) return;
-        this.detailWidth = Math.max(200, Math.min(window.innerWidth - 240, v0 - dx));
+      (dx, v0, dy) => {
+        // Below the rows the pane resizes up and down, beside them left and right.
+        if (this.detailBottom) this.detailHeight = Math.max(100, Math.min(this.mainEl.clientHeight - 120, v0 - dy));
+        else this.detailWidth = Math.max(200, Math.min(window.innerWidth - 240, v0 - dx));
         this.measure();
       },
-      () => this.detailWidth,
+      () => (this.detailBottom ? this.detail.el.getBoundingClientRect().height : this.detailWidth),
     );
   }
 

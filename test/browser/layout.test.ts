@@ -81,6 +81,15 @@ describe('waterfall layout at half width and narrow (headless Chromium)', functi
       const tree = await page.$eval('.tree', (d) => d.getBoundingClientRect());
       assert.ok(detail.top >= tree.bottom - 1, 'the details are below the rows');
       assert.ok(detail.width >= width - 2, 'the details take the full width');
+      // Its top edge drags up and down.
+      const edge = await page.$eval('.detail-splitter', (e) => e.getBoundingClientRect());
+      await page.mouse.move(width / 2, edge.top + 2);
+      await page.mouse.down();
+      await page.mouse.move(width / 2, edge.top - 80, { steps: 4 });
+      await page.mouse.up();
+      const taller = await page.$eval('.detail', (d) => d.getBoundingClientRect().height);
+      assert.ok(Math.abs(taller - (detail.height + 80)) <= 3, `${detail.height} + 80 -> ${taller}`);
+      await check('the details dragged taller');
       // The toolbar is one row; what does not fit is in the More actions menu.
       const bar = await page.$eval('.toolbar', (t) => ({ sw: t.scrollWidth, cw: t.clientWidth }));
       assert.ok(bar.sw <= bar.cw + 1, JSON.stringify(bar));
