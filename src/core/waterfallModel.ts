@@ -735,17 +735,21 @@ export function markCriticalPath(c: RunDto['spans'], from: number, to: number): 
 
   const stack: number[] = [];
   for (let i = from; i < to; i++) if (c.parent[i] < 0 && !(c.flags[i] & SpanFlag.NoTime)) stack.push(i);
+  // Children by (clamped) end, latest first, earlier rows first at equal ends. One comparator
+  // for all spans; it reads the parent's end from `uEnd`.
+  let uEnd = 0;
+  const byEndDesc = (x: number, y: number) => Math.min(c.end[y], uEnd) - Math.min(c.end[x], uEnd) || x - y;
   while (stack.length) {
     const u = stack.pop()!;
     c.flags[u] |= SpanFlag.Critical;
     const a = count[u - from];
     const z = count[u - from + 1];
     if (a === z) continue;
-    const uEnd = c.end[u];
-    const cand = Array.from(kids.subarray(a, z)).filter((k) => !(c.flags[k] & SpanFlag.NoTime));
-    cand.sort((x, y) => Math.min(c.end[y], uEnd) - Math.min(c.end[x], uEnd));
+    uEnd = c.end[u];
+    const cand = kids.subarray(a, z).sort(byEndDesc);
     let cursor = uEnd;
     for (const k of cand) {
+      if (c.flags[k] & SpanFlag.NoTime) continue;
       const kEnd = Math.min(c.end[k], uEnd);
       if (kEnd <= cursor && c.start[k] < cursor) {
         stack.push(k);
