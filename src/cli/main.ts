@@ -1,10 +1,11 @@
 /**
- * The `span-lens` command line: parse | tree | run | check | html.
+ * The `span-lens` command line: parse | tree | run | check | html | diff.
  * Each subcommand lives in its own module and returns an exit code; this file only dispatches.
  */
 import { parseCommand, treeCommand } from './parse';
 import { runCommand } from './run';
 import { checkCommand } from './check';
+import { diffCommand } from './diff';
 import { htmlCommand } from './html';
 import { isOutputClosed, watchOutputs } from './closedOutput';
 
@@ -16,6 +17,7 @@ commands:
   run   FILE [--json] [-- ARGS...]      run FILE with Span Lens and show its trace
   check FILE [--json] [--from OUTPUT]   run FILE (or read OUTPUT) and report instrumentation problems
   html  FILE -o OUT.html                write a self-contained waterfall page for a saved output
+  diff  BEFORE AFTER [--threshold T]    compare two saved runs span by span; exit 1 when one got slower
 
 Run 'span-lens <command> --help' for a command's options.`;
 
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return checkCommand(rest);
     case 'html':
       return htmlCommand(rest);
+    case 'diff':
+      return diffCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,101 @@
+/**
+ * `span-lens diff`: two runs of a real program (the Node SDK, recorded with `span-lens run
+ * --json`) whose sleep changes from 10 to 30 ms: the slower span is named with its line and
+ * delta, and the exit status gates CI.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { diffCommand, parseThreshold } from '../../src/cli/diff';
+import { runCommand } from '../../src/cli/run';
+import { diffRuns } from '../../src/core/runDiff';
+import { parseText } from '../../src/core/parse';
+import { NODE_FIXTURES, buildInject, markerLine } from '../fixtures/node/sdk';
+
+async function record(env: Record<string, string>, file: string): Promise<void> {
+  let out = '';
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await runCommand([path.join(NODE_FIXTURES, 'sleepy.js'), '--json'], { stdout: (t) => (out += t), stderr: () => undefined }, new AbortController().signal);
+    assert.strictEqual(code, 0);
+  } finally {
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  // The saved run as tools keep it: one OTLP-free JSON document with SCHEMA.md spans.
+  fs.writeFileSync(file, out);
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w1 = process.stdout.write;
+  const w2 = process.stderr.write;
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await diffCommand(args), out, err };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+describe('cli: span-lens diff', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async () => {
+    buildInject();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'span-lens-diff-'));
+    await record({ SLEEP_MS: '10' }, path.join(dir, 'a.json'));
+    await record({ SLEEP_MS: '30' }, path.join(dir, 'b.json'));
+    await record({ SLEEP_MS: '10', RETRY: '1' }, path.join(dir, 'c.json'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('names the span that got slower, with its line and delta, and exits 1', async () => {
+    const { code, out } = await cli([path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
+    assert.strictEqual(code, 1, out);
+    const line = markerLine(path.join(NODE_FIXTURES, 'sleepy.js'), 'payment.charge') ;
+    assert.match(out, new RegExp(`^slower +checkout › payment\\.charge  sleepy\\.js:${line}  \\d+ ms → \\d+ ms  ▲ \\+(1[5-9]|2\\d|3\\d) ms \\(\\+\\d+%\\)$`, 'm'));
+    assert.doesNotMatch(out, /db\.load_cart/, 'what did not change is not listed');
+    assert.match(out, /3 spans compared: [12] slower, 0 faster, 0 added, 0 removed/);
+  });
+
+  it('the other way round it is faster, exit 0; a new span is added; a generous threshold passes', async () => {
+    const back = await cli([path.join(dir, 'b.json'), path.join(dir, 'a.json')]);
+    assert.match(back.out, /^faster +checkout › payment\.charge/m);
+    assert.strictEqual(back.code, /^slower /m.test(back.out) ? 1 : 0, 'exit 1 only when a span got slower');
+    const added = await cli([path.join(dir, 'a.json'), path.join(dir, 'c.json'), '--threshold', '200%']);
+    assert.match(added.out, /^added +checkout › payment\.retry  sleepy\.js:\d+/m);
+    assert.strictEqual(added.code, 0);
+    const loose = await cli([path.join(dir, 'a.json'), path.join(dir, 'b.json'), '--threshold=1s']);
+    assert.strictEqual(loose.code, 0, '20 ms is under 1 s');
+  });
+
+  it('--json, thresholds, and inputs it cannot use', async () => {
+    const { out } = await cli(['--json', path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
+    const charge = JSON.parse(out).changes.find((c: { name: string }) => c.name === 'payment.charge');
+    assert.strictEqual(charge.status, 'slower');
+    assert.ok(charge.deltaNs >= 15e6, String(charge.deltaNs));
+    assert.deepStrictEqual(parseThreshold('10%,5ms'), { ratio: 0.1, ns: 5e6 });
+    assert.deepStrictEqual(parseThreshold('200us'), { ns: 200e3 });
+    const empty = path.join(dir, 'empty.txt');
+    fs.writeFileSync(empty, 'no spans here\n');
+    assert.strictEqual((await cli([empty, path.join(dir, 'a.json')])).code, 2);
+    assert.strictEqual((await cli([path.join(dir, 'a.json')])).code, 2);
+    assert.match((await cli(['a', 'b', '--threshold', 'fast'])).err, /not a share \(10%\) or a time \(5ms\)/);
+  });
+
+  it('matches a loop by its median and by place in the tree, not by span id', () => {
+    const text = (ms: number[]) =>
+      ms.map((d, i) => `@@span-lens/1 n0nce ${JSON.stringify({ type: 'span', span: { traceId: 'a'.repeat(32), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'item', startTimeUnixNano: '1000000000', endTimeUnixNano: String(1_000_000_000 + d * 1e6), location: { file: '/w/a.js', line: 3, column: 1 } } })}`).join('\n');
+    const a = parseText(text([10, 10, 10, 50]), { nonce: 'n0nce' }).spans;
+    const b = parseText(text([10, 11, 10, 90]), { nonce: 'n0nce' }).spans;
+    const [c] = diffRuns(a, b);
+    assert.strictEqual(c.status, 'same', 'the median of 10 ms did not move');
+    assert.strictEqual(c.before.count, 4);
+  });
+});
