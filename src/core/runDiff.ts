@@ -100,3 +100,29 @@ export function diffRuns(before: readonly Span[], after: readonly Span[], thresh
   const rank = { slower: 0, added: 1, removed: 2, faster: 3, same: 4 } as const;
   return out.sort((p, q) => rank[p.status] - rank[q.status] || (q.deltaNs ?? 0) - (p.deltaNs ?? 0) || p.path.join('/').localeCompare(q.path.join('/')));
 }
+
+/**
+ * Per source line (file → 0-based line), the change a lens shows: the line's biggest slowdown or
+ * speed-up past the threshold, else "new" for a span the earlier run did not have.
+ */
+export function changesByLine(changes: readonly SpanChange[]): Map<string, Map<number, SpanChange>> {
+  const out = new Map<string, Map<number, SpanChange>>();
+  for (const c of changes) {
+    if (!c.location || (c.status !== 'slower' && c.status !== 'faster' && c.status !== 'added')) continue;
+    let lines = out.get(c.location.file);
+    if (!lines) out.set(c.location.file, (lines = new Map()));
+    const had = lines.get(c.location.line);
+    const weight = (x: SpanChange) => (x.status === 'added' ? 0 : Math.abs(x.deltaNs ?? 0));
+    if (!had || weight(c) > weight(had)) lines.set(c.location.line, c);
+  }
+  return out;
+}
+
+/** What a lens adds for a change since the last run: ` ▲ +9 ms`, ` ▼ −12 ms`, ` · new`. */
+export function changeText(c: SpanChange | undefined, format: (ns: bigint) => string): string {
+  if (!c) return '';
+  if (c.status === 'added') return ' · new';
+  if (c.deltaNs === null || (c.status !== 'slower' && c.status !== 'faster')) return '';
+  const d = format(BigInt(Math.round(Math.abs(c.deltaNs))));
+  return c.status === 'slower' ? ` ▲ +${d}` : ` ▼ −${d}`;
+}

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { Command } from '../commands';
 import { lensTitle } from '../core/lineStats';
+import { formatDuration } from '../core/format';
+import { changeText } from '../core/runDiff';
 import type { TraceStore } from './traceStore';
 
 export class SpanCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -23,11 +25,12 @@ export class SpanCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.enabled()) return [];
-    return this.store.linesFor(doc).map(({ line, stats }) => {
+    return this.store.linesFor(doc).map(({ line, stats, change }) => {
       const range = doc.lineAt(line).range;
       const slowest = stats.spans.reduce((a, b) => (dur(b) > dur(a) ? b : a));
       return new vscode.CodeLens(range, {
-        title: lensTitle(stats),
+        // With the change since the file's previous run: ▲ +9 ms, ▼ −12 ms, · new.
+        title: lensTitle(stats) + changeText(change, formatDuration),
         tooltip: 'Show in the Span Lens waterfall',
         command: Command.ShowWaterfall,
         arguments: [{ spanId: slowest.spanId, traceId: slowest.traceId }],

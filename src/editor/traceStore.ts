@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Finding, RunFacts, Span, Unparsed } from '../core/model';
 import { spanToSchema, type SchemaSpan } from '../core/schema';
+import { changesByLine, diffRuns, type SpanChange } from '../core/runDiff';
 import { statsByLine, normalizePath, type LineStats } from '../core/lineStats';
 import { shiftLines, type LineChange } from '../core/lineTracking';
 
@@ -37,6 +38,8 @@ interface TrackedLine {
   /** The line's text when the run finished; a lens shows only while it is unchanged. */
   text?: string;
   stats: LineStats;
+  /** How this line's spans changed since the file's previous run, when they did. */
+  change?: SpanChange;
 }
 
 /** Where the store keeps the last runs between sessions (workspace storage). */
@@ -53,6 +56,8 @@ const REMEMBERED_SPANS = 20_000;
 export class TraceStore implements vscode.Disposable {
   /** Each file's (or trace file's) last run, oldest first; the last one is `current`. */
   private readonly views = new Map<string, RunView>();
+  /** Each file's finished run before its last one: what its lenses compare with. */
+  private readonly previous = new Map<string, RunView>();
   private lines = new Map<string, TrackedLine[]>();
   private readonly changed = new vscode.EventEmitter<RunView | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -90,6 +95,9 @@ export class TraceStore implements vscode.Disposable {
       if (f.location && cwd && !path.isAbsolute(f.location.file)) f.location = { ...f.location, file: path.resolve(cwd, f.location.file) };
     }
     const key = keyOf(view);
+    const last = this.views.get(key);
+    // The comparison is with the file's last finished run (a live run's views replace each other).
+    if (last && !last.live && last !== view) this.previous.set(key, last);
     this.views.delete(key);
     this.views.set(key, view);
     this.rebuildLines();
@@ -112,6 +120,7 @@ export class TraceStore implements vscode.Disposable {
 
   clear(): void {
     this.views.clear();
+    this.previous.clear();
     this.lines.clear();
     this.changed.fire(undefined);
     void this.memory?.update(MEMORY_KEY, []);
@@ -122,12 +131,15 @@ export class TraceStore implements vscode.Disposable {
     this.lines.clear();
     const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [normalizePath(d.uri.fsPath), d]));
     for (const view of [...this.views.values()].reverse()) {
+      const before = this.previous.get(keyOf(view));
+      const changes = before ? changesByLine(diffRuns(before.spans, view.spans)) : undefined;
       for (const [file, byLine] of statsByLine(view.spans)) {
         if (this.lines.has(file)) continue;
         const doc = openDocs.get(file);
+        const changed = changes && [...changes].find(([f]) => normalizePath(f) === file)?.[1];
         const tracked: TrackedLine[] = [];
         for (const stats of byLine.values()) {
-          tracked.push({ line: stats.line, text: doc && stats.line < doc.lineCount ? doc.lineAt(stats.line).text : undefined, stats });
+          tracked.push({ line: stats.line, text: doc && stats.line < doc.lineCount ? doc.lineAt(stats.line).text : undefined, stats, change: changed?.get(stats.line) });
         }
         this.lines.set(file, tracked);
       }
@@ -141,16 +153,16 @@ export class TraceStore implements vscode.Disposable {
   }
 
   /** Lines of `doc` that started spans, where the line's text is still what it was. */
-  linesFor(doc: vscode.TextDocument): { line: number; stats: LineStats }[] {
+  linesFor(doc: vscode.TextDocument): { line: number; stats: LineStats; change?: SpanChange }[] {
     const tracked = this.lines.get(normalizePath(doc.uri.fsPath));
     if (!tracked) return [];
-    const out: { line: number; stats: LineStats }[] = [];
+    const out: { line: number; stats: LineStats; change?: SpanChange }[] = [];
     for (const t of tracked) {
       if (t.line >= doc.lineCount) continue;
       const text = doc.lineAt(t.line).text;
       if (t.text === undefined) t.text = text; // the document was not open at run time
       if (t.text !== text) continue;
-      out.push({ line: t.line, stats: t.stats });
+      out.push({ line: t.line, stats: t.stats, change: t.change });
     }
     return out;
   }

@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { diffCommand, parseThreshold } from '../../src/cli/diff';
 import { runCommand } from '../../src/cli/run';
-import { diffRuns } from '../../src/core/runDiff';
+import { changeText, changesByLine, diffRuns } from '../../src/core/runDiff';
+import { formatDuration } from '../../src/core/format';
 import { parseText } from '../../src/core/parse';
 import { NODE_FIXTURES, buildInject, markerLine } from '../fixtures/node/sdk';
 
@@ -97,5 +98,20 @@ describe('cli: span-lens diff', function () {
     const [c] = diffRuns(a, b);
     assert.strictEqual(c.status, 'same', 'the median of 10 ms did not move');
     assert.strictEqual(c.before.count, 4);
+  });
+});
+
+describe('the change since the last run, per line (what a lens adds)', () => {
+  it('the biggest change of a line, as ▲ +N, ▼ −N or · new', () => {
+    const span = (id: number, name: string, line: number, ms: number) =>
+      `@@span-lens/1 n0nce ${JSON.stringify({ type: 'span', span: { traceId: 'b'.repeat(32), spanId: id.toString(16).padStart(16, '0'), name, startTimeUnixNano: '1000000000', endTimeUnixNano: String(1_000_000_000 + ms * 1e6), location: { file: '/w/a.js', line, column: 1 } } })}`;
+    const a = parseText([span(1, 'charge', 10, 10), span(2, 'load', 20, 40)].join('\n'), { nonce: 'n0nce' }).spans;
+    const b = parseText([span(1, 'charge', 10, 31), span(2, 'load', 20, 28), span(3, 'retry', 30, 1)].join('\n'), { nonce: 'n0nce' }).spans;
+    const lines = changesByLine(diffRuns(a, b)).get('/w/a.js')!;
+    // Locations are 1-based in the records, 0-based in the model.
+    assert.strictEqual(changeText(lines.get(9), formatDuration), ' ▲ +21 ms');
+    assert.strictEqual(changeText(lines.get(19), formatDuration), ' ▼ −12 ms');
+    assert.strictEqual(changeText(lines.get(29), formatDuration), ' · new');
+    assert.strictEqual(changeText(undefined, formatDuration), '');
   });
 });

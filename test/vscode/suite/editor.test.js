@@ -304,6 +304,30 @@ describe('Span Lens in the editor', function () {
     assert.deepStrictEqual(view.spans.map((s) => s.name), ['got hello', 'got second line']);
   });
 
+  it('a second run shows the change on the lens: a sleep from 10 to 30 ms is ▲', async () => {
+    const uri = fileUri('sleepy.js');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const config = vscode.workspace.getConfiguration('spanLens');
+    const line = markers(uri.fsPath, 'span').get('payment.charge');
+    const lensOn = async () => ((await command('vscode.executeCodeLensProvider', uri)) || []).find((l) => l.range.start.line === line && l.command && /^\$\(watch\)/.test(l.command.title));
+    try {
+      await config.update('run.env', { SLEEP_MS: '10' }, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('spanLens.runFile', uri);
+      const first = await waitFor('the first lens', lensOn);
+      assert.doesNotMatch(first.command.title, /[▲▼]/, `nothing to compare with yet: ${first.command.title}`);
+      await config.update('run.env', { SLEEP_MS: '30' }, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('spanLens.runFile', uri);
+      const second = await waitFor('a lens with the change', async () => {
+        const l = await lensOn();
+        return l && /▲ \+\d+ ms/.test(l.command.title) ? l : null;
+      });
+      console.log(`    ${second.command.title}`);
+      assert.match(second.command.title, /^\$\(watch\) \d+ ms · payment\.charge ▲ \+(1[5-9]|2\d|3\d) ms$/);
+    } finally {
+      await config.update('run.env', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('opens a saved trace file without running anything', async () => {
     const view = await vscode.commands.executeCommand('spanLens.openTraceFile', fileUri('saved-go-output.txt'));
     assert.ok(view);
