@@ -34,3 +34,17 @@ describe('package.json contributions', () => {
     assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) => c.command === 'spanLens.toggleCodeLens' && c.title === 'Toggle CodeLens'));
   });
 });
+
+describe('the walkthrough', () => {
+  it('has the three steps of the onboarding, each with its page shipped in media/ and a command of ours or VS Code’s', () => {
+    const [w] = pkg.contributes.walkthroughs;
+    assert.deepStrictEqual(w.steps.map((s: { id: string }) => s.id), ['run', 'fix', 'open']);
+    for (const step of w.steps) {
+      const page = path.resolve(__dirname, '../..', step.media.markdown);
+      assert.ok(fs.existsSync(page), `${step.media.markdown} exists`);
+      assert.ok(step.media.markdown.startsWith('media/'), 'shipped: .vscodeignore keeps media/**');
+      const commands = [...String(step.description).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      for (const c of commands) assert.ok(known.has(c) || c.startsWith('workbench.'), `${step.id}: ${c}`);
+    }
+  });
+});
