@@ -8,14 +8,13 @@
  * the environment they share.
  */
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { planGo } from './languages/go';
 import { planJava } from './languages/java';
 import { NODE_PRELOAD, nodeOptionsWithPreload, planNode, planTypeScript } from './languages/node';
 import { planPython } from './languages/python';
 import { planRust } from './languages/rust';
-import { LaunchError, prependPath, type LaunchHost, type LaunchPlan, type PlanContext, type RunLanguage, type RunSettings } from './plan';
+import { LaunchError, fsHost, prependPath, type LaunchHost, type LaunchPlan, type PlanContext, type RunLanguage, type RunSettings } from './plan';
 
 export * from './plan';
 export { NODE_PRELOAD, defaultTsxDir, nodeOptionsWithPreload, quoteNodeOption } from './languages/node';
@@ -30,16 +29,6 @@ const PLANNERS: Record<RunLanguage, (ctx: PlanContext) => LaunchPlan> = {
   rust: planRust,
 };
 
-const realHost: LaunchHost = {
-  exists: (f) => fs.existsSync(f),
-  readText: (f) => {
-    try {
-      return fs.readFileSync(f, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** The language a file is run as, from its extension; undefined when Span Lens cannot run it. */
 export function languageOf(file: string): RunLanguage | undefined {
@@ -74,7 +63,7 @@ export function newNonce(): string {
  * Where the built injection lives: `inject/` next to the bundle (dist/extension.js, dist/cli.js),
  * or the repository's dist/inject when running from source.
  */
-export function defaultInjectDir(host: LaunchHost = realHost): string {
+export function defaultInjectDir(host: LaunchHost = fsHost): string {
   const candidates = [path.join(__dirname, 'inject'), path.resolve(__dirname, '..', '..', 'dist', 'inject')];
   for (const dir of candidates) if (host.exists(path.join(dir, NODE_PRELOAD))) return dir;
   return candidates[candidates.length - 1];
@@ -85,7 +74,7 @@ export function defaultInjectDir(host: LaunchHost = realHost): string {
  * cannot run.
  */
 export function planLaunch(file: string, settings: RunSettings = {}, opts: { nonce?: string; host?: LaunchHost } = {}): LaunchPlan {
-  const host = opts.host ?? realHost;
+  const host = opts.host ?? fsHost;
   const abs = path.resolve(file);
   const language = languageOf(abs);
   if (!language) {

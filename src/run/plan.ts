@@ -2,6 +2,7 @@
  * The vocabulary of a run plan, shared by launch.ts (which picks the language) and the planner of
  * each language in languages/: settings, the plan itself, the context a planner gets.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 
 /** Languages Span Lens can run. */
@@ -125,6 +126,18 @@ export interface PlanContext {
   command?: string;
   host: LaunchHost;
 }
+
+/** The file system as it is. */
+export const fsHost: LaunchHost = {
+  exists: (f) => fs.existsSync(f),
+  readText: (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 /** The nearest folder at or above `from` holding `name`. */
 export function findUp(from: string, name: string, host: LaunchHost): string | undefined {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { findUp as findUpFrom, fsHost } from './plan';
 import { projectRootOf, readTextInside } from './safeRead';
 
 const MAX_FILES = 500;
@@ -36,14 +37,8 @@ function walk(dir: string, ext: RegExp, into: Map<string, string>, depth = 0): v
 }
 
 /** The nearest ancestor directory of `file` holding `marker`, or null. */
-export function findUp(file: string, marker: string): string | null {
-  let dir = path.dirname(path.resolve(file));
-  for (;;) {
-    if (fs.existsSync(path.join(dir, marker))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
+function findUp(file: string, marker: string): string | null {
+  return findUpFrom(path.dirname(path.resolve(file)), marker, fsHost) ?? null;
 }
 
 /** Sources that belong with `file`: absolute path → text. */
