@@ -7,25 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkCommand } from '../../src/cli/check';
 import { frameRecord } from '../../src/core/parse/spanLens';
+import { captureCli } from './cliSupport';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Run the command in-process, capturing what it writes. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await checkCommand(args);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const cli = (args: string[]) => captureCli(checkCommand, args);
 
 describe('span-lens check', function () {
   this.timeout(60_000);

@@ -13,6 +13,7 @@ import { changeText, changesByLine, diffRuns } from '../../src/core/runDiff';
 import { formatDuration } from '../../src/core/format';
 import { parseText } from '../../src/core/parse';
 import { NODE_FIXTURES, buildInject, markerLine } from '../fixtures/node/sdk';
+import { captureCli } from './cliSupport';
 
 async function record(env: Record<string, string>, file: string): Promise<void> {
   let out = '';
@@ -29,20 +30,7 @@ async function record(env: Record<string, string>, file: string): Promise<void> 
   fs.writeFileSync(file, out);
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await diffCommand(args), out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const cli = (args: string[]) => captureCli(diffCommand, args);
 
 describe('cli: span-lens diff', function () {
   this.timeout(60_000);
