@@ -52,6 +52,8 @@ const MEMORY_KEY = 'spanLens.runs.v1';
 /** Runs kept across reloads, and the spans one of them may hold to be kept (a bigger one is not). */
 const REMEMBERED_RUNS = 10;
 const REMEMBERED_SPANS = 20_000;
+/** Spans of all kept runs together: what restoring reads when Span Lens starts stays small. */
+const REMEMBERED_TOTAL_SPANS = 50_000;
 
 export class TraceStore implements vscode.Disposable {
   /** Each file's (or trace file's) last run, oldest first; the last one is `current`. */
@@ -148,7 +150,14 @@ export class TraceStore implements vscode.Disposable {
 
   private async remember(): Promise<void> {
     if (!this.memory) return;
-    const kept = this.all.filter((v) => !v.live && v.spans.length <= REMEMBERED_SPANS).slice(-REMEMBERED_RUNS);
+    const kept: RunView[] = [];
+    let total = 0;
+    // Newest first, until the count or the total is reached; stored oldest first.
+    for (const v of this.all.reverse()) {
+      if (v.live || v.spans.length > REMEMBERED_SPANS || kept.length >= REMEMBERED_RUNS || total + v.spans.length > REMEMBERED_TOTAL_SPANS) continue;
+      kept.unshift(v);
+      total += v.spans.length;
+    }
     await this.memory.update(MEMORY_KEY, kept.map(toStored));
   }
 
